@@ -1,0 +1,58 @@
+# One command surface, the same here and in CI: `make run`, `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.installed
+
+# Debian/Ubuntu packages: Qt's runtime libraries (xcb platform and offscreen), PortAudio for the
+# microphone, a compiler and CMake for the CPU build of llama-cpp-python, python3-venv.
+APT_PACKAGES := build-essential cmake python3-venv libegl1 libgl1 libfontconfig1 libdbus-1-3 \
+	libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
+	libxcb-shape0 libxcb-render-util0 libxcb-image0 libportaudio2
+
+.PHONY: run test lint setup system-packages clean
+
+run: $(STAMP)
+	$(VENV)/bin/domovoy
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+setup: $(STAMP)
+
+system-packages:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if ! command -v apt-get >/dev/null; then \
+			echo "domovoy needs these Debian/Ubuntu packages (or your system's equivalents):" $$missing; \
+			exit 1; \
+		elif [ "$$(id -u)" = 0 ]; then \
+			echo "Installing system packages:" $$missing; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "Missing system packages. Run:"; \
+			echo "  sudo apt-get install -y" $$missing; \
+			exit 1; \
+		fi; \
+	fi
+
+# torch==2.13.0 goes first: a CPU build of exactly that version is on these machines, and
+# anything that depends on torch would otherwise pull several GB of CUDA wheels.
+$(STAMP): pyproject.toml | system-packages
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "domovoy needs Python >= 3.11 (found $$($(PYTHON) --version))"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip wheel setuptools
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

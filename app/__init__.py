@@ -1,0 +1,1 @@
+"""The composition root: the Assistant, the CLI, and app/ui (all of Qt)."""

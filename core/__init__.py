@@ -1,0 +1,1 @@
+"""Qt-free foundations: paths, config, events, errors, the model registry."""

@@ -1,0 +1,150 @@
+"""The one tree of domovoy's errors.
+
+    DomovoyError                   every error the app expects and can explain
+    ├── ConfigError                the TOML config is unreadable or holds a bad value
+    ├── ManifestError              one or more model manifests break the schema or a rule
+    ├── ModelError                 a model cannot be used
+    │   ├── UnknownModelError      no manifest has that id
+    │   ├── NoModelForRoleError    no installed model plays the role
+    │   ├── ModelFileError         the file is missing, truncated, unreadable or not a GGUF
+    │   ├── ChecksumMismatchError  the file's sha256 differs from its manifest's
+    │   └── ModelLoadError         the runtime refused the file (architecture, memory)
+    ├── GenerationError            generation failed after the model loaded
+    └── InputError                 the user's input cannot be used (an empty message)
+
+Each error's ``str()`` is the whole message a user sees: what happened, where, and what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class DomovoyError(Exception):
+    """An error domovoy expects and can explain to the user."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{message}\n  → {hint}" if hint else message)
+
+
+class ConfigError(DomovoyError):
+    """The config file cannot be read or holds a value that is not allowed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: Path,
+        key: str = "",
+        line: int | None = None,
+        hint: str = "",
+    ) -> None:
+        self.file = file
+        self.key = key
+        self.line = line
+        where = f"{file}:{line}" if line is not None else str(file)
+        if key:
+            where += f": {key}"
+        super().__init__(f"{where}: {message}", hint=hint)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ManifestProblem:
+    """One broken rule in one manifest file."""
+
+    file: Path
+    field: str
+    message: str
+    rule: str  # "1".."5" for the design seed's rules, or "schema", "naming", "yaml"
+
+    def __str__(self) -> str:
+        rule = f"rule {self.rule}" if self.rule.isdigit() else self.rule
+        return f"{self.file}: {self.field}: {self.message} ({rule})"
+
+
+class ManifestError(DomovoyError):
+    """One or more manifests are invalid; ``problems`` lists each broken rule."""
+
+    def __init__(self, problems: list[ManifestProblem]) -> None:
+        self.problems = problems
+        super().__init__(
+            "\n".join(str(p) for p in problems),
+            hint="fix the manifest, then run `domovoy models validate FILE`",
+        )
+
+
+class ModelError(DomovoyError):
+    """A model cannot be used."""
+
+
+class UnknownModelError(ModelError):
+    def __init__(self, model_id: str, known: list[str]) -> None:
+        self.model_id = model_id
+        listed = ", ".join(sorted(known)) or "none"
+        super().__init__(
+            f"no model has the id {model_id!r} (known ids: {listed})",
+            hint="`domovoy models list` shows the catalogue and what is installed",
+        )
+
+
+class NoModelForRoleError(ModelError):
+    def __init__(self, role: str, model_id: str | None = None) -> None:
+        self.role = role
+        self.model_id = model_id
+        what = f"the {role} model {model_id!r} is not installed" if model_id else (
+            f"no model is set for the {role} role"
+        )
+        super().__init__(
+            what,
+            hint=(
+                "get one: `domovoy models pull ID`, add a GGUF you have with "
+                f"`domovoy models add FILE.gguf --id ID --role {role}`, or try the tiny demo "
+                "models with `domovoy models install-demo`"
+            ),
+        )
+
+
+class ModelFileError(ModelError):
+    """The model's file is missing, unreadable, truncated or of the wrong format."""
+
+    def __init__(self, path: Path, cause: str, *, hint: str = "") -> None:
+        self.path = path
+        self.cause = cause
+        super().__init__(
+            f"{path}: {cause}",
+            hint=hint or "download the model again (`domovoy models pull ID`) or pick another",
+        )
+
+
+class ChecksumMismatchError(ModelError):
+    def __init__(self, path: Path, expected: str, actual: str) -> None:
+        self.path = path
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"{path}: sha256 is {actual}, its manifest says {expected}",
+            hint="the file is damaged or not the one the manifest describes: download it again",
+        )
+
+
+class ModelLoadError(ModelError):
+    """The runtime refused a model file that looked valid."""
+
+    def __init__(self, model_id: str, cause: str, *, hint: str = "") -> None:
+        self.model_id = model_id
+        self.cause = cause
+        super().__init__(
+            f"model {model_id!r} failed to load: {cause}",
+            hint=hint or "check the file with `domovoy doctor`, or choose another model",
+        )
+
+
+class GenerationError(DomovoyError):
+    """Generation failed after the model had loaded."""
+
+
+class InputError(DomovoyError):
+    """The user's input cannot be used as it is."""

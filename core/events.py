@@ -1,0 +1,153 @@
+"""A typed event bus: frozen dataclasses, subscribed to by type, safe to publish from any thread.
+
+Handlers run in the publishing thread, in subscription order. The window does not touch its
+widgets from there: app/ui re-emits the events it needs as Qt signals on the GUI thread.
+A handler that raises is logged with its traceback and the other handlers still run; a bus built
+with ``strict=True`` (tests) re-raises instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """Base of every event."""
+
+
+E = TypeVar("E", bound=Event)
+Handler = Callable[[E], None]
+
+
+class EventBus:
+    def __init__(self, *, strict: bool = False) -> None:
+        self._lock = threading.Lock()
+        self._handlers: dict[type[Event], list[Callable[[Any], None]]] = {}
+        self._strict = strict
+
+    def subscribe(self, event_type: type[E], handler: Callable[[E], None]) -> Callable[[], None]:
+        """Call ``handler`` for every event of ``event_type`` or a subclass; returns an unsubscribe."""
+        with self._lock:
+            self._handlers.setdefault(event_type, []).append(handler)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                handlers = self._handlers.get(event_type, [])
+                if handler in handlers:
+                    handlers.remove(handler)
+
+        return unsubscribe
+
+    def publish(self, event: Event) -> None:
+        with self._lock:
+            handlers = [
+                h for cls in type(event).__mro__ for h in self._handlers.get(cls, ())  # type: ignore[call-overload]
+            ]
+        for handler in handlers:
+            try:
+                handler(event)
+            except Exception:
+                if self._strict:
+                    raise
+                log.exception("event handler %r failed on %r", handler, event)
+
+
+# --- turns -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timings:
+    """How long a turn took; milliseconds."""
+
+    load_ms: float = 0.0
+    first_token_ms: float = 0.0
+    total_ms: float = 0.0
+    tokens: int = 0
+
+    @property
+    def tokens_per_s(self) -> float:
+        gen_ms = self.total_ms - self.first_token_ms
+        return (self.tokens - 1) / (gen_ms / 1000) if self.tokens > 1 and gen_ms > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnStarted(Event):
+    turn_id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TokenStreamed(Event):
+    turn_id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnFinished(Event):
+    turn_id: int
+    text: str
+    model_used: str
+    role: str
+    timings: Timings
+    cancelled: bool = False
+    fallback_reason: str = ""
+    demo: bool = False  # the model is a tiny demo model: its words are noise
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnFailed(Event):
+    turn_id: int
+    message: str
+
+
+# --- models ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelLoading(Event):
+    model_id: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelLoaded(Event):
+    model_id: str
+    role: str
+    load_ms: float
+    demo: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelLoadFailed(Event):
+    model_id: str
+    role: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelUnloaded(Event):
+    model_id: str
+    role: str
+    resident_s: float
+
+
+__all__ = [
+    "Event",
+    "EventBus",
+    "ModelLoadFailed",
+    "ModelLoaded",
+    "ModelLoading",
+    "ModelUnloaded",
+    "Timings",
+    "TokenStreamed",
+    "TurnFailed",
+    "TurnFinished",
+    "TurnStarted",
+]

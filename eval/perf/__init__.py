@@ -1,0 +1,1 @@
+"""Benchmarks, run as ``python -m eval.perf NAME --json``: figures, never timed tests."""

@@ -1,0 +1,73 @@
+"""A scripted LLM for orchestration tests, evals and bug reports: no model, exact replies."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+
+from core.errors import GenerationError, ModelLoadError
+from llm.base import ChatMessage, GenerationParams
+
+
+class FakeLLM:
+    """Replies with ``replies`` in turn (the last repeats), split into word-sized tokens.
+
+    ``token_delay_s`` paces the stream; ``fail_load`` / ``fail_after`` make it fail like a real
+    model would; ``seen`` records every conversation it was given.
+    """
+
+    def __init__(
+        self,
+        replies: Sequence[str] = ("Hello!",),
+        *,
+        model_id: str = "fake",
+        token_delay_s: float = 0.0,
+        load_delay_s: float = 0.0,
+        fail_load: str | None = None,
+        fail_after: int | None = None,
+    ) -> None:
+        self.model_id = model_id
+        self.replies = list(replies)
+        self.token_delay_s = token_delay_s
+        self.load_delay_s = load_delay_s
+        self.fail_load = fail_load
+        self.fail_after = fail_after
+        self.seen: list[list[ChatMessage]] = []
+        self._loaded = False
+        self._turn = 0
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
+
+    def load(self) -> None:
+        if self._loaded:
+            return
+        time.sleep(self.load_delay_s)
+        if self.fail_load:
+            raise ModelLoadError(self.model_id, self.fail_load)
+        self._loaded = True
+
+    def unload(self) -> None:
+        self._loaded = False
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        params: GenerationParams,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[str]:
+        self.load()
+        self.seen.append(list(messages))
+        reply = self.replies[min(self._turn, len(self.replies) - 1)]
+        self._turn += 1
+        words = reply.split(" ")
+        for i, word in enumerate(words[: params.max_tokens]):
+            if cancel is not None and cancel.is_set():
+                return
+            if self.fail_after is not None and i >= self.fail_after:
+                raise GenerationError(f"{self.model_id} failed after {i} tokens")
+            if self.token_delay_s:
+                time.sleep(self.token_delay_s)
+            yield word if i == 0 else " " + word

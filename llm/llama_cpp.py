@@ -1,0 +1,156 @@
+"""The llama.cpp backend (llama-cpp-python): a GGUF, its own chat template, streamed text.
+
+The prompt is rendered from the chat template the GGUF carries (Jinja, through llama-cpp-python's
+formatter) and generated with ``create_completion``, so the bytes fed to llama.cpp are exactly
+the template's and the KV cache is reused for the longest common prefix of consecutive prompts.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from core.errors import GenerationError, ModelFileError, ModelLoadError
+from llm.base import ChatMessage, GenerationParams
+from models.gguf_info import read_gguf_info
+
+log = logging.getLogger(__name__)
+
+
+class LlamaCppLLM:
+    def __init__(
+        self,
+        *,
+        model_id: str,
+        path: Path,
+        n_ctx: int = 4096,
+        n_gpu_layers: int = 0,
+        n_threads: int | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.model_id = model_id
+        self.path = path
+        self.n_ctx = n_ctx
+        self.n_gpu_layers = n_gpu_layers
+        self.n_threads = n_threads or max(1, (os.cpu_count() or 2))
+        self.seed = seed
+        self._llama: Any = None
+        self._formatter: Any = None
+        self._lock = threading.Lock()
+        self.loaded_at: float | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._llama is not None
+
+    def load(self) -> None:
+        with self._lock:
+            if self._llama is not None:
+                return
+            info = read_gguf_info(self.path)  # a clear ModelFileError before llama.cpp sees it
+            from llama_cpp import Llama
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            n_ctx = min(self.n_ctx, info.context_length) if info.context_length else self.n_ctx
+            try:
+                llama = Llama(
+                    model_path=str(self.path),
+                    n_ctx=n_ctx,
+                    n_gpu_layers=self.n_gpu_layers,
+                    n_threads=self.n_threads,
+                    seed=self.seed,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ModelLoadError(
+                    self.model_id,
+                    f"llama.cpp could not load {self.path} ({info.architecture}, "
+                    f"{info.file_type}): {exc}",
+                    hint="the architecture may be newer than this llama.cpp build, or memory ran "
+                    "out; `domovoy doctor` shows what fits",
+                ) from exc
+            template = info.chat_template
+            if not template:
+                llama.close()
+                raise ModelFileError(
+                    self.path,
+                    "the GGUF carries no chat template (tokenizer.chat_template)",
+                    hint="use an instruct/chat model's GGUF, which carries its template",
+                )
+            eos = _token_text(llama, llama.token_eos())
+            bos = _token_text(llama, llama.token_bos())
+            self._formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
+            self._llama = llama
+            self.loaded_at = time.monotonic()
+
+    def unload(self) -> None:
+        with self._lock:
+            if self._llama is not None:
+                self._llama.close()
+            self._llama = None
+            self._formatter = None
+            self.loaded_at = None
+
+    def render(self, messages: Sequence[ChatMessage], params: GenerationParams) -> str:
+        """The exact prompt text the model will read."""
+        self.load()
+        extra: dict[str, Any] = {}
+        if params.reasoning_effort:
+            extra["reasoning_effort"] = params.reasoning_effort
+        try:
+            result = self._formatter(
+                messages=[{"role": m.role, "content": m.content} for m in messages], **extra
+            )
+        except Exception as exc:  # the template raised (raise_exception) or is malformed
+            raise GenerationError(f"the chat template of {self.model_id!r} failed: {exc}") from exc
+        return str(result.prompt)
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        params: GenerationParams,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[str]:
+        prompt = self.render(messages, params)
+        with self._lock:
+            llama = self._llama
+            if llama is None:
+                raise GenerationError(f"model {self.model_id!r} was unloaded mid-turn")
+            n_prompt = len(llama.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
+            budget = llama.n_ctx() - n_prompt - 1
+            if budget < 1:
+                raise GenerationError(
+                    f"the conversation ({n_prompt} tokens) fills the whole context of "
+                    f"{llama.n_ctx()} tokens",
+                )
+            chunks = llama.create_completion(
+                prompt,
+                max_tokens=min(params.max_tokens, budget),
+                temperature=params.temperature,
+                top_p=params.top_p,
+                stop=list(params.stop) or None,
+                seed=params.seed,
+                stream=True,
+            )
+            try:
+                for chunk in chunks:
+                    if cancel is not None and cancel.is_set():
+                        break
+                    text = chunk["choices"][0]["text"]
+                    if text:
+                        yield text
+            except (RuntimeError, ValueError) as exc:
+                raise GenerationError(f"llama.cpp failed while generating: {exc}") from exc
+            finally:
+                chunks.close()
+
+
+def _token_text(llama: Any, token: int) -> str:
+    if token < 0:
+        return ""
+    return bytes(llama.detokenize([token], special=True)).decode("utf-8", errors="replace")

@@ -1,0 +1,1 @@
+"""Memory: embeddings, the durable store and its index, recall, reflections, entities, emotion."""

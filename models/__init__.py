@@ -1,0 +1,1 @@
+"""The model catalogue, reading model files, the demo models, and makers of tiny test models."""

@@ -1,0 +1,132 @@
+"""Registering models the user has: ``models add FILE.gguf`` and ``models install-demo``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import get_args
+
+from core import config as config_mod
+from core.errors import ManifestError, ManifestProblem, ModelFileError
+from core.fs import atomic_write_text
+from core.paths import Paths
+from core.registry import Manifest
+from core.registry.checksum import ChecksumCache
+from core.registry.manifest import Role
+from core.registry.validate import check_rules
+from models.gguf_info import read_gguf_info
+from models.testing import make_tiny_gguf
+
+
+def write_manifest(manifest: Manifest, paths: Paths) -> Path:
+    """Check a manifest against the rules, then write it to the user's manifests folder."""
+    file = paths.manifests_dir / f"{manifest.id}.yaml"
+    problems = check_rules(manifest, file)
+    if problems:
+        raise ManifestError(problems)
+    atomic_write_text(file, manifest.to_yaml())
+    return file
+
+
+def add_gguf(
+    paths: Paths, file: Path, *, model_id: str, role: str, replace: bool = False
+) -> tuple[Manifest, Path]:
+    """Describe a GGUF the user has, from its own metadata; nothing is written if it is invalid."""
+    file = file.expanduser().resolve()
+    if role not in get_args(Role):
+        raise ManifestError(
+            [ManifestProblem(file=file, field="role", message=f"{role!r} is not a role", rule="schema")]
+        )
+    info = read_gguf_info(file)  # ModelFileError for a missing, non-GGUF or truncated file
+    target = paths.manifests_dir / f"{model_id}.yaml"
+    if target.exists() and not replace:
+        raise ManifestError(
+            [
+                ManifestProblem(
+                    file=target,
+                    field="id",
+                    message=f"{model_id!r} is already installed; pick another id or remove it",
+                    rule="1",
+                )
+            ]
+        )
+    if not info.chat_template:
+        raise ModelFileError(
+            file,
+            "the GGUF carries no chat template (tokenizer.chat_template): it is not a chat model",
+            hint="use an instruct/chat model's GGUF",
+        )
+    sha = ChecksumCache(paths.checksum_cache).sha256(file)
+    manifest = Manifest(
+        id=model_id,
+        family=info.architecture,
+        role=role,  # type: ignore[arg-type]  # checked against Role above
+        path=str(file),
+        format="gguf",
+        quant=info.file_type,
+        context_length=info.context_length or 4096,
+        capabilities=["chat"],
+        revision=dt.date.today().isoformat(),
+        checksum_sha256=sha,
+        load="eager" if role == "primary" else "on_demand",
+        adapter="llama_cpp",
+        description=info.name,
+        metadata={"architecture": info.architecture, "size_bytes": info.size_bytes},
+    )
+    paths.manifests_dir.mkdir(parents=True, exist_ok=True)
+    return manifest, write_manifest(manifest, paths)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoModel:
+    id: str
+    kind: str  # a key of models.testing.TINY_MODELS
+    role: str
+    description: str
+
+
+DEMO_MODELS = (
+    DemoModel("demo-tiny-llama", "llama", "primary", "tiny llama-architecture model, ChatML"),
+    DemoModel("demo-tiny-phi3", "phi3", "lightweight", "tiny phi3-architecture model, Phi-3.5 template"),
+    DemoModel("demo-tiny-gpt-oss", "gpt-oss", "secondary", "tiny model carrying the gpt-oss template"),
+)
+DEMO_NOTE = "A tiny demo model with random weights: its replies are noise. Get a real model to talk."
+
+
+def install_demo(paths: Paths) -> list[Manifest]:
+    """Write the tiny demo models, their manifests, and give them the LLM roles in the config."""
+    paths.ensure()
+    checksums = ChecksumCache(paths.checksum_cache)
+    installed = []
+    for demo in DEMO_MODELS:
+        rel = Path("demo") / f"{demo.id}.gguf"
+        target = paths.models_dir / rel
+        make_tiny_gguf(demo.kind, target)
+        manifest = Manifest(
+            id=demo.id,
+            family="demo",
+            role=demo.role,  # type: ignore[arg-type]  # the literals above are roles
+            path=str(rel),
+            format="gguf",
+            quant="f16",
+            context_length=4096,
+            capabilities=["chat"],
+            revision="demo-1",
+            checksum_sha256=checksums.sha256(target),
+            load="eager" if demo.role == "primary" else "on_demand",
+            adapter="llama_cpp",
+            description=f"{demo.description}. {DEMO_NOTE}",
+            license="GPL-3.0-or-later",
+            metadata={"demo": True, "maker": f"models.testing:{demo.kind}"},
+        )
+        write_manifest(manifest, paths)
+        installed.append(manifest)
+    config = config_mod.load(paths.config_file)
+    for demo in DEMO_MODELS:
+        role = config.llm.role(demo.role)
+        role.id = demo.id
+        role.context_length = 2048
+        role.max_output_tokens = 48
+    config_mod.save(config, paths.config_file)
+    return installed

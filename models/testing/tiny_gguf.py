@@ -1,0 +1,165 @@
+"""Tiny GGUF language models written with the ``gguf`` package, loadable by llama.cpp.
+
+Three flavours, as real models carry them:
+
+- ``llama``: llama architecture, ChatML template;
+- ``phi3``: phi3 architecture (fused QKV and gate/up), the Phi-3.5 chat template;
+- ``gpt-oss``: llama architecture carrying the gpt-oss chat template and harmony's special tokens.
+
+Weights are seeded random numbers. The output rows of special and byte tokens are zero, so the
+model mostly writes letters and words rather than stopping at once or emitting stray bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from models.testing.vocab import NORMAL, build_vocab
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TinyGGUF:
+    name: str
+    arch: str  # llama.cpp architecture
+    template: str  # file in models/testing/templates
+    special: tuple[str, ...]
+    bos: str
+    eos: str
+    eot: str | None = None
+    add_bos: bool = True
+    n_embd: int = 64
+    n_head: int = 4
+    n_head_kv: int = 2
+    n_layer: int = 2
+    n_ff: int = 128
+    context_length: int = 4096
+
+
+TINY_MODELS: dict[str, TinyGGUF] = {
+    "llama": TinyGGUF(
+        name="tiny-llama-chatml",
+        arch="llama",
+        template="chatml.jinja",
+        special=("<|im_start|>", "<|im_end|>"),
+        bos="<s>",
+        eos="<|im_end|>",
+    ),
+    "phi3": TinyGGUF(
+        name="tiny-phi-3.5",
+        arch="phi3",
+        template="phi-3.5.jinja",
+        special=("<|endoftext|>", "<|assistant|>", "<|end|>", "<|system|>", "<|user|>"),
+        bos="<s>",
+        eos="<|endoftext|>",
+        eot="<|end|>",
+    ),
+    "gpt-oss": TinyGGUF(
+        name="tiny-gpt-oss-template",
+        arch="llama",
+        template="gpt-oss.jinja",
+        special=(
+            "<|startoftext|>", "<|endoftext|>", "<|return|>", "<|constrain|>", "<|channel|>",
+            "<|start|>", "<|end|>", "<|message|>", "<|call|>",
+        ),  # fmt: skip
+        bos="<|startoftext|>",
+        eos="<|return|>",
+        eot="<|end|>",
+        add_bos=False,
+    ),
+}
+
+
+def template_text(filename: str) -> str:
+    return resources.files("models.testing").joinpath("templates", filename).read_text("utf-8")
+
+
+def make_tiny_gguf(kind: str, path: Path, *, seed: int = 0) -> Path:
+    """Write the tiny model ``kind`` (a key of TINY_MODELS) to ``path``; same seed, same bytes."""
+    import gguf
+
+    spec = TINY_MODELS[kind]
+    vocab = build_vocab(list(spec.special))
+    rng = np.random.default_rng(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+
+    writer = gguf.GGUFWriter(str(tmp), spec.arch)
+    writer.add_name(spec.name)
+    writer.add_file_type(gguf.LlamaFileType.MOSTLY_F16)
+    writer.add_context_length(spec.context_length)
+    writer.add_embedding_length(spec.n_embd)
+    writer.add_block_count(spec.n_layer)
+    writer.add_feed_forward_length(spec.n_ff)
+    writer.add_head_count(spec.n_head)
+    writer.add_head_count_kv(spec.n_head_kv)
+    writer.add_rope_dimension_count(spec.n_embd // spec.n_head)
+    writer.add_rope_freq_base(10000.0)
+    writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_vocab_size(len(vocab.tokens))
+
+    writer.add_tokenizer_model("llama")
+    writer.add_token_list(vocab.tokens)
+    writer.add_token_scores(vocab.scores)
+    writer.add_token_types(vocab.types)
+    writer.add_unk_token_id(vocab.id("<unk>"))
+    writer.add_bos_token_id(vocab.id(spec.bos))
+    writer.add_eos_token_id(vocab.id(spec.eos))
+    if spec.eot:
+        writer.add_eot_token_id(vocab.id(spec.eot))
+    writer.add_add_bos_token(spec.add_bos)
+    writer.add_add_eos_token(False)
+    writer.add_chat_template(template_text(spec.template))
+
+    for name, array in _tensors(spec, len(vocab.tokens), np.array(vocab.types), rng).items():
+        writer.add_tensor(name, array)
+
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    tmp.replace(path)
+    return path
+
+
+def _tensors(
+    spec: TinyGGUF, n_vocab: int, types: np.ndarray[Any, Any], rng: np.random.Generator
+) -> dict[str, np.ndarray[Any, Any]]:
+    d, ff = spec.n_embd, spec.n_ff
+    head_dim = d // spec.n_head
+    d_kv = head_dim * spec.n_head_kv
+
+    def mat(rows: int, cols: int, scale: float = 0.08) -> np.ndarray[Any, Any]:
+        # numpy's (rows, cols) is ggml's {cols, rows}: llama.cpp's {n_in, n_out} weights.
+        return (rng.standard_normal((rows, cols)) * scale).astype(np.float16)
+
+    def norm() -> np.ndarray[Any, Any]:
+        return np.ones(d, dtype=np.float32)
+
+    output = (rng.standard_normal((n_vocab, d)) * 0.6).astype(np.float32)
+    output[types != NORMAL] = 0.0  # specials and bytes: logit 0, far below the letters' best
+    tensors: dict[str, np.ndarray[Any, Any]] = {
+        "token_embd.weight": mat(n_vocab, d, 1.0),
+        "output_norm.weight": norm(),
+        "output.weight": output.astype(np.float16),
+    }
+    for i in range(spec.n_layer):
+        p = f"blk.{i}."
+        tensors[p + "attn_norm.weight"] = norm()
+        tensors[p + "ffn_norm.weight"] = norm()
+        tensors[p + "attn_output.weight"] = mat(d, d)
+        tensors[p + "ffn_down.weight"] = mat(d, ff)
+        if spec.arch == "phi3":
+            tensors[p + "attn_qkv.weight"] = mat(d + 2 * d_kv, d)
+            tensors[p + "ffn_up.weight"] = mat(2 * ff, d)
+        else:
+            tensors[p + "attn_q.weight"] = mat(d, d)
+            tensors[p + "attn_k.weight"] = mat(d_kv, d)
+            tensors[p + "attn_v.weight"] = mat(d_kv, d)
+            tensors[p + "ffn_gate.weight"] = mat(ff, d)
+            tensors[p + "ffn_up.weight"] = mat(ff, d)
+    return tensors

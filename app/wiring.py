@@ -33,6 +33,13 @@ class Home:
         registry = Registry.load(paths, [CATALOGUE_DIR])
         return cls(paths=paths, config=config, registry=registry)
 
+    @classmethod
+    def open_with_defaults(cls, paths: Paths | None = None) -> Home:
+        """The default config in memory, the file left as it is (it failed to load)."""
+        paths = paths or Paths.from_env()
+        paths.ensure()
+        return cls(paths=paths, config=Config(), registry=Registry.load(paths, [CATALOGUE_DIR]))
+
 
 def slot_for_role(home: Home, role: str) -> ModelSlot:
     """The model the config names for an LLM role, ready to load lazily."""

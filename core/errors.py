@@ -100,9 +100,9 @@ class NoModelForRoleError(ModelError):
         super().__init__(
             what,
             hint=(
-                "get one: `domovoy models pull ID`, add a GGUF you have with "
-                f"`domovoy models add FILE.gguf --id ID --role {role}`, or try the tiny demo "
-                "models with `domovoy models install-demo`"
+                "download a GGUF (`domovoy models list --sources` shows where each catalogue "
+                f"model comes from), register it with `domovoy models add FILE.gguf --id ID "
+                f"--role {role}`, or try the tiny demo models: `domovoy models install-demo`"
             ),
         )
 
@@ -115,7 +115,7 @@ class ModelFileError(ModelError):
         self.cause = cause
         super().__init__(
             f"{path}: {cause}",
-            hint=hint or "download the model again (`domovoy models pull ID`) or pick another",
+            hint=hint or "download the model again or choose another one (`domovoy models list`)",
         )
 
 

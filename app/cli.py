@@ -1,0 +1,213 @@
+"""The ``domovoy`` command: the window with no arguments, else chat, models and doctor."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from core.errors import DomovoyError
+from core.events import EventBus, ModelLoading, TokenStreamed, TurnFailed, TurnFinished
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except DomovoyError as exc:
+        print(f"domovoy: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="domovoy", description="An offline desktop assistant.")
+    p.set_defaults(func=_cmd_window)
+    sub = p.add_subparsers(title="commands")
+
+    chat = sub.add_parser("chat", help="chat in the terminal, the reply streamed")
+    chat.add_argument("--model", help="a model id from `domovoy models list`, or a .gguf file")
+    chat.add_argument("--once", metavar="TEXT", help="print one reply to TEXT and exit")
+    chat.set_defaults(func=_cmd_chat)
+
+    models = sub.add_parser("models", help="the model catalogue and installed models")
+    msub = models.add_subparsers(title="models commands", required=True)
+    validate = msub.add_parser("validate", help="check manifest files against the schema and rules")
+    validate.add_argument("files", nargs="+", type=Path)
+    validate.set_defaults(func=_cmd_validate)
+    lst = msub.add_parser("list", help="catalogue, installed models, and who plays each role")
+    lst.add_argument("--sources", action="store_true", help="also show where each model comes from")
+    lst.set_defaults(func=_cmd_list)
+    add = msub.add_parser("add", help="register a GGUF file you have")
+    add.add_argument("file", type=Path)
+    add.add_argument("--id", required=True, dest="model_id")
+    add.add_argument("--role", required=True)
+    add.add_argument("--replace", action="store_true", help="overwrite a manifest with this id")
+    add.set_defaults(func=_cmd_add)
+    demo = msub.add_parser("install-demo", help="install tiny demo models (their replies are noise)")
+    demo.set_defaults(func=_cmd_install_demo)
+
+    doctor = sub.add_parser("doctor", help="this machine, installed models, what fits")
+    doctor.add_argument("--json", action="store_true")
+    doctor.set_defaults(func=_cmd_doctor)
+    return p
+
+
+def _cmd_window(args: argparse.Namespace) -> int:
+    from app.ui.launch import launch
+
+    return launch()
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    from app.wiring import Home, build_assistant
+
+    home = Home.open()
+    bus = EventBus()
+    assistant, problem = build_assistant(home, bus, model=args.model)
+    if problem is not None:
+        raise problem
+    done = threading.Event()
+    failed: list[str] = []
+
+    def on_token(e: TokenStreamed) -> None:
+        sys.stdout.write(e.text)
+        sys.stdout.flush()
+
+    def on_finished(e: TurnFinished) -> None:
+        sys.stdout.write("\n")
+        demo = ", a demo model: its replies are noise" if e.demo else ""
+        stopped = ", stopped" if e.cancelled else ""
+        print(
+            f"[{e.model_used}{demo}; {e.timings.tokens} tokens, "
+            f"{e.timings.tokens_per_s:.1f} tok/s{stopped}]",
+            file=sys.stderr,
+        )
+        done.set()
+
+    def on_failed(e: TurnFailed) -> None:
+        failed.append(e.message)
+        print(f"\ndomovoy: {e.message}", file=sys.stderr)
+        done.set()
+
+    bus.subscribe(TokenStreamed, on_token)
+    bus.subscribe(TurnFinished, on_finished)
+    bus.subscribe(TurnFailed, on_failed)
+    bus.subscribe(ModelLoading, lambda e: print(f"[loading {e.model_id}…]", file=sys.stderr))
+
+    def turn(text: str) -> None:
+        done.clear()
+        assistant.submit(text)
+        try:
+            while not done.wait(0.1):
+                pass
+        except KeyboardInterrupt:
+            assistant.stop()
+            done.wait()
+        assistant.wait()
+
+    try:
+        if args.once is not None:
+            turn(args.once)
+            return 1 if failed else 0
+        print("domovoy chat: type a message; Ctrl+C stops a reply, Ctrl+D quits.", file=sys.stderr)
+        while True:
+            try:
+                text = input("you> ")
+            except EOFError:
+                print(file=sys.stderr)
+                return 0
+            try:
+                turn(text)
+            except DomovoyError as exc:  # an empty message: say so and go on
+                print(f"domovoy: {exc}", file=sys.stderr)
+    finally:
+        assistant.shutdown()
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from core.paths import Paths
+    from core.registry import validate_files
+    from core.registry.checksum import ChecksumCache
+
+    paths = Paths.from_env()
+    good, problems = validate_files(
+        args.files, models_dir=paths.models_dir, checksums=ChecksumCache(paths.checksum_cache)
+    )
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print(f"{len(good)} manifest(s) valid")
+    return 1 if problems else 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from app.wiring import Home
+    from core.config import ROLES
+
+    home = Home.open()
+    roles = {home.config.llm.role(r).id: r for r in ROLES if home.config.llm.role(r).id}
+    print(f"{'ID':<36} {'ROLE':<12} {'ORIGIN':<10} {'INSTALLED':<10} PLAYS")
+    for e in home.registry.entries():
+        plays = roles.get(e.id, "")
+        demo = " (demo: noise)" if e.manifest.is_demo else ""
+        installed = "yes" if e.installed else "no"
+        print(f"{e.id:<36} {e.manifest.role:<12} {e.origin:<10} {installed:<10} {plays}{demo}")
+        source = e.manifest.source
+        if args.sources and source is not None:
+            where = source.url or f"https://huggingface.co/{source.repo}"
+            if source.repo and source.file:
+                where += f"/resolve/{source.revision}/{source.file}"
+            size = f", about {source.size_bytes / 1e9:.2f} GB" if source.size_bytes else ""
+            print(f"    from {where}{size} → {e.path}")
+    for role in ROLES:
+        model_id = home.config.llm.role(role).id
+        if model_id and model_id not in home.registry:
+            print(f"warning: the {role} role names {model_id!r}, which no manifest describes")
+    for problem in home.registry.problems:
+        print(f"warning: {problem}")
+    return 0
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    from core.paths import Paths
+    from models.install import add_gguf
+
+    paths = Paths.from_env()
+    paths.ensure()
+    manifest, file = add_gguf(paths, args.file, model_id=args.model_id, role=args.role, replace=args.replace)
+    print(f"added {manifest.id} ({manifest.family}, {manifest.quant}, context {manifest.context_length})")
+    print(f"manifest: {file}")
+    return 0
+
+
+def _cmd_install_demo(args: argparse.Namespace) -> int:
+    from core.paths import Paths
+    from models.install import DEMO_NOTE, install_demo
+
+    paths = Paths.from_env()
+    for manifest in install_demo(paths):
+        print(f"installed {manifest.id} as {manifest.role}")
+    print(DEMO_NOTE)
+    print("Try: domovoy chat --once 'Привет'")
+    return 0
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from app.doctor import collect, render_text
+    from app.wiring import Home
+
+    report = collect(Home.open())
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else render_text(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

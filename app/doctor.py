@@ -1,0 +1,105 @@
+"""``domovoy doctor``: what this machine has, what is installed, and whether each role fits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.wiring import Home
+from core.config import ROLES
+from core.errors import DomovoyError
+from core.hardware import Machine, machine
+from models.fit import estimate
+from models.gguf_info import read_gguf_info
+
+
+def collect(home: Home) -> dict[str, Any]:
+    facts = machine(home.paths.models_dir)
+    return {
+        "machine": facts.to_dict(),
+        "paths": {
+            "config": str(home.paths.config_file),
+            "data": str(home.paths.data_dir),
+            "models": str(home.paths.models_dir),
+            "cache": str(home.paths.cache_dir),
+        },
+        "registry_problems": [str(p) for p in home.registry.problems],
+        "models": [
+            {
+                "id": e.id,
+                "role": e.manifest.role,
+                "origin": e.origin,
+                "installed": e.installed,
+                "path": str(e.path),
+                "demo": e.manifest.is_demo,
+            }
+            for e in home.registry.entries()
+        ],
+        "roles": {role: _role_fit(home, role, facts) for role in ROLES},
+    }
+
+
+def _role_fit(home: Home, role: str, facts: Machine) -> dict[str, Any]:
+    settings = home.config.llm.role(role)
+    out: dict[str, Any] = {"model_id": settings.id, "context_length": settings.context_length}
+    if not settings.id:
+        out["status"] = "no model set"
+        return out
+    if settings.id not in home.registry:
+        out["status"] = "unknown id: no manifest has it"
+        return out
+    entry = home.registry.get(settings.id)
+    if not entry.installed:
+        out["status"] = "not installed"
+        return out
+    try:
+        info = read_gguf_info(entry.path)
+    except DomovoyError as exc:
+        out["status"] = f"unusable: {exc.message}"
+        return out
+    fit = estimate(
+        info,
+        settings.context_length,
+        ram_free_mb=facts.ram_free_mb,
+        vram_free_mb=facts.vram_free_mb if facts.llama_gpu_offload else 0,
+    )
+    out.update(
+        status="installed",
+        demo=entry.manifest.is_demo,
+        fit=fit.verdict,
+        fit_text=fit.describe(),
+        needed_mb=fit.needed_mb,
+        weights_mb=fit.weights_mb,
+        kv_cache_mb=fit.kv_cache_mb,
+    )
+    return out
+
+
+def render_text(report: dict[str, Any]) -> str:
+    m = report["machine"]
+    lines = [
+        f"Python {m['python']} on {m['os']}",
+        f"CPU: {m['cpu']} ({m['cpu_cores_logical']} logical cores)",
+        f"RAM: {m['ram_total_mb']} MB total, {m['ram_free_mb']} MB free",
+        f"Disk: {m['disk_free_mb']} MB free at {m['disk_path']}",
+    ]
+    if m["gpus"]:
+        for g in m["gpus"]:
+            lines.append(
+                f"GPU {g['index']}: {g['name']}, {g['vram_total_mb']} MB VRAM, "
+                f"{g['vram_free_mb']} MB free"
+            )
+    else:
+        lines.append(f"GPU: none ({m['gpu_note']})")
+    offload = "yes" if m["llama_gpu_offload"] else "no (CPU build; see README for CUDA)"
+    lines.append(f"llama.cpp GPU offload: {offload}")
+    lines.append(f"Config: {report['paths']['config']}")
+    lines.append(f"Models: {report['paths']['models']}")
+    if report["registry_problems"]:
+        lines.append("Manifest problems:")
+        lines += [f"  {p}" for p in report["registry_problems"]]
+    lines.append("Roles:")
+    for role, r in report["roles"].items():
+        detail = r.get("fit_text") or r["status"]
+        demo = " [demo model: replies are noise]" if r.get("demo") else ""
+        lines.append(f"  {role:<12} {r['model_id'] or '-'}: {detail}{demo}")
+    return "\n".join(lines)

@@ -1,0 +1,53 @@
+"""Re-emits bus events as Qt signals, so widgets handle them on the GUI thread.
+
+The bridge lives in the GUI thread; a signal emitted from a worker thread reaches its slots
+through Qt's queued connection, never touching a widget from the worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from core.events import (
+    Event,
+    EventBus,
+    ModelLoaded,
+    ModelLoadFailed,
+    ModelLoading,
+    TokenStreamed,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
+
+
+class QtBridge(QObject):
+    turn_started = Signal(object)
+    token_streamed = Signal(object)
+    turn_finished = Signal(object)
+    turn_failed = Signal(object)
+    model_loading = Signal(object)
+    model_loaded = Signal(object)
+    model_load_failed = Signal(object)
+
+    def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        routes: list[tuple[type[Event], Signal]] = [
+            (TurnStarted, self.turn_started),
+            (TokenStreamed, self.token_streamed),
+            (TurnFinished, self.turn_finished),
+            (TurnFailed, self.turn_failed),
+            (ModelLoading, self.model_loading),
+            (ModelLoaded, self.model_loaded),
+            (ModelLoadFailed, self.model_load_failed),
+        ]
+        self._unsubscribe: list[Callable[[], None]] = [
+            bus.subscribe(event_type, signal.emit) for event_type, signal in routes
+        ]
+
+    def detach(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()

@@ -1,0 +1,201 @@
+"""The main window: the typed chat, streamed replies, Stop, and which model answered."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QTextCursor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.assistant import Assistant
+from app.ui.bridge import QtBridge
+from core.errors import DomovoyError
+from core.events import (
+    ModelLoaded,
+    ModelLoadFailed,
+    ModelLoading,
+    TokenStreamed,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
+
+DEMO_WARNING = "demo model: its replies are noise; get a real model to talk"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, assistant: Assistant, *, notice: str = "") -> None:
+        super().__init__()
+        self.assistant = assistant
+        self.setWindowTitle("domovoy")
+        self.resize(820, 640)
+
+        self.banner = QLabel(self)
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setStyleSheet(
+            "QLabel#banner { background: #fff4d6; border: 1px solid #e0c060; padding: 8px; }"
+        )
+        self.banner.hide()
+
+        self.transcript = QTextBrowser(self)
+        self.transcript.setOpenExternalLinks(False)
+        self.transcript.setPlaceholderText("Say something to domovoy.")
+
+        self.input = QPlainTextEdit(self)
+        self.input.setPlaceholderText("Message (Enter sends, Shift+Enter for a new line)")
+        self.input.setFixedHeight(72)
+        self.input.installEventFilter(self)
+        self.send_button = QPushButton("Send", self)
+        self.send_button.clicked.connect(self.send)
+        self.stop_button = QPushButton("Stop", self)
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.assistant.stop)
+
+        row = QHBoxLayout()
+        row.addWidget(self.input, 1)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.stop_button)
+        row.addLayout(buttons)
+        layout = QVBoxLayout()
+        layout.addWidget(self.banner)
+        layout.addWidget(self.transcript, 1)
+        layout.addLayout(row)
+        central = QWidget(self)
+        central.setLayout(layout)
+        self.setCentralWidget(central)
+
+        self.bridge = QtBridge(assistant.bus, self)
+        self.bridge.turn_started.connect(self._on_turn_started)
+        self.bridge.token_streamed.connect(self._on_token)
+        self.bridge.turn_finished.connect(self._on_turn_finished)
+        self.bridge.turn_failed.connect(self._on_turn_failed)
+        self.bridge.model_loading.connect(self._on_model_loading)
+        self.bridge.model_loaded.connect(self._on_model_loaded)
+        self.bridge.model_load_failed.connect(self._on_model_load_failed)
+
+        if notice:
+            self.show_notice(notice)
+        if not assistant.ready_to_chat:
+            self._set_input_enabled(False)
+        elif assistant.primary is not None:
+            self.statusBar().showMessage(f"{assistant.primary.model_id}: not loaded yet")
+            if assistant.primary.demo and not notice:
+                self.show_notice(
+                    f"{assistant.primary.model_id} is a tiny demo model: its replies are noise. "
+                    "Get a real one: download a GGUF (`domovoy models list --sources`) and add it "
+                    "with `domovoy models add FILE.gguf --id ID --role primary`."
+                )
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def send(self) -> None:
+        text = self.input.toPlainText()
+        try:
+            self.assistant.submit(text)
+        except DomovoyError as exc:
+            self.statusBar().showMessage(exc.message, 8000)
+            return
+        self.input.clear()
+
+    def show_notice(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+
+    def transcript_text(self) -> str:
+        return self.transcript.toPlainText()
+
+    # --- events (on the GUI thread, through the bridge) ------------------------------------------
+
+    def _on_turn_started(self, e: TurnStarted) -> None:
+        self.send_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self._append_block(f"<b>You:</b> {_escape(e.text)}")
+        self._append_block("<b>domovoy:</b> ")
+
+    def _on_token(self, e: TokenStreamed) -> None:
+        cursor = self.transcript.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(e.text)
+        self.transcript.ensureCursorVisible()
+
+    def _on_turn_finished(self, e: TurnFinished) -> None:
+        parts = [e.model_used, f"{e.timings.tokens} tokens", f"{e.timings.tokens_per_s:.0f} tok/s"]
+        if e.cancelled:
+            parts.append("stopped")
+        if e.fallback_reason:
+            parts.append(f"fallback: {e.fallback_reason}")
+        if e.demo:
+            parts.append(DEMO_WARNING)
+        self._append_block(f"<span style='color:#777; font-size:small'>{_escape(' · '.join(parts))}</span>")
+        self._turn_ended()
+
+    def _on_turn_failed(self, e: TurnFailed) -> None:
+        self._append_block(f"<span style='color:#b00020'>⚠ {_escape(e.message)}</span>")
+        self._turn_ended()
+
+    def _on_model_loading(self, e: ModelLoading) -> None:
+        self.statusBar().showMessage(f"loading {e.model_id} ({e.role})…")
+
+    def _on_model_loaded(self, e: ModelLoaded) -> None:
+        demo = f" — {DEMO_WARNING}" if e.demo else ""
+        self.statusBar().showMessage(f"{e.model_id} ready ({e.load_ms:.0f} ms){demo}")
+
+    def _on_model_load_failed(self, e: ModelLoadFailed) -> None:
+        self.statusBar().showMessage(f"{e.model_id} failed to load")
+        self.show_notice(e.message)
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _turn_ended(self) -> None:
+        self.send_button.setEnabled(self.assistant.ready_to_chat)
+        self.stop_button.setEnabled(False)
+        self.input.setFocus()
+
+    def _set_input_enabled(self, enabled: bool) -> None:
+        self.input.setEnabled(enabled)
+        self.send_button.setEnabled(enabled)
+
+    def _append_block(self, fragment: str) -> None:
+        """A new paragraph at the end of the transcript; streamed tokens then continue it."""
+        cursor = self.transcript.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if not self.transcript.document().isEmpty():
+            cursor.insertBlock()
+        cursor.insertHtml(fragment)
+        self.transcript.setTextCursor(cursor)
+        self.transcript.ensureCursorVisible()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.input and event.type() == QEvent.Type.KeyPress:
+            key = event if isinstance(event, QKeyEvent) else None
+            if (
+                key is not None
+                and key.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not key.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            ):
+                if self.send_button.isEnabled():
+                    self.send()
+                return True
+        return super().eventFilter(watched, event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.bridge.detach()
+        self.assistant.shutdown()
+        super().closeEvent(event)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")

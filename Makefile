@@ -19,8 +19,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest
+	$(MAKE) --no-print-directory lint
 
 lint: $(STAMP)
+	@echo "lint: ruff and mypy"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

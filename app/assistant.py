@@ -7,6 +7,7 @@ with TurnFinished (model used, timings) or TurnFailed (a message that says what 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -42,7 +43,7 @@ class ModelSlot:
     role: str
     model_id: str
     llm: LLM
-    params: GenerationParams = GenerationParams()
+    params: GenerationParams = field(default_factory=GenerationParams)
     demo: bool = False
     load_eagerly: bool = False
     prepare: Callable[[], None] = _nothing
@@ -59,10 +60,14 @@ class ModelSlot:
                 self.prepare()
                 self.llm.load()
             except DomovoyError as exc:
-                bus.publish(ModelLoadFailed(model_id=self.model_id, role=self.role, message=str(exc)))
+                bus.publish(
+                    ModelLoadFailed(model_id=self.model_id, role=self.role, message=str(exc))
+                )
                 raise
             ms = (time.perf_counter() - start) * 1000
-            bus.publish(ModelLoaded(model_id=self.model_id, role=self.role, load_ms=ms, demo=self.demo))
+            bus.publish(
+                ModelLoaded(model_id=self.model_id, role=self.role, load_ms=ms, demo=self.demo)
+            )
             return ms
 
 
@@ -91,10 +96,9 @@ class Assistant:
             return
 
         def load() -> None:
-            try:
+            # A failure is published as ModelLoadFailed; the next turn tries again and says why.
+            with contextlib.suppress(DomovoyError):
                 slot.ensure_loaded(self.bus)
-            except DomovoyError:
-                pass  # reported as ModelLoadFailed; the next turn tries again and says why
 
         self._loader = threading.Thread(target=load, name="domovoy-eager-load", daemon=True)
         self._loader.start()

@@ -25,6 +25,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `domovoy models list | head`
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True)
     add.add_argument("--replace", action="store_true", help="overwrite a manifest with this id")
     add.set_defaults(func=_cmd_add)
-    demo = msub.add_parser("install-demo", help="install tiny demo models (their replies are noise)")
+    demo = msub.add_parser(
+        "install-demo", help="install tiny demo models (their replies are noise)"
+    )
     demo.set_defaults(func=_cmd_install_demo)
 
     doctor = sub.add_parser("doctor", help="this machine, installed models, what fits")
@@ -182,8 +187,11 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
     paths = Paths.from_env()
     paths.ensure()
-    manifest, file = add_gguf(paths, args.file, model_id=args.model_id, role=args.role, replace=args.replace)
-    print(f"added {manifest.id} ({manifest.family}, {manifest.quant}, context {manifest.context_length})")
+    manifest, file = add_gguf(
+        paths, args.file, model_id=args.model_id, role=args.role, replace=args.replace
+    )
+    facts = f"{manifest.family}, {manifest.quant}, context {manifest.context_length}"
+    print(f"added {manifest.id} ({facts})")
     print(f"manifest: {file}")
     return 0
 

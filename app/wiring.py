@@ -46,7 +46,9 @@ def slot_for_role(home: Home, role: str) -> ModelSlot:
     entry = home.registry.for_role(role, home.config)
     settings = home.config.llm.role(role)
     if entry.manifest.format != "gguf":
-        raise ModelFileError(entry.path, f"{entry.id} is {entry.manifest.format}, not a GGUF chat model")
+        raise ModelFileError(
+            entry.path, f"{entry.id} is {entry.manifest.format}, not a GGUF chat model"
+        )
     return ModelSlot(
         role=role,
         model_id=entry.id,

@@ -1,7 +1,8 @@
 """The user's config: one TOML file in the design seed's shape, validated with pydantic.
 
     schema_version = 1
-    [llm.primary]       id, provider, context_length, max_output_tokens, temperature, top_p, timeout_s
+    [llm.primary]       id, provider, context_length, max_output_tokens, temperature, top_p,
+                        timeout_s
     [llm.lightweight]   the same keys (also [llm.secondary], [llm.micro])
     [embeddings.main]   id, dim, quant
     [audio.stt]         model, device, language
@@ -96,7 +97,7 @@ class ClassificationConfig(_Section):
 
 
 class Config(_Section):
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1  # SCHEMA_VERSION
     llm: LLMConfig = LLMConfig()
     embeddings: EmbeddingsConfig = EmbeddingsConfig()
     audio: AudioConfig = AudioConfig()

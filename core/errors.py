@@ -94,8 +94,10 @@ class NoModelForRoleError(ModelError):
     def __init__(self, role: str, model_id: str | None = None) -> None:
         self.role = role
         self.model_id = model_id
-        what = f"the {role} model {model_id!r} is not installed" if model_id else (
-            f"no model is set for the {role} role"
+        what = (
+            f"the {role} model {model_id!r} is not installed"
+            if model_id
+            else (f"no model is set for the {role} role")
         )
         super().__init__(
             what,

@@ -33,7 +33,7 @@ class EventBus:
         self._strict = strict
 
     def subscribe(self, event_type: type[E], handler: Callable[[E], None]) -> Callable[[], None]:
-        """Call ``handler`` for every event of ``event_type`` or a subclass; returns an unsubscribe."""
+        """Call ``handler`` for each event of ``event_type`` or a subclass; returns unsubscribe."""
         with self._lock:
             self._handlers.setdefault(event_type, []).append(handler)
 
@@ -47,9 +47,7 @@ class EventBus:
 
     def publish(self, event: Event) -> None:
         with self._lock:
-            handlers = [
-                h for cls in type(event).__mro__ for h in self._handlers.get(cls, ())  # type: ignore[call-overload]
-            ]
+            handlers = [h for cls in type(event).__mro__ for h in self._handlers.get(cls, ())]
         for handler in handlers:
             try:
                 handler(event)

@@ -57,5 +57,11 @@ class Paths:
         )
 
     def ensure(self) -> None:
-        for d in (self.config_dir, self.data_dir, self.models_dir, self.manifests_dir, self.cache_dir):
+        for d in (
+            self.config_dir,
+            self.data_dir,
+            self.models_dir,
+            self.manifests_dir,
+            self.cache_dir,
+        ):
             d.mkdir(parents=True, exist_ok=True)

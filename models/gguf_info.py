@@ -69,7 +69,9 @@ def read_gguf_info(path: Path) -> GGUFInfo:
     try:
         reader = gguf.GGUFReader(str(path), "r")
     except Exception as exc:  # the reader raises ValueError, IndexError, struct errors...
-        raise ModelFileError(path, f"damaged or truncated GGUF ({type(exc).__name__}: {exc})") from exc
+        raise ModelFileError(
+            path, f"damaged or truncated GGUF ({type(exc).__name__}: {exc})"
+        ) from exc
     size = path.stat().st_size
     end = max((t.data_offset + int(t.n_bytes) for t in reader.tensors), default=0)
     if end > size:
@@ -85,9 +87,7 @@ def read_gguf_info(path: Path) -> GGUFInfo:
     arch = str(field("general.architecture", "unknown"))
     n_head = int(field(f"{arch}.attention.head_count", 0) or 0)
     n_embd = int(field(f"{arch}.embedding_length", 0) or 0)
-    head_dim = int(
-        field(f"{arch}.attention.key_length", 0) or (n_embd // n_head if n_head else 0)
-    )
+    head_dim = int(field(f"{arch}.attention.key_length", 0) or (n_embd // n_head if n_head else 0))
     n_head_kv = field(f"{arch}.attention.head_count_kv", n_head)
     if isinstance(n_head_kv, list):  # per-layer in some models: take the largest
         n_head_kv = max(n_head_kv)

@@ -36,7 +36,11 @@ def add_gguf(
     file = file.expanduser().resolve()
     if role not in get_args(Role):
         raise ManifestError(
-            [ManifestProblem(file=file, field="role", message=f"{role!r} is not a role", rule="schema")]
+            [
+                ManifestProblem(
+                    file=file, field="role", message=f"{role!r} is not a role", rule="schema"
+                )
+            ]
         )
     info = read_gguf_info(file)  # ModelFileError for a missing, non-GGUF or truncated file
     target = paths.manifests_dir / f"{model_id}.yaml"
@@ -61,7 +65,7 @@ def add_gguf(
     manifest = Manifest(
         id=model_id,
         family=info.architecture,
-        role=role,  # type: ignore[arg-type]  # checked against Role above
+        role=role,  # checked against Role above
         path=str(file),
         format="gguf",
         quant=info.file_type,
@@ -88,10 +92,16 @@ class DemoModel:
 
 DEMO_MODELS = (
     DemoModel("demo-tiny-llama", "llama", "primary", "tiny llama-architecture model, ChatML"),
-    DemoModel("demo-tiny-phi3", "phi3", "lightweight", "tiny phi3-architecture model, Phi-3.5 template"),
-    DemoModel("demo-tiny-gpt-oss", "gpt-oss", "secondary", "tiny model carrying the gpt-oss template"),
+    DemoModel(
+        "demo-tiny-phi3", "phi3", "lightweight", "tiny phi3-architecture model, Phi-3.5 template"
+    ),
+    DemoModel(
+        "demo-tiny-gpt-oss", "gpt-oss", "secondary", "tiny model carrying the gpt-oss template"
+    ),
 )
-DEMO_NOTE = "A tiny demo model with random weights: its replies are noise. Get a real model to talk."
+DEMO_NOTE = (
+    "A tiny demo model with random weights: its replies are noise. Get a real model to talk."
+)
 
 
 def install_demo(paths: Paths) -> list[Manifest]:
@@ -106,7 +116,7 @@ def install_demo(paths: Paths) -> list[Manifest]:
         manifest = Manifest(
             id=demo.id,
             family="demo",
-            role=demo.role,  # type: ignore[arg-type]  # the literals above are roles
+            role=demo.role,  # the literals above are roles
             path=str(rel),
             format="gguf",
             quant="f16",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from core.events import (
     Event,
@@ -34,7 +34,7 @@ class QtBridge(QObject):
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        routes: list[tuple[type[Event], Signal]] = [
+        routes: list[tuple[type[Event], SignalInstance]] = [
             (TurnStarted, self.turn_started),
             (TokenStreamed, self.token_streamed),
             (TurnFinished, self.turn_finished),

@@ -139,7 +139,9 @@ class MainWindow(QMainWindow):
             parts.append(f"fallback: {e.fallback_reason}")
         if e.demo:
             parts.append(DEMO_WARNING)
-        self._append_block(f"<span style='color:#777; font-size:small'>{_escape(' · '.join(parts))}</span>")
+        self._append_block(
+            f"<span style='color:#777; font-size:small'>{_escape(' · '.join(parts))}</span>"
+        )
         self._turn_ended()
 
     def _on_turn_failed(self, e: TurnFailed) -> None:

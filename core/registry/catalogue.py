@@ -60,7 +60,10 @@ class Registry:
         problems: list[ManifestProblem] = []
         sources: list[tuple[Origin, list[Path]]] = [
             ("catalogue", [f for d in catalogue_dirs for f in sorted(d.glob("*.yaml"))]),
-            ("user", sorted(paths.manifests_dir.glob("*.yaml")) if paths.manifests_dir.is_dir() else []),
+            (
+                "user",
+                sorted(paths.manifests_dir.glob("*.yaml")) if paths.manifests_dir.is_dir() else [],
+            ),
         ]
         for origin, files in sources:
             good, errs = validate_files(files)

@@ -38,7 +38,9 @@ def parse_file(file: Path) -> tuple[Manifest | None, list[ManifestProblem]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        return None, [problem("-", f"not valid YAML{where}: {getattr(exc, 'problem', exc)}", "yaml")]
+        return None, [
+            problem("-", f"not valid YAML{where}: {getattr(exc, 'problem', exc)}", "yaml")
+        ]
     if not isinstance(raw, dict):
         return None, [problem("-", "a manifest is a YAML mapping of fields", "yaml")]
     try:

@@ -18,11 +18,73 @@ LETTERS = (
     "0123456789"
 )
 PUNCT = ".,!?-:;'\"()«»—…/%"
-WORDS = (
-    "и в не на я что он с как а то это по но вы мы ты да нет привет спасибо мне у так "
-    "the a and to of is in it you that for on with hello thanks yes no I me"
-).split()
-PAIRS = "ст но то на ен ов ни ра во ко th he in er an re on at en nd".split()
+WORDS = [
+    "и",
+    "в",
+    "не",
+    "на",
+    "я",
+    "что",
+    "он",
+    "с",
+    "как",
+    "а",
+    "то",
+    "это",
+    "по",
+    "но",
+    "вы",
+    "мы",
+    "ты",
+    "да",
+    "нет",
+    "привет",
+    "спасибо",
+    "мне",
+    "у",
+    "так",
+    "the",
+    "a",
+    "and",
+    "to",
+    "of",
+    "is",
+    "in",
+    "it",
+    "you",
+    "that",
+    "for",
+    "on",
+    "with",
+    "hello",
+    "thanks",
+    "yes",
+    "no",
+    "I",
+    "me",
+]
+PAIRS = [
+    "ст",
+    "но",
+    "то",
+    "на",
+    "ен",
+    "ов",
+    "ни",
+    "ра",
+    "во",
+    "ко",
+    "th",
+    "he",
+    "in",
+    "er",
+    "an",
+    "re",
+    "on",
+    "at",
+    "en",
+    "nd",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,161 @@
+import threading
+from pathlib import Path
+
+import pytest
+
+from app.assistant import Assistant, ModelSlot
+from core.errors import ChecksumMismatchError, InputError
+from core.events import (
+    Event,
+    EventBus,
+    ModelLoaded,
+    ModelLoadFailed,
+    ModelLoading,
+    TokenStreamed,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
+from llm.fake import FakeLLM
+from llm.llama_cpp import LlamaCppLLM
+from tests.helpers import wait_until
+
+
+class Recorder:
+    def __init__(self, bus: EventBus) -> None:
+        self.events: list[Event] = []
+        self._lock = threading.Lock()
+        bus.subscribe(Event, self._add)
+
+    def _add(self, event: Event) -> None:
+        with self._lock:
+            self.events.append(event)
+
+    def of(self, kind: type[Event]) -> list[Event]:
+        return [e for e in self.events if isinstance(e, kind)]
+
+
+def make(llm: FakeLLM | LlamaCppLLM, **slot: object) -> tuple[Assistant, Recorder]:
+    bus = EventBus(strict=True)
+    recorder = Recorder(bus)
+    primary = ModelSlot(role="primary", model_id=llm.model_id, llm=llm, **slot)  # type: ignore[arg-type]
+    return Assistant(bus=bus, primary=primary), recorder
+
+
+def test_a_turn_streams_tokens_then_finishes_with_model_and_timings() -> None:
+    assistant, rec = make(FakeLLM(["Добрый вечер, хозяин!"], model_id="fake-1"))
+    turn = assistant.submit("  Привет  ")
+    assert assistant.wait(5)
+    kinds = [type(e) for e in rec.events]
+    assert kinds[:3] == [TurnStarted, ModelLoading, ModelLoaded]
+    assert kinds[-1] is TurnFinished
+    tokens = rec.of(TokenStreamed)
+    assert "".join(t.text for t in tokens) == "Добрый вечер, хозяин!"  # type: ignore[attr-defined]
+    finished = rec.of(TurnFinished)[0]
+    assert isinstance(finished, TurnFinished)
+    assert (
+        finished.turn_id == turn and finished.model_used == "fake-1" and finished.role == "primary"
+    )
+    assert (
+        finished.timings.tokens == 3
+        and finished.timings.total_ms >= finished.timings.first_token_ms
+    )
+    assert [m.content for m in assistant.history] == ["Привет", "Добрый вечер, хозяин!"]
+
+
+def test_history_is_sent_with_the_next_turn() -> None:
+    fake = FakeLLM(["one", "two"])
+    assistant, _ = make(fake)
+    assistant.submit("first")
+    assistant.wait(5)
+    assistant.submit("second")
+    assistant.wait(5)
+    roles = [(m.role, m.content) for m in fake.seen[1]]
+    assert roles[0][0] == "system"
+    assert roles[1:] == [("user", "first"), ("assistant", "one"), ("user", "second")]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_an_empty_message_is_refused_with_a_reason(text: str) -> None:
+    assistant, rec = make(FakeLLM())
+    with pytest.raises(InputError, match="empty"):
+        assistant.submit(text)
+    assert rec.events == []
+
+
+def test_a_second_message_while_busy_is_refused() -> None:
+    assistant, _ = make(FakeLLM(["a b c d e f g h"], token_delay_s=0.05))
+    assistant.submit("one")
+    with pytest.raises(InputError, match="still being written"):
+        assistant.submit("two")
+    assistant.stop()
+    assistant.wait(5)
+
+
+def test_stop_keeps_what_was_written_and_says_it_was_stopped() -> None:
+    words = " ".join(f"w{i}" for i in range(200))
+    assistant, rec = make(FakeLLM([words], token_delay_s=0.01))
+    assistant.submit("talk")
+    wait_until(lambda: len(rec.of(TokenStreamed)) >= 3)
+    assistant.stop()
+    assert assistant.wait(5)
+    finished = rec.of(TurnFinished)[0]
+    assert isinstance(finished, TurnFinished) and finished.cancelled
+    assert 3 <= finished.timings.tokens < 200
+    assert assistant.history[-1].content == finished.text
+
+
+def test_a_model_that_fails_to_load_ends_the_turn_with_a_message() -> None:
+    assistant, rec = make(FakeLLM(fail_load="out of memory"))
+    assistant.submit("hi")
+    assistant.wait(5)
+    assert rec.of(ModelLoadFailed)
+    failed = rec.of(TurnFailed)[0]
+    assert isinstance(failed, TurnFailed) and "out of memory" in failed.message
+    assert not rec.of(TurnFinished) and assistant.history == []
+
+
+def test_a_generation_error_mid_reply_ends_the_turn_and_the_app_goes_on() -> None:
+    fake = FakeLLM(["a b c d", "fine now"], fail_after=2)
+    assistant, rec = make(fake)
+    assistant.submit("one")
+    assistant.wait(5)
+    assert "failed after 2 tokens" in rec.of(TurnFailed)[0].message  # type: ignore[attr-defined]
+    fake.fail_after = None
+    assistant.submit("two")
+    assistant.wait(5)
+    assert rec.of(TurnFinished)[0].text == "fine now"  # type: ignore[attr-defined]
+
+
+def test_no_primary_model_gives_the_way_to_get_one() -> None:
+    bus = EventBus(strict=True)
+    rec = Recorder(bus)
+    assistant = Assistant(bus=bus, primary=None)
+    assert not assistant.ready_to_chat
+    assistant.submit("hi")
+    assistant.wait(5)
+    message = rec.of(TurnFailed)[0].message  # type: ignore[attr-defined]
+    assert "primary" in message and "install-demo" in message
+
+
+def test_the_checksum_is_verified_before_the_first_load(tiny_models: dict[str, Path]) -> None:
+    path = tiny_models["llama"]
+
+    def prepare() -> None:
+        raise ChecksumMismatchError(path, "0" * 64, "1" * 64)
+
+    llm = LlamaCppLLM(model_id="tiny", path=path, n_ctx=256)
+    assistant, rec = make(llm, prepare=prepare)
+    assistant.submit("hi")
+    assistant.wait(10)
+    assert not llm.loaded
+    assert "download it again" in rec.of(TurnFailed)[0].message  # type: ignore[attr-defined]
+
+
+def test_eager_models_load_in_the_background() -> None:
+    fake = FakeLLM(load_delay_s=0.2)
+    assistant, rec = make(fake, load_eagerly=True)
+    assistant.start()  # returns at once
+    assert not fake.loaded
+    wait_until(lambda: rec.of(ModelLoaded))
+    assert fake.loaded

@@ -1,0 +1,127 @@
+"""The window over a Qt-free Assistant: type, watch the reply stream in, stop, and the errors."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.assistant import Assistant, ModelSlot
+from app.ui.main_window import MainWindow
+from core.events import EventBus, TurnFinished
+from llm.base import GenerationParams
+from llm.fake import FakeLLM
+from llm.llama_cpp import LlamaCppLLM
+
+pytestmark = pytest.mark.qt
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type as a keyboard would; QTest.keyClicks only knows ASCII, and the user writes Russian."""
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+            )
+
+
+def window_for(qtbot: QtBot, slot: ModelSlot | None, notice: str = "") -> MainWindow:
+    assistant = Assistant(bus=EventBus(), primary=slot)
+    window = MainWindow(assistant, notice=notice)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_typing_a_message_streams_the_tiny_models_reply(
+    qtbot: QtBot, tiny_models: dict[str, Path]
+) -> None:
+    llm = LlamaCppLLM(model_id="demo-tiny-llama", path=tiny_models["llama"], n_ctx=512)
+    slot = ModelSlot(
+        role="primary",
+        model_id=llm.model_id,
+        llm=llm,
+        params=GenerationParams(max_tokens=24),
+        demo=True,
+    )
+    window = window_for(qtbot, slot)
+    finished: list[TurnFinished] = []
+    window.assistant.bus.subscribe(TurnFinished, finished.append)
+    streamed: list[object] = []
+    window.bridge.token_streamed.connect(streamed.append)
+
+    type_text(window.input, "Привет, домовой")
+    qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(finished) and not window.stop_button.isEnabled(), timeout=20000)
+
+    reply = finished[0].text
+    text = window.transcript_text()
+    assert "You: Привет, домовой" in text
+    assert reply.strip() and reply in text  # the whole streamed reply is on screen
+    assert len(streamed) > 1  # it came in pieces
+    assert "demo-tiny-llama" in text and "noise" in text  # who answered, and that it is a demo
+    assert window.input.toPlainText() == ""
+    assert window.send_button.isEnabled()
+    window.close()
+    assert not llm.loaded  # closing the window unloads the model
+
+
+def test_stop_cancels_the_reply(qtbot: QtBot) -> None:
+    words = " ".join(f"слово{i}" for i in range(400))
+    slot = ModelSlot(role="primary", model_id="slow", llm=FakeLLM([words], token_delay_s=0.01))
+    window = window_for(qtbot, slot)
+    window.input.setPlainText("говори")
+    window.send()
+    qtbot.waitUntil(lambda: "слово3" in window.transcript_text(), timeout=5000)
+    qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "stopped" in window.transcript_text(), timeout=5000)
+    assert "слово399" not in window.transcript_text()
+    assert window.send_button.isEnabled() and not window.stop_button.isEnabled()
+
+
+def test_without_a_primary_model_the_window_opens_and_says_how_to_get_one(qtbot: QtBot) -> None:
+    from core.errors import NoModelForRoleError
+
+    window = window_for(qtbot, None, notice=str(NoModelForRoleError("primary")))
+    assert window.isVisible()
+    assert window.banner.isVisible() and "install-demo" in window.banner.text()
+    assert not window.input.isEnabled() and not window.send_button.isEnabled()
+
+
+def test_an_empty_message_is_answered_in_the_status_bar(qtbot: QtBot) -> None:
+    window = window_for(qtbot, ModelSlot(role="primary", model_id="f", llm=FakeLLM()))
+    window.input.setPlainText("   ")
+    qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    assert "empty" in window.statusBar().currentMessage()
+    assert window.transcript_text() == ""
+
+
+def test_shift_enter_makes_a_new_line_instead_of_sending(qtbot: QtBot) -> None:
+    fake = FakeLLM()
+    window = window_for(qtbot, ModelSlot(role="primary", model_id="f", llm=fake))
+    qtbot.keyClicks(window.input, "line one")
+    qtbot.keyClick(window.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(window.input, "line two")
+    assert window.input.toPlainText() == "line one\nline two"
+    assert fake.seen == []
+
+
+def test_the_window_shows_before_the_model_loads(qtbot: QtBot) -> None:
+    fake = FakeLLM(load_delay_s=0.5)
+    slot = ModelSlot(role="primary", model_id="big", llm=fake, load_eagerly=True)
+    window = window_for(qtbot, slot)
+    window.assistant.start()
+    assert window.isVisible() and not fake.loaded
+    qtbot.waitUntil(lambda: "big ready" in window.statusBar().currentMessage(), timeout=5000)
+
+
+def test_a_failed_load_is_shown_and_the_window_goes_on(qtbot: QtBot) -> None:
+    slot = ModelSlot(role="primary", model_id="broken", llm=FakeLLM(fail_load="file is damaged"))
+    window = window_for(qtbot, slot)
+    window.input.setPlainText("hi")
+    window.send()
+    qtbot.waitUntil(lambda: "file is damaged" in window.transcript_text(), timeout=5000)
+    assert window.banner.isVisible() and "file is damaged" in window.banner.text()
+    assert window.send_button.isEnabled()

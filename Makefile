@@ -18,8 +18,8 @@ run: $(STAMP)
 	$(VENV)/bin/domovoy
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest
 	$(MAKE) --no-print-directory lint
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest
 
 lint: $(STAMP)
 	@echo "lint: ruff and mypy"

@@ -21,6 +21,9 @@ class GenerationParams:
     max_tokens: int = 512
     temperature: float = 0.7
     top_p: float = 0.9
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.0
     stop: tuple[str, ...] = ()
     seed: int | None = None
     reasoning_effort: Literal["low", "medium", "high"] | None = None

@@ -7,6 +7,7 @@ the template's and the KV cache is reused for the longest common prefix of conse
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import threading
@@ -17,6 +18,7 @@ from typing import Any
 
 from core.errors import GenerationError, ModelFileError, ModelLoadError
 from llm.base import ChatMessage, GenerationParams
+from llm.stops import StopMatcher
 from models.gguf_info import read_gguf_info
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class LlamaCppLLM:
         self.seed = seed
         self._llama: Any = None
         self._formatter: Any = None
+        self.render_special = False
         self._lock = threading.Lock()
         self.loaded_at: float | None = None
 
@@ -85,6 +88,9 @@ class LlamaCppLLM:
             eos = _token_text(llama, llama.token_eos())
             bos = _token_text(llama, llama.token_bos())
             self._formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
+            # Harmony models (gpt-oss) speak in channels marked by control tokens: keep them in
+            # the text so that the harmony parser can route analysis, commentary and final.
+            self.render_special = "<|channel|>" in template
             self._llama = llama
             self.loaded_at = time.monotonic()
 
@@ -121,33 +127,63 @@ class LlamaCppLLM:
             llama = self._llama
             if llama is None:
                 raise GenerationError(f"model {self.model_id!r} was unloaded mid-turn")
-            n_prompt = len(llama.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
-            budget = llama.n_ctx() - n_prompt - 1
+            # llama.cpp adds BOS only where the vocabulary asks for it
+            tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+            budget = llama.n_ctx() - len(tokens)
             if budget < 1:
                 raise GenerationError(
-                    f"the conversation ({n_prompt} tokens) fills the whole context of "
+                    f"the conversation ({len(tokens)} tokens) fills the whole context of "
                     f"{llama.n_ctx()} tokens",
                 )
-            chunks = llama.create_completion(
-                prompt,
-                max_tokens=min(params.max_tokens, budget),
-                temperature=params.temperature,
-                top_p=params.top_p,
-                stop=list(params.stop) or None,
-                seed=params.seed,
-                stream=True,
-            )
-            try:
-                for chunk in chunks:
-                    if cancel is not None and cancel.is_set():
-                        break
-                    text = chunk["choices"][0]["text"]
-                    if text:
-                        yield text
-            except (RuntimeError, ValueError) as exc:
-                raise GenerationError(f"llama.cpp failed while generating: {exc}") from exc
-            finally:
-                chunks.close()
+            yield from self._generate(llama, tokens, min(params.max_tokens, budget), params, cancel)
+
+    def _generate(
+        self,
+        llama: Any,
+        tokens: list[int],
+        max_tokens: int,
+        params: GenerationParams,
+        cancel: threading.Event | None,
+    ) -> Iterator[str]:
+        """Sample token by token; llama.cpp reuses the KV cache of the longest common prefix."""
+        from llama_cpp import llama_model_get_vocab, llama_vocab_is_eog
+
+        if params.seed is not None:
+            llama.set_seed(params.seed)
+        vocab = llama_model_get_vocab(llama.model)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        stops = StopMatcher(params.stop)
+        generator = llama.generate(
+            tokens,
+            top_k=params.top_k,
+            top_p=params.top_p,
+            min_p=params.min_p,
+            temp=params.temperature,
+            repeat_penalty=params.repeat_penalty,
+        )
+        produced = 0
+        leading = True
+        try:
+            for token in generator:
+                if llama_vocab_is_eog(vocab, token) or (cancel is not None and cancel.is_set()):
+                    break
+                piece = llama.detokenize([token], special=self.render_special)
+                text = stops.feed(decoder.decode(piece))
+                if leading:  # SentencePiece writes the reply's first word with a leading space
+                    text = text.lstrip(" ")
+                    leading = not text
+                if text:
+                    yield text
+                produced += 1
+                if stops.stopped or produced >= max_tokens:
+                    break
+            tail = stops.feed(decoder.decode(b"", final=True)) + stops.flush()
+            if tail and not (cancel is not None and cancel.is_set()):
+                yield tail
+        except (RuntimeError, ValueError) as exc:
+            raise GenerationError(f"llama.cpp failed while generating: {exc}") from exc
+        finally:
+            generator.close()
 
 
 def _token_text(llama: Any, token: int) -> str:

@@ -1,8 +1,9 @@
 """The Assistant: one conversation's turns, Qt-free, reported as events on the bus.
 
-``submit`` returns at once; the turn runs on a worker thread: the model is loaded if it is not
-yet (its checksum verified first), the reply streams as TokenStreamed events, and the turn ends
-with TurnFinished (model used, timings) or TurnFailed (a message that says what to do).
+``submit`` returns at once; the turn runs on a worker thread. The router picks the model (and
+falls back along the chain when it cannot answer); the answer streams as TokenStreamed events,
+a harmony model's reasoning as ReasoningStreamed; the turn ends with TurnFinished (model used,
+why it was that one, timings) or TurnFailed (a message that says what to do).
 """
 
 from __future__ import annotations
@@ -11,79 +12,51 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
-from core.errors import DomovoyError, InputError, NoModelForRoleError
+from core.errors import DomovoyError, InputError
 from core.events import (
     EventBus,
-    ModelLoaded,
-    ModelLoadFailed,
-    ModelLoading,
+    ReasoningStreamed,
     Timings,
     TokenStreamed,
     TurnFailed,
     TurnFinished,
     TurnStarted,
 )
-from llm.base import LLM, ChatMessage, GenerationParams
+from llm.base import ChatMessage, Delta, Output
 from llm.prompt import build_messages
+from llm.router import Kind, ModelSlot, Router
 
 log = logging.getLogger(__name__)
 
 
-def _nothing() -> None:
-    return None
-
-
-@dataclass(slots=True)
-class ModelSlot:
-    """A model playing a role; ``prepare`` runs before its first load (checksum, rule 4)."""
-
-    role: str
-    model_id: str
-    llm: LLM
-    params: GenerationParams = field(default_factory=GenerationParams)
-    demo: bool = False
-    load_eagerly: bool = False
-    prepare: Callable[[], None] = _nothing
-    _load_lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def ensure_loaded(self, bus: EventBus) -> float:
-        """Load if needed, publishing the events; returns the milliseconds spent loading."""
-        with self._load_lock:
-            if self.llm.loaded:
-                return 0.0
-            bus.publish(ModelLoading(model_id=self.model_id, role=self.role))
-            start = time.perf_counter()
-            try:
-                self.prepare()
-                self.llm.load()
-            except DomovoyError as exc:
-                bus.publish(
-                    ModelLoadFailed(model_id=self.model_id, role=self.role, message=str(exc))
-                )
-                raise
-            ms = (time.perf_counter() - start) * 1000
-            bus.publish(
-                ModelLoaded(model_id=self.model_id, role=self.role, load_ms=ms, demo=self.demo)
-            )
-            return ms
-
-
 class Assistant:
-    def __init__(self, *, bus: EventBus, primary: ModelSlot | None) -> None:
+    def __init__(
+        self,
+        *,
+        bus: EventBus,
+        slots: Mapping[str, ModelSlot],
+        router: Router | None = None,
+    ) -> None:
         self.bus = bus
-        self.primary = primary
+        self.router = router or Router(bus, slots)
         self.history: list[ChatMessage] = []
         self._turn_id = 0
         self._cancel = threading.Event()
         self._worker: threading.Thread | None = None
-        self._loader: threading.Thread | None = None
+
+    @property
+    def slots(self) -> dict[str, ModelSlot]:
+        return self.router.slots
+
+    @property
+    def primary(self) -> ModelSlot | None:
+        return self.router.slots.get("primary")
 
     @property
     def ready_to_chat(self) -> bool:
-        return self.primary is not None
+        return bool(self.router.chain("conversation")[0])
 
     @property
     def busy(self) -> bool:
@@ -91,19 +64,13 @@ class Assistant:
 
     def start(self) -> None:
         """Load eager models in the background; the caller (the window) never waits."""
-        slot = self.primary
-        if slot is None or not slot.load_eagerly:
-            return
+        for slot in self.slots.values():
+            if slot.load_eagerly:
+                threading.Thread(
+                    target=self._load_quietly, args=(slot,), name="domovoy-eager", daemon=True
+                ).start()
 
-        def load() -> None:
-            # A failure is published as ModelLoadFailed; the next turn tries again and says why.
-            with contextlib.suppress(DomovoyError):
-                slot.ensure_loaded(self.bus)
-
-        self._loader = threading.Thread(target=load, name="domovoy-eager-load", daemon=True)
-        self._loader.start()
-
-    def submit(self, text: str) -> int:
+    def submit(self, text: str, kind: Kind = "conversation") -> int:
         text = text.strip()
         if not text:
             raise InputError("the message is empty: type something to say")
@@ -113,7 +80,7 @@ class Assistant:
         self._cancel = threading.Event()
         self._worker = threading.Thread(
             target=self._run_turn,
-            args=(self._turn_id, text, self._cancel),
+            args=(self._turn_id, text, kind, self._cancel),
             name=f"domovoy-turn-{self._turn_id}",
             daemon=True,
         )
@@ -135,51 +102,64 @@ class Assistant:
     def shutdown(self) -> None:
         self.stop()
         self.wait(timeout=10)
-        if self.primary is not None:
-            self.primary.llm.unload()
+        for slot in self.slots.values():
+            slot.llm.unload()
 
-    def _run_turn(self, turn_id: int, text: str, cancel: threading.Event) -> None:
+    def _load_quietly(self, slot: ModelSlot) -> None:
+        # A failure is published as ModelLoadFailed; the next turn tries again and says why.
+        with contextlib.suppress(DomovoyError):
+            slot.ensure_loaded(self.bus)
+
+    def _run_turn(self, turn_id: int, text: str, kind: Kind, cancel: threading.Event) -> None:
         self.bus.publish(TurnStarted(turn_id=turn_id, text=text))
-        slot = self.primary
+        start = time.perf_counter()
+        answer: list[str] = []
+        reasoning: list[str] = []
+
+        def on_output(output: Output) -> None:
+            if not isinstance(output, Delta):
+                log.info("turn %d: the model asked for a tool (%s)", turn_id, output.recipient)
+                return
+            if output.channel == "final":
+                answer.append(output.text)
+                self.bus.publish(TokenStreamed(turn_id=turn_id, text=output.text))
+            else:
+                reasoning.append(output.text)
+                self.bus.publish(
+                    ReasoningStreamed(turn_id=turn_id, text=output.text, channel=output.channel)
+                )
+
         try:
-            if slot is None:
-                raise NoModelForRoleError("primary")
-            start = time.perf_counter()
-            load_ms = slot.ensure_loaded(self.bus)
-            messages = build_messages(self.history, text)
-            gen_start = time.perf_counter()
-            first_ms = 0.0
-            parts: list[str] = []
-            for piece in slot.llm.stream(messages, slot.params, cancel):
-                if not parts:
-                    first_ms = (time.perf_counter() - gen_start) * 1000
-                parts.append(piece)
-                self.bus.publish(TokenStreamed(turn_id=turn_id, text=piece))
-            reply = "".join(parts)
-            timings = Timings(
-                load_ms=load_ms,
-                first_token_ms=first_ms,
-                total_ms=(time.perf_counter() - start) * 1000,
-                tokens=len(parts),
+            answered = self.router.run(
+                kind, lambda slot: build_messages(self.history, text), on_output, cancel
             )
         except DomovoyError as exc:
             log.warning("turn %d failed: %s", turn_id, exc)
-            self.bus.publish(TurnFailed(turn_id=turn_id, message=str(exc)))
+            self.bus.publish(TurnFailed(turn_id=turn_id, message=str(exc), partial="".join(answer)))
             return
         except Exception as exc:  # a bug must end the turn with a message, never kill the app
             log.exception("turn %d failed unexpectedly", turn_id)
             self.bus.publish(TurnFailed(turn_id=turn_id, message=f"internal error: {exc!r}"))
             return
+        reply = "".join(answer)
         self.history.append(ChatMessage(role="user", content=text))
         self.history.append(ChatMessage(role="assistant", content=reply))
+        slot = answered.slot
         self.bus.publish(
             TurnFinished(
                 turn_id=turn_id,
                 text=reply,
+                reasoning="".join(reasoning),
                 model_used=slot.model_id,
                 role=slot.role,
-                timings=timings,
+                timings=Timings(
+                    load_ms=answered.load_ms,
+                    first_token_ms=answered.first_output_ms,
+                    total_ms=(time.perf_counter() - start) * 1000,
+                    tokens=len(answer) + len(reasoning),
+                ),
                 cancelled=cancel.is_set(),
+                fallback_reason=answered.fallback_reason,
                 demo=slot.demo,
             )
         )

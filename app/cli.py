@@ -78,7 +78,9 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     bus = EventBus()
     assistant, problem = build_assistant(home, bus, model=args.model)
     if problem is not None:
-        raise problem
+        if not assistant.ready_to_chat:
+            raise problem
+        print(f"domovoy: {problem}\n  → another model answers meanwhile", file=sys.stderr)
     done = threading.Event()
     failed: list[str] = []
 
@@ -90,9 +92,10 @@ def _cmd_chat(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         demo = ", a demo model: its replies are noise" if e.demo else ""
         stopped = ", stopped" if e.cancelled else ""
+        fallback = f"; fallback: {e.fallback_reason}" if e.fallback_reason else ""
         print(
             f"[{e.model_used}{demo}; {e.timings.tokens} tokens, "
-            f"{e.timings.tokens_per_s:.1f} tok/s{stopped}]",
+            f"{e.timings.tokens_per_s:.1f} tok/s{stopped}{fallback}]",
             file=sys.stderr,
         )
         done.set()

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.assistant import Assistant, ModelSlot
+from app.assistant import Assistant
 from core import config as config_mod
-from core.config import Config
+from core.config import ROLES, Config
 from core.errors import DomovoyError, ModelFileError
 from core.events import EventBus
 from core.paths import Paths
 from core.registry import Registry
 from llm.base import GenerationParams
 from llm.llama_cpp import LlamaCppLLM
+from llm.router import ModelSlot
 from models.catalogue import CATALOGUE_DIR
 
 
@@ -44,16 +46,15 @@ class Home:
 def slot_for_role(home: Home, role: str) -> ModelSlot:
     """The model the config names for an LLM role, ready to load lazily."""
     entry = home.registry.for_role(role, home.config)
-    settings = home.config.llm.role(role)
     if entry.manifest.format != "gguf":
         raise ModelFileError(
             entry.path, f"{entry.id} is {entry.manifest.format}, not a GGUF chat model"
         )
-    return ModelSlot(
-        role=role,
-        model_id=entry.id,
-        llm=LlamaCppLLM(model_id=entry.id, path=entry.path, n_ctx=settings.context_length),
-        params=_params(home.config, role),
+    return _slot(
+        home,
+        role,
+        entry.id,
+        entry.path,
         demo=entry.manifest.is_demo,
         load_eagerly=entry.manifest.load_policy == "eager",
         prepare=lambda: home.registry.verify(entry),
@@ -62,38 +63,69 @@ def slot_for_role(home: Home, role: str) -> ModelSlot:
 
 def slot_for_file(home: Home, path: Path, role: str = "primary") -> ModelSlot:
     """A GGUF given by path (``domovoy chat --model FILE``): not registered, not checksummed."""
-    settings = home.config.llm.role(role)
     path = path.expanduser().resolve()
-    return ModelSlot(
-        role=role,
-        model_id=path.name,
-        llm=LlamaCppLLM(model_id=path.name, path=path, n_ctx=settings.context_length),
-        params=_params(home.config, role),
-    )
+    return _slot(home, role, path.name, path)
+
+
+def build_slots(home: Home) -> tuple[dict[str, ModelSlot], dict[str, DomovoyError]]:
+    """A slot for every LLM role whose model is installed; the problem of each that is not."""
+    slots: dict[str, ModelSlot] = {}
+    problems: dict[str, DomovoyError] = {}
+    for role in ROLES:
+        if role != "primary" and not home.config.llm.role(role).id:
+            continue  # an optional role left empty is no problem
+        try:
+            slots[role] = slot_for_role(home, role)
+        except DomovoyError as exc:
+            problems[role] = exc
+    return slots, problems
 
 
 def build_assistant(
     home: Home, bus: EventBus, *, model: str | None = None
 ) -> tuple[Assistant, DomovoyError | None]:
-    """The assistant, and why it cannot chat yet (no model for the primary role) if so."""
-    try:
-        if model and (model.endswith(".gguf") or Path(model).expanduser().exists()):
-            slot = slot_for_file(home, Path(model))
-        elif model:
-            entry = home.registry.get(model)
-            home.config.llm.primary.id = entry.id
-            slot = slot_for_role(home, "primary")
-        else:
-            slot = slot_for_role(home, "primary")
-    except DomovoyError as exc:
-        return Assistant(bus=bus, primary=None), exc
-    return Assistant(bus=bus, primary=slot), None
+    """The assistant, and why the primary role cannot answer (if so).
+
+    ``model`` (an id or a .gguf path) takes the primary role for this run only.
+    """
+    slots, problems = build_slots(home)
+    if model:
+        problems.pop("primary", None)
+        try:
+            if model.endswith(".gguf") or Path(model).expanduser().exists():
+                slots["primary"] = slot_for_file(home, Path(model))
+            else:
+                home.config.llm.primary.id = home.registry.get(model).id
+                slots["primary"] = slot_for_role(home, "primary")
+        except DomovoyError as exc:
+            return Assistant(bus=bus, slots={}), exc
+    return Assistant(bus=bus, slots=slots), problems.get("primary")
 
 
-def _params(config: Config, role: str) -> GenerationParams:
-    settings = config.llm.role(role)
-    return GenerationParams(
-        max_tokens=settings.max_output_tokens,
-        temperature=settings.temperature,
-        top_p=settings.top_p,
+def _slot(
+    home: Home,
+    role: str,
+    model_id: str,
+    path: Path,
+    *,
+    demo: bool = False,
+    load_eagerly: bool = False,
+    prepare: Callable[[], None] | None = None,
+) -> ModelSlot:
+    settings = home.config.llm.role(role)
+    slot = ModelSlot(
+        role=role,
+        model_id=model_id,
+        llm=LlamaCppLLM(model_id=model_id, path=path, n_ctx=settings.context_length),
+        params=GenerationParams(
+            max_tokens=settings.max_output_tokens,
+            temperature=settings.temperature,
+            top_p=settings.top_p,
+        ),
+        demo=demo,
+        load_eagerly=load_eagerly,
+        timeout_s=settings.timeout_s,
     )
+    if prepare is not None:
+        slot.prepare = prepare
+    return slot

@@ -88,9 +88,19 @@ class TokenStreamed(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ReasoningStreamed(Event):
+    """A harmony model's reasoning (analysis channel): kept, shown only on request."""
+
+    turn_id: int
+    text: str
+    channel: str = "analysis"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TurnFinished(Event):
     turn_id: int
     text: str
+    reasoning: str = ""
     model_used: str
     role: str
     timings: Timings
@@ -103,6 +113,7 @@ class TurnFinished(Event):
 class TurnFailed(Event):
     turn_id: int
     message: str
+    partial: str = ""  # what was said before the failure
 
 
 # --- models ------------------------------------------------------------------------------------
@@ -143,6 +154,7 @@ __all__ = [
     "ModelLoaded",
     "ModelLoading",
     "ModelUnloaded",
+    "ReasoningStreamed",
     "Timings",
     "TokenStreamed",
     "TurnFailed",

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -29,6 +28,33 @@ class GenerationParams:
     reasoning_effort: Literal["low", "medium", "high"] | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delta:
+    """A piece of the reply. Only the ``final`` channel is the answer the user sees; harmony
+    models (gpt-oss) also write ``analysis`` (reasoning) and ``commentary``."""
+
+    text: str
+    channel: str = "final"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ToolCallRequest:
+    """The model asks for a tool: ``recipient`` such as ``functions.get_time``."""
+
+    recipient: str
+    arguments: str
+    content_type: str | None = None
+
+
+Output = Delta | ToolCallRequest
+
+
+class Cancel(Protocol):
+    """Anything with ``is_set()``: a threading.Event, or several combined."""
+
+    def is_set(self) -> bool: ...
+
+
 class LLM(Protocol):
     """A chat model. ``load`` is explicit and may be slow; ``stream`` loads on first use."""
 
@@ -45,7 +71,12 @@ class LLM(Protocol):
         self,
         messages: Sequence[ChatMessage],
         params: GenerationParams,
-        cancel: threading.Event | None = None,
-    ) -> Iterator[str]:
-        """Yield the reply's text as it is produced; stop early once ``cancel`` is set."""
+        cancel: Cancel | None = None,
+    ) -> Iterator[Output]:
+        """Yield the reply as it is produced; stop early once ``cancel`` is set."""
         ...
+
+
+def final_text(outputs: Iterable[Output]) -> str:
+    """The answer in a stream of outputs: the final channel's text, joined."""
+    return "".join(o.text for o in outputs if isinstance(o, Delta) and o.channel == "final")

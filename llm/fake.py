@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator, Sequence
 
 from core.errors import GenerationError, ModelLoadError
-from llm.base import ChatMessage, GenerationParams
+from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
+from llm.harmony import to_outputs
 
 
 class FakeLLM:
     """Replies with ``replies`` in turn (the last repeats), split into word-sized tokens.
 
     ``token_delay_s`` paces the stream; ``fail_load`` / ``fail_after`` make it fail like a real
-    model would; ``seen`` records every conversation it was given.
+    model would; ``seen`` records every conversation it was given. With ``harmony=True`` the
+    replies are raw gpt-oss output (channels and control tokens), parsed as a real one's is.
     """
 
     def __init__(
@@ -26,6 +27,7 @@ class FakeLLM:
         load_delay_s: float = 0.0,
         fail_load: str | None = None,
         fail_after: int | None = None,
+        harmony: bool = False,
     ) -> None:
         self.model_id = model_id
         self.replies = list(replies)
@@ -33,6 +35,7 @@ class FakeLLM:
         self.load_delay_s = load_delay_s
         self.fail_load = fail_load
         self.fail_after = fail_after
+        self.harmony = harmony
         self.seen: list[list[ChatMessage]] = []
         self._loaded = False
         self._turn = 0
@@ -56,12 +59,22 @@ class FakeLLM:
         self,
         messages: Sequence[ChatMessage],
         params: GenerationParams,
-        cancel: threading.Event | None = None,
-    ) -> Iterator[str]:
+        cancel: Cancel | None = None,
+    ) -> Iterator[Output]:
         self.load()
         self.seen.append(list(messages))
         reply = self.replies[min(self._turn, len(self.replies) - 1)]
         self._turn += 1
+        raw = self._words(reply, params, cancel)
+        if self.harmony:
+            yield from to_outputs(raw)
+        else:
+            for text in raw:
+                yield Delta(text=text)
+
+    def _words(
+        self, reply: str, params: GenerationParams, cancel: Cancel | None
+    ) -> Iterator[str]:
         words = reply.split(" ")
         for i, word in enumerate(words[: params.max_tokens]):
             if cancel is not None and cancel.is_set():

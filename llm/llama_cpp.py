@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import GenerationError, ModelFileError, ModelLoadError
-from llm.base import ChatMessage, GenerationParams
+from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
+from llm.harmony import to_outputs
 from llm.stops import StopMatcher
 from models.gguf_info import read_gguf_info
 
@@ -120,8 +121,8 @@ class LlamaCppLLM:
         self,
         messages: Sequence[ChatMessage],
         params: GenerationParams,
-        cancel: threading.Event | None = None,
-    ) -> Iterator[str]:
+        cancel: Cancel | None = None,
+    ) -> Iterator[Output]:
         prompt = self.render(messages, params)
         with self._lock:
             llama = self._llama
@@ -135,7 +136,12 @@ class LlamaCppLLM:
                     f"the conversation ({len(tokens)} tokens) fills the whole context of "
                     f"{llama.n_ctx()} tokens",
                 )
-            yield from self._generate(llama, tokens, min(params.max_tokens, budget), params, cancel)
+            raw = self._generate(llama, tokens, min(params.max_tokens, budget), params, cancel)
+            if self.render_special:
+                yield from to_outputs(raw)
+            else:
+                for text in raw:
+                    yield Delta(text=text)
 
     def _generate(
         self,
@@ -143,7 +149,7 @@ class LlamaCppLLM:
         tokens: list[int],
         max_tokens: int,
         params: GenerationParams,
-        cancel: threading.Event | None,
+        cancel: Cancel | None,
     ) -> Iterator[str]:
         """Sample token by token; llama.cpp reuses the KV cache of the longest common prefix."""
         from llama_cpp import llama_model_get_vocab, llama_vocab_is_eog

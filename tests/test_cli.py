@@ -119,14 +119,29 @@ def test_chat_with_an_unknown_model_id_lists_known_ones(
     assert code == 1 and "no-such-model" in err and "gpt-oss-20b-q4km" in err
 
 
-def test_chat_with_a_corrupt_primary_reports_the_file(
+def test_a_corrupt_primary_falls_back_to_the_lightweight_model(
     capsys: pytest.CaptureFixture[str], domovoy_home: Paths
 ) -> None:
     run(capsys, "models", "install-demo")
     model = domovoy_home.models_dir / "demo" / "demo-tiny-llama.gguf"
     model.write_bytes(model.read_bytes()[:3000])
+    code, out, err = run(capsys, "chat", "--once", "hi")
+    assert code == 0 and out.strip()
+    footer = err.strip().splitlines()[-1]
+    assert footer.startswith("[demo-tiny-phi3")  # model_used: the lightweight model answered
+    assert "fallback: primary model demo-tiny-llama" in footer and str(model) in footer
+
+
+def test_when_every_model_fails_each_reason_is_given(
+    capsys: pytest.CaptureFixture[str], domovoy_home: Paths
+) -> None:
+    run(capsys, "models", "install-demo")
+    for name in ("demo-tiny-llama", "demo-tiny-phi3"):
+        path = domovoy_home.models_dir / "demo" / f"{name}.gguf"
+        path.write_bytes(b"GGUF" + bytes(100))
     code, _, err = run(capsys, "chat", "--once", "hi")
-    assert code == 1 and str(model) in err
+    assert code == 1 and "no model could answer" in err
+    assert "primary model demo-tiny-llama" in err and "lightweight model demo-tiny-phi3" in err
 
 
 def test_chat_with_a_gguf_path(

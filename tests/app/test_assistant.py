@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from app.assistant import Assistant, ModelSlot
+from app.assistant import Assistant
+from llm.router import ModelSlot
 from core.errors import ChecksumMismatchError, InputError
 from core.events import (
     Event,
@@ -11,11 +12,13 @@ from core.events import (
     ModelLoaded,
     ModelLoadFailed,
     ModelLoading,
+    ReasoningStreamed,
     TokenStreamed,
     TurnFailed,
     TurnFinished,
     TurnStarted,
 )
+from llm.base import GenerationParams
 from llm.fake import FakeLLM
 from llm.llama_cpp import LlamaCppLLM
 from tests.helpers import wait_until
@@ -39,7 +42,7 @@ def make(llm: FakeLLM | LlamaCppLLM, **slot: object) -> tuple[Assistant, Recorde
     bus = EventBus(strict=True)
     recorder = Recorder(bus)
     primary = ModelSlot(role="primary", model_id=llm.model_id, llm=llm, **slot)  # type: ignore[arg-type]
-    return Assistant(bus=bus, primary=primary), recorder
+    return Assistant(bus=bus, slots={"primary": primary}), recorder
 
 
 def test_a_turn_streams_tokens_then_finishes_with_model_and_timings() -> None:
@@ -130,7 +133,7 @@ def test_a_generation_error_mid_reply_ends_the_turn_and_the_app_goes_on() -> Non
 def test_no_primary_model_gives_the_way_to_get_one() -> None:
     bus = EventBus(strict=True)
     rec = Recorder(bus)
-    assistant = Assistant(bus=bus, primary=None)
+    assistant = Assistant(bus=bus, slots={})
     assert not assistant.ready_to_chat
     assistant.submit("hi")
     assistant.wait(5)
@@ -159,3 +162,53 @@ def test_eager_models_load_in_the_background() -> None:
     assert not fake.loaded
     wait_until(lambda: rec.of(ModelLoaded))
     assert fake.loaded
+
+
+def test_a_harmony_models_reasoning_is_kept_apart_from_the_answer() -> None:
+    raw = (
+        "<|channel|>analysis<|message|>The user greets. Answer warmly.<|end|>"
+        "<|start|>assistant<|channel|>final<|message|>Привет! Чем помочь?<|return|>"
+    )
+    assistant, rec = make(FakeLLM([raw], model_id="gpt-oss", harmony=True))
+    assistant.submit("Привет")
+    assert assistant.wait(5)
+    answer = "".join(e.text for e in rec.of(TokenStreamed))  # type: ignore[attr-defined]
+    assert answer == "Привет! Чем помочь?"
+    reasoning = "".join(e.text for e in rec.of(ReasoningStreamed))  # type: ignore[attr-defined]
+    assert reasoning == "The user greets. Answer warmly."
+    finished = rec.of(TurnFinished)[0]
+    assert isinstance(finished, TurnFinished)
+    assert finished.text == answer and finished.reasoning == reasoning
+    assert assistant.history[-1].content == answer  # the reasoning is not fed back as history
+
+
+def test_a_corrupt_primary_falls_back_and_the_turn_says_who_answered(
+    tmp_path: Path, tiny_models: dict[str, Path]
+) -> None:
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(tiny_models["llama"].read_bytes()[:4000])
+    bus = EventBus(strict=True)
+    rec = Recorder(bus)
+    slots = {
+        "primary": ModelSlot(
+            role="primary", model_id="big", llm=LlamaCppLLM(model_id="big", path=broken)
+        ),
+        "lightweight": ModelSlot(
+            role="lightweight",
+            model_id="tiny-phi",
+            llm=LlamaCppLLM(model_id="tiny-phi", path=tiny_models["phi3"], n_ctx=512),
+            params=GenerationParams(max_tokens=8),
+        ),
+    }
+    assistant = Assistant(bus=bus, slots=slots)
+    assistant.submit("Привет")
+    assert assistant.wait(20)
+    finished = rec.of(TurnFinished)[0]
+    assert isinstance(finished, TurnFinished)
+    assert finished.model_used == "tiny-phi" and finished.role == "lightweight"
+    assert (
+        "primary model big" in finished.fallback_reason and "truncated" in finished.fallback_reason
+    )
+    assert finished.text.strip()
+    assert any(isinstance(e, ModelLoadFailed) and e.model_id == "big" for e in rec.events)
+    assistant.shutdown()

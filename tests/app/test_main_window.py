@@ -8,7 +8,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.assistant import Assistant, ModelSlot
+from app.assistant import Assistant
+from llm.router import ModelSlot
 from app.ui.main_window import MainWindow
 from core.events import EventBus, TurnFinished
 from llm.base import GenerationParams
@@ -28,7 +29,7 @@ def type_text(widget: QWidget, text: str) -> None:
 
 
 def window_for(qtbot: QtBot, slot: ModelSlot | None, notice: str = "") -> MainWindow:
-    assistant = Assistant(bus=EventBus(), primary=slot)
+    assistant = Assistant(bus=EventBus(), slots={"primary": slot} if slot else {})
     window = MainWindow(assistant, notice=notice)
     qtbot.addWidget(window)
     window.show()

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import GenerationError, ModelFileError
-from llm.base import ChatMessage, GenerationParams
+from llm.base import ChatMessage, Delta, GenerationParams, final_text
 from llm.llama_cpp import LlamaCppLLM
 
 HELLO = [ChatMessage(role="user", content="Привет")]
@@ -28,20 +28,20 @@ def test_loading_is_lazy_and_explicit(llm: LlamaCppLLM) -> None:
 def test_the_reply_streams_in_pieces(llm: LlamaCppLLM) -> None:
     pieces = list(llm.stream(HELLO, GenerationParams(max_tokens=20, seed=1)))
     assert len(pieces) > 5
-    assert all(isinstance(p, str) and p for p in pieces)
+    assert all(isinstance(p, Delta) and p.text and p.channel == "final" for p in pieces)
 
 
 def test_max_tokens_bounds_the_reply(llm: LlamaCppLLM) -> None:
     llm.load()
-    short = "".join(llm.stream(HELLO, GenerationParams(max_tokens=3, seed=1)))
-    long = "".join(llm.stream(HELLO, GenerationParams(max_tokens=30, seed=1)))
+    short = final_text(llm.stream(HELLO, GenerationParams(max_tokens=3, seed=1)))
+    long = final_text(llm.stream(HELLO, GenerationParams(max_tokens=30, seed=1)))
     assert long.startswith(short) and len(long) > len(short)
 
 
 def test_a_stop_string_ends_the_reply_before_it(llm: LlamaCppLLM) -> None:
-    full = "".join(llm.stream(HELLO, GenerationParams(max_tokens=30, seed=1)))
+    full = final_text(llm.stream(HELLO, GenerationParams(max_tokens=30, seed=1)))
     stop = full[6:8]
-    cut = "".join(llm.stream(HELLO, GenerationParams(max_tokens=30, seed=1, stop=(stop,))))
+    cut = final_text(llm.stream(HELLO, GenerationParams(max_tokens=30, seed=1, stop=(stop,))))
     assert stop not in cut and full.startswith(cut) and len(cut) < len(full)
 
 

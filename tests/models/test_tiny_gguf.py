@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from llama_cpp import Llama
 
-from llm.base import ChatMessage, GenerationParams
+from llm.base import ChatMessage, GenerationParams, final_text
 from llm.llama_cpp import LlamaCppLLM
 from models.gguf_info import read_gguf_info
 from models.testing import TINY_MODELS, make_tiny_gguf
@@ -54,8 +54,8 @@ def test_russian_and_english_tokenize_without_unknown_tokens(
 def test_llama_cpp_loads_each_and_generates(tiny_models: dict[str, Path], kind: str) -> None:
     llm = LlamaCppLLM(model_id=kind, path=tiny_models[kind], n_ctx=512)
     messages = [ChatMessage(role="user", content="Привет!")]
-    reply = "".join(llm.stream(messages, GenerationParams(max_tokens=16, seed=7)))
-    again = "".join(llm.stream(messages, GenerationParams(max_tokens=16, seed=7)))
+    reply = final_text(llm.stream(messages, GenerationParams(max_tokens=16, seed=7)))
+    again = final_text(llm.stream(messages, GenerationParams(max_tokens=16, seed=7)))
     llm.unload()
     assert reply.strip(), "the tiny model wrote nothing"
     assert reply == again  # seeded: the same reply

@@ -1,0 +1,232 @@
+"""Which model answers (design seed §3.1), and the fallback chain when it cannot.
+
+Request kinds map to roles: a conversation with full context goes to the primary, a
+latency-critical request (or any request while the machine is under pressure) to the lightweight
+model, an A/B comparison to the secondary, a yes/no check to the micro model. When the chosen
+model cannot load, fails, or stays silent past its role's timeout before it has said anything,
+the request moves to the next model in the chain (primary → lightweight → a clear error). Once a
+model has started answering, a failure ends the turn with what was said and a message.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from core.errors import DomovoyError, GenerationError, NoModelForRoleError
+from core.events import EventBus, ModelLoaded, ModelLoadFailed, ModelLoading
+from llm.base import LLM, ChatMessage, GenerationParams, Output
+
+Kind = Literal["conversation", "quick", "compare", "check"]
+ROLE_FOR_KIND: dict[Kind, str] = {
+    "conversation": "primary",
+    "quick": "lightweight",
+    "compare": "secondary",
+    "check": "micro",
+}
+FALLBACKS: dict[str, tuple[str, ...]] = {
+    "primary": ("lightweight",),
+    "secondary": ("primary", "lightweight"),
+    "micro": ("lightweight",),
+    "lightweight": (),
+}
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass(slots=True)
+class ModelSlot:
+    """A model playing a role; ``prepare`` runs before its first load (checksum, rule 4)."""
+
+    role: str
+    model_id: str
+    llm: LLM
+    params: GenerationParams = field(default_factory=GenerationParams)
+    demo: bool = False
+    load_eagerly: bool = False
+    timeout_s: float = 120.0
+    prepare: Callable[[], None] = _nothing
+    _load_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def ensure_loaded(self, bus: EventBus) -> float:
+        """Load if needed, publishing the events; returns the milliseconds spent loading."""
+        with self._load_lock:
+            if self.llm.loaded:
+                return 0.0
+            bus.publish(ModelLoading(model_id=self.model_id, role=self.role))
+            start = time.perf_counter()
+            try:
+                self.prepare()
+                self.llm.load()
+            except DomovoyError as exc:
+                bus.publish(
+                    ModelLoadFailed(model_id=self.model_id, role=self.role, message=str(exc))
+                )
+                raise
+            ms = (time.perf_counter() - start) * 1000
+            bus.publish(
+                ModelLoaded(model_id=self.model_id, role=self.role, load_ms=ms, demo=self.demo)
+            )
+            return ms
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Answered:
+    """Who answered a request, and why it was not the first choice."""
+
+    slot: ModelSlot
+    load_ms: float
+    first_output_ms: float
+    fallback_reason: str = ""
+
+
+class Router:
+    def __init__(
+        self,
+        bus: EventBus,
+        slots: Mapping[str, ModelSlot],
+        *,
+        pressure: Callable[[], str | None] = lambda: None,
+    ) -> None:
+        self.bus = bus
+        self.slots = dict(slots)
+        self.pressure = pressure
+
+    def chain(self, kind: Kind) -> tuple[list[ModelSlot], str]:
+        """The slots to try in order, and why the first choice was passed over (if it was)."""
+        role = ROLE_FOR_KIND[kind]
+        reason = ""
+        under_pressure = self.pressure() if role == "primary" else None
+        if under_pressure and "lightweight" in self.slots:
+            reason = f"{under_pressure}: the lightweight model answers"
+            role = "lightweight"
+        roles = [role, *FALLBACKS.get(role, ())]
+        if role != ROLE_FOR_KIND[kind]:
+            roles.append(ROLE_FOR_KIND[kind])
+        seen: list[ModelSlot] = []
+        for r in roles:
+            slot = self.slots.get(r)
+            if slot is not None and all(s is not slot for s in seen):
+                seen.append(slot)
+        return seen, reason
+
+    def run(
+        self,
+        kind: Kind,
+        messages_for: Callable[[ModelSlot], Sequence[ChatMessage]],
+        on_output: Callable[[Output], None],
+        cancel: threading.Event,
+    ) -> Answered:
+        """Stream the first model of the chain that answers; raise when none can."""
+        slots, reason = self.chain(kind)
+        if not slots:
+            raise NoModelForRoleError(ROLE_FOR_KIND[kind])
+        failures: list[str] = []
+        errors: list[DomovoyError] = []
+        for slot in slots:
+            start = time.perf_counter()
+            stream = _Attempt(self.bus, slot, messages_for, cancel)
+            first_ms = 0.0
+            said_anything = False
+            try:
+                for output in stream.outputs():
+                    if not said_anything:
+                        first_ms = (time.perf_counter() - start) * 1000
+                        said_anything = True
+                    on_output(output)
+            except DomovoyError as exc:
+                if said_anything or cancel.is_set():
+                    raise
+                failures.append(f"{slot.role} model {slot.model_id} — {_first_line(exc)}")
+                errors.append(exc)
+                continue
+            why = "; ".join([*([reason] if reason else []), *failures])
+            return Answered(
+                slot=slot, load_ms=stream.load_ms, first_output_ms=first_ms, fallback_reason=why
+            )
+        if len(errors) == 1:
+            raise errors[0]  # the one model's own message says best what to do
+        raise GenerationError(
+            "no model could answer:\n"
+            + "\n".join(
+                f"  {f}" + (f" → {e.hint}" if e.hint else "")
+                for f, e in zip(failures, errors, strict=True)
+            ),
+            hint="`domovoy doctor` shows which models are installed and whether they fit",
+        )
+
+
+class _Attempt:
+    """One model's try, on its own thread, so that a silent model can be given up on."""
+
+    _DONE = object()
+
+    def __init__(
+        self,
+        bus: EventBus,
+        slot: ModelSlot,
+        messages_for: Callable[[ModelSlot], Sequence[ChatMessage]],
+        cancel: threading.Event,
+    ) -> None:
+        self.slot = slot
+        self.load_ms = 0.0
+        self._bus = bus
+        self._messages_for = messages_for
+        self._cancel = cancel
+        self._mine = threading.Event()  # stops this attempt without cancelling the turn
+        self._queue: queue.Queue[object] = queue.Queue()
+
+    def outputs(self) -> Iterator[Output]:
+        worker = threading.Thread(
+            target=self._produce, name=f"domovoy-{self.slot.role}", daemon=True
+        )
+        worker.start()
+        timeout = self.slot.timeout_s
+        while True:
+            try:
+                item = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                self._mine.set()
+                raise GenerationError(
+                    f"no answer within {timeout:g} s (the role's timeout_s)"
+                ) from None
+            if item is self._DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+
+    def _produce(self) -> None:
+        stop = _EitherEvent(self._cancel, self._mine)
+        try:
+            self.load_ms = self.slot.ensure_loaded(self._bus)
+            messages = self._messages_for(self.slot)
+            for output in self.slot.llm.stream(messages, self.slot.params, stop):
+                if self._mine.is_set():
+                    return
+                self._queue.put(output)
+        except DomovoyError as exc:
+            self._queue.put(exc)
+        except Exception as exc:  # a bug in a backend must end the attempt, not hang the turn
+            self._queue.put(GenerationError(f"{type(exc).__name__}: {exc}"))
+        self._queue.put(self._DONE)
+
+
+class _EitherEvent:
+    """Looks like a threading.Event to a backend; set when either event is."""
+
+    def __init__(self, a: threading.Event, b: threading.Event) -> None:
+        self._a, self._b = a, b
+
+    def is_set(self) -> bool:
+        return self._a.is_set() or self._b.is_set()
+
+
+def _first_line(exc: DomovoyError) -> str:
+    return exc.message.splitlines()[0] if exc.message else type(exc).__name__

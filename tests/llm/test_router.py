@@ -1,0 +1,104 @@
+import threading
+
+import pytest
+
+from core.errors import GenerationError, ModelLoadError, NoModelForRoleError
+from core.events import EventBus
+from llm.base import ChatMessage, Output, final_text
+from llm.fake import FakeLLM
+from llm.router import ModelSlot, Router
+
+HELLO = [ChatMessage(role="user", content="hi")]
+
+
+def slot(role: str, llm: FakeLLM, timeout_s: float = 5.0) -> ModelSlot:
+    return ModelSlot(role=role, model_id=llm.model_id, llm=llm, timeout_s=timeout_s)
+
+
+def run(router: Router, kind: str = "conversation") -> tuple[str, str, str]:
+    got: list[Output] = []
+    answered = router.run(kind, lambda s: HELLO, got.append, threading.Event())  # type: ignore[arg-type]
+    return final_text(got), answered.slot.role, answered.fallback_reason
+
+
+def test_each_kind_goes_to_its_role_first() -> None:
+    slots = {
+        r: slot(r, FakeLLM([f"from {r}"], model_id=r))
+        for r in ("primary", "secondary", "lightweight", "micro")
+    }
+    router = Router(EventBus(), slots)
+    assert run(router, "conversation")[:2] == ("from primary", "primary")
+    assert run(router, "quick")[:2] == ("from lightweight", "lightweight")
+    assert run(router, "compare")[:2] == ("from secondary", "secondary")
+    assert run(router, "check")[:2] == ("from micro", "micro")
+    assert [s.role for s in router.chain("compare")[0]] == ["secondary", "primary", "lightweight"]
+
+
+def test_a_primary_that_cannot_load_falls_back_with_the_reason() -> None:
+    router = Router(
+        EventBus(),
+        {
+            "primary": slot(
+                "primary", FakeLLM(model_id="big", fail_load="out of memory: 14 GB needed")
+            ),
+            "lightweight": slot("lightweight", FakeLLM(["small answer"], model_id="small")),
+        },
+    )
+    text, role, reason = run(router)
+    assert (text, role) == ("small answer", "lightweight")
+    assert "primary model big" in reason and "out of memory" in reason
+
+
+def test_a_silent_model_is_given_up_after_its_timeout() -> None:
+    router = Router(
+        EventBus(),
+        {
+            "primary": slot(
+                "primary", FakeLLM(["late"], model_id="slow", load_delay_s=2.0), timeout_s=0.2
+            ),
+            "lightweight": slot("lightweight", FakeLLM(["quick"], model_id="quick")),
+        },
+    )
+    text, role, reason = run(router)
+    assert (text, role) == ("quick", "lightweight")
+    assert "no answer within 0.2 s" in reason
+
+
+def test_pressure_sends_conversation_to_the_lightweight_model_and_says_why() -> None:
+    router = Router(
+        EventBus(),
+        {
+            "primary": slot("primary", FakeLLM(["big"])),
+            "lightweight": slot("lightweight", FakeLLM(["small"])),
+        },
+        pressure=lambda: "speech recognition holds the GPU",
+    )
+    text, role, reason = run(router)
+    assert (text, role) == ("small", "lightweight")
+    assert reason == "speech recognition holds the GPU: the lightweight model answers"
+    assert [s.role for s in router.chain("conversation")[0]] == ["lightweight", "primary"]
+
+
+def test_a_failure_after_the_answer_began_is_not_hidden_by_a_fallback() -> None:
+    router = Router(
+        EventBus(),
+        {
+            "primary": slot("primary", FakeLLM(["one two three four"], fail_after=2)),
+            "lightweight": slot("lightweight", FakeLLM(["other"])),
+        },
+    )
+    got: list[Output] = []
+    with pytest.raises(GenerationError, match="failed after 2 tokens"):
+        router.run("conversation", lambda s: HELLO, got.append, threading.Event())
+    assert final_text(got) == "one two"
+
+
+def test_one_failing_model_keeps_its_own_message() -> None:
+    router = Router(EventBus(), {"primary": slot("primary", FakeLLM(fail_load="broken file"))})
+    with pytest.raises(ModelLoadError, match="broken file"):
+        run(router)
+
+
+def test_no_model_at_all() -> None:
+    with pytest.raises(NoModelForRoleError):
+        run(Router(EventBus(), {}))

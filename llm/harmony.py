@@ -21,7 +21,15 @@ from typing import Literal
 
 from llm.base import Delta, Output, ToolCallRequest
 
-CONTROL = ("<|start|>", "<|channel|>", "<|message|>", "<|end|>", "<|return|>", "<|call|>", "<|constrain|>")  # fmt: skip
+CONTROL = (
+    "<|start|>",
+    "<|channel|>",
+    "<|message|>",
+    "<|end|>",
+    "<|return|>",
+    "<|call|>",
+    "<|constrain|>",
+)
 MAX_CONTROL = max(len(c) for c in CONTROL)
 # Header text longer than this with no <|message|> is plain text from a model that skipped it.
 MAX_HEADER = 160

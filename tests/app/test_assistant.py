@@ -4,7 +4,6 @@ from pathlib import Path
 import pytest
 
 from app.assistant import Assistant
-from llm.router import ModelSlot
 from core.errors import ChecksumMismatchError, InputError
 from core.events import (
     Event,
@@ -21,6 +20,7 @@ from core.events import (
 from llm.base import GenerationParams
 from llm.fake import FakeLLM
 from llm.llama_cpp import LlamaCppLLM
+from llm.router import ModelSlot
 from tests.helpers import wait_until
 
 

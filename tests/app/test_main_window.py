@@ -9,12 +9,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.assistant import Assistant
-from llm.router import ModelSlot
 from app.ui.main_window import MainWindow
 from core.events import EventBus, TurnFinished
 from llm.base import GenerationParams
 from llm.fake import FakeLLM
 from llm.llama_cpp import LlamaCppLLM
+from llm.router import ModelSlot
 
 pytestmark = pytest.mark.qt
 

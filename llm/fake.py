@@ -72,9 +72,7 @@ class FakeLLM:
             for text in raw:
                 yield Delta(text=text)
 
-    def _words(
-        self, reply: str, params: GenerationParams, cancel: Cancel | None
-    ) -> Iterator[str]:
+    def _words(self, reply: str, params: GenerationParams, cancel: Cancel | None) -> Iterator[str]:
         words = reply.split(" ")
         for i, word in enumerate(words[: params.max_tokens]):
             if cancel is not None and cancel.is_set():

@@ -16,6 +16,7 @@ from core.events import (
     ModelLoaded,
     ModelLoadFailed,
     ModelLoading,
+    ReasoningStreamed,
     TokenStreamed,
     TurnFailed,
     TurnFinished,
@@ -26,6 +27,7 @@ from core.events import (
 class QtBridge(QObject):
     turn_started = Signal(object)
     token_streamed = Signal(object)
+    reasoning_streamed = Signal(object)
     turn_finished = Signal(object)
     turn_failed = Signal(object)
     model_loading = Signal(object)
@@ -37,6 +39,7 @@ class QtBridge(QObject):
         routes: list[tuple[type[Event], SignalInstance]] = [
             (TurnStarted, self.turn_started),
             (TokenStreamed, self.token_streamed),
+            (ReasoningStreamed, self.reasoning_streamed),
             (TurnFinished, self.turn_finished),
             (TurnFailed, self.turn_failed),
             (ModelLoading, self.model_loading),

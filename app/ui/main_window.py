@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.assistant import Assistant
+from app.transcript import DEMO_WARNING, Entry, Transcript
 from app.ui.bridge import QtBridge
 from core.errors import DomovoyError
 from core.events import (
@@ -29,8 +31,6 @@ from core.events import (
     TurnFinished,
     TurnStarted,
 )
-
-DEMO_WARNING = "demo model: its replies are noise; get a real model to talk"
 
 
 class MainWindow(QMainWindow):
@@ -62,12 +62,19 @@ class MainWindow(QMainWindow):
         self.stop_button = QPushButton("Stop", self)
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.assistant.stop)
+        self.show_reasoning = QCheckBox("Show reasoning", self)
+        self.show_reasoning.setToolTip(
+            "Show the model's hidden reasoning (gpt-oss) above its answers"
+        )
+        self.show_reasoning.toggled.connect(self._render_all)
+        self.model = Transcript()
 
         row = QHBoxLayout()
         row.addWidget(self.input, 1)
         buttons = QVBoxLayout()
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.show_reasoning)
         row.addLayout(buttons)
         layout = QVBoxLayout()
         layout.addWidget(self.banner)
@@ -80,6 +87,7 @@ class MainWindow(QMainWindow):
         self.bridge = QtBridge(assistant.bus, self)
         self.bridge.turn_started.connect(self._on_turn_started)
         self.bridge.token_streamed.connect(self._on_token)
+        self.bridge.reasoning_streamed.connect(self.model.reasoning)
         self.bridge.turn_finished.connect(self._on_turn_finished)
         self.bridge.turn_failed.connect(self._on_turn_failed)
         self.bridge.model_loading.connect(self._on_model_loading)
@@ -122,30 +130,29 @@ class MainWindow(QMainWindow):
     def _on_turn_started(self, e: TurnStarted) -> None:
         self.send_button.setEnabled(False)
         self.stop_button.setEnabled(True)
+        self.model.started(e)
         self._append_block(f"<b>You:</b> {_escape(e.text)}")
         self._append_block("<b>domovoy:</b> ")
 
     def _on_token(self, e: TokenStreamed) -> None:
+        self.model.token(e)
         cursor = self.transcript.textCursor()
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertText(e.text)
         self.transcript.ensureCursorVisible()
 
     def _on_turn_finished(self, e: TurnFinished) -> None:
-        parts = [e.model_used, f"{e.timings.tokens} tokens", f"{e.timings.tokens_per_s:.0f} tok/s"]
-        if e.cancelled:
-            parts.append("stopped")
-        if e.fallback_reason:
-            parts.append(f"fallback: {e.fallback_reason}")
-        if e.demo:
-            parts.append(DEMO_WARNING)
-        self._append_block(
-            f"<span style='color:#777; font-size:small'>{_escape(' · '.join(parts))}</span>"
-        )
+        entry = self.model.finished(e)
+        if entry and entry.reasoning and self.show_reasoning.isChecked():
+            self._render_all()
+        elif entry:
+            self._append_block(_footer_html(entry))
         self._turn_ended()
 
     def _on_turn_failed(self, e: TurnFailed) -> None:
-        self._append_block(f"<span style='color:#b00020'>⚠ {_escape(e.message)}</span>")
+        entry = self.model.failed(e)
+        if entry:
+            self._append_block(_error_html(entry))
         self._turn_ended()
 
     def _on_model_loading(self, e: ModelLoading) -> None:
@@ -169,6 +176,21 @@ class MainWindow(QMainWindow):
     def _set_input_enabled(self, enabled: bool) -> None:
         self.input.setEnabled(enabled)
         self.send_button.setEnabled(enabled)
+
+    def _render_all(self) -> None:
+        """Draw the whole conversation again (the reasoning was shown or hidden)."""
+        self.transcript.clear()
+        for entry in self.model.entries:
+            self._append_block(f"<b>You:</b> {_escape(entry.user)}")
+            if entry.reasoning and self.show_reasoning.isChecked():
+                self._append_block(
+                    f"<i style='color:#556'>reasoning: {_escape(entry.reasoning)}</i>"
+                )
+            self._append_block(f"<b>domovoy:</b> {_escape(entry.answer)}")
+            if entry.footer:
+                self._append_block(_footer_html(entry))
+            if entry.error:
+                self._append_block(_error_html(entry))
 
     def _append_block(self, fragment: str) -> None:
         """A new paragraph at the end of the transcript; streamed tokens then continue it."""
@@ -197,6 +219,14 @@ class MainWindow(QMainWindow):
         self.bridge.detach()
         self.assistant.shutdown()
         super().closeEvent(event)
+
+
+def _footer_html(entry: Entry) -> str:
+    return f"<span style='color:#777; font-size:small'>{_escape(entry.footer)}</span>"
+
+
+def _error_html(entry: Entry) -> str:
+    return f"<span style='color:#b00020'>⚠ {_escape(entry.error)}</span>"
 
 
 def _escape(text: str) -> str:

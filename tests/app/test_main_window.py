@@ -126,3 +126,41 @@ def test_a_failed_load_is_shown_and_the_window_goes_on(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: "file is damaged" in window.transcript_text(), timeout=5000)
     assert window.banner.isVisible() and "file is damaged" in window.banner.text()
     assert window.send_button.isEnabled()
+
+
+def test_reasoning_is_hidden_until_asked_for(qtbot: QtBot) -> None:
+    raw = (
+        "<|channel|>analysis<|message|>They said hi; be brief.<|end|>"
+        "<|start|>assistant<|channel|>final<|message|>Hi there!<|return|>"
+    )
+    fake = FakeLLM([raw], model_id="gpt-oss", harmony=True)
+    window = window_for(qtbot, ModelSlot(role="primary", model_id="gpt-oss", llm=fake))
+    window.input.setPlainText("hi")
+    window.send()
+    qtbot.waitUntil(lambda: "gpt-oss ·" in window.transcript_text(), timeout=5000)
+    assert "Hi there!" in window.transcript_text()
+    assert "be brief" not in window.transcript_text()
+    window.show_reasoning.setChecked(True)
+    text = window.transcript_text()
+    assert "reasoning: They said hi; be brief." in text
+    assert text.index("be brief") < text.index("Hi there!")
+    window.show_reasoning.setChecked(False)
+    assert "be brief" not in window.transcript_text() and "Hi there!" in window.transcript_text()
+
+
+def test_the_reply_says_when_a_fallback_answered(qtbot: QtBot) -> None:
+    slots = {
+        "primary": ModelSlot(
+            role="primary", model_id="big", llm=FakeLLM(model_id="big", fail_load="no memory")
+        ),
+        "lightweight": ModelSlot(role="lightweight", model_id="small", llm=FakeLLM(["ok"])),
+    }
+    window = MainWindow(Assistant(bus=EventBus(), slots=slots))
+    qtbot.addWidget(window)
+    window.input.setPlainText("hi")
+    window.send()
+    qtbot.waitUntil(lambda: "small ·" in window.transcript_text(), timeout=5000)
+    assert (
+        "fallback: primary model big — model 'big' failed to load: no memory"
+        in window.transcript_text()
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -72,7 +72,7 @@ class LLM(Protocol):
         messages: Sequence[ChatMessage],
         params: GenerationParams,
         cancel: Cancel | None = None,
-    ) -> Iterator[Output]:
+    ) -> Generator[Output, None, None]:
         """Yield the reply as it is produced; stop early once ``cancel`` is set."""
         ...
 

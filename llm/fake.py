@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 
 from core.errors import GenerationError, ModelLoadError
 from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
@@ -60,7 +60,7 @@ class FakeLLM:
         messages: Sequence[ChatMessage],
         params: GenerationParams,
         cancel: Cancel | None = None,
-    ) -> Iterator[Output]:
+    ) -> Generator[Output, None, None]:
         self.load()
         self.seen.append(list(messages))
         reply = self.replies[min(self._turn, len(self.replies) - 1)]

@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +122,7 @@ class LlamaCppLLM:
         messages: Sequence[ChatMessage],
         params: GenerationParams,
         cancel: Cancel | None = None,
-    ) -> Iterator[Output]:
+    ) -> Generator[Output, None, None]:
         prompt = self.render(messages, params)
         with self._lock:
             llama = self._llama

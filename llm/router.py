@@ -13,9 +13,9 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 from core.errors import DomovoyError, GenerationError, NoModelForRoleError
 from core.events import EventBus, ModelLoaded, ModelLoadFailed, ModelLoading
@@ -163,9 +163,10 @@ class Router:
 
 
 class _Attempt:
-    """One model's try, on its own thread, so that a silent model can be given up on."""
-
-    _DONE = object()
+    """One model's try. Loading and the first output happen on a helper thread, so that a
+    silent model can be given up on after its timeout; once the model has answered, the rest of
+    the stream is read on the caller's thread (no hand-off per token: on a small machine an extra
+    runnable thread per token steals a core from llama.cpp's worker threads)."""
 
     def __init__(
         self,
@@ -183,39 +184,57 @@ class _Attempt:
         self._queue: queue.Queue[object] = queue.Queue()
 
     def outputs(self) -> Iterator[Output]:
-        worker = threading.Thread(
-            target=self._produce, name=f"domovoy-{self.slot.role}", daemon=True
-        )
+        worker = threading.Thread(target=self._start, name=f"domovoy-{self.slot.role}", daemon=True)
         worker.start()
         timeout = self.slot.timeout_s
-        while True:
-            try:
-                item = self._queue.get(timeout=timeout)
-            except queue.Empty:
-                self._mine.set()
-                raise GenerationError(
-                    f"no answer within {timeout:g} s (the role's timeout_s)"
-                ) from None
-            if item is self._DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item  # type: ignore[misc]
+        try:
+            item = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            self._mine.set()
+            self._close_late_start()
+            raise GenerationError(
+                f"no answer within {timeout:g} s (the role's timeout_s)"
+            ) from None
+        if isinstance(item, BaseException):
+            raise item
+        first, stream = cast(tuple[Output | None, Generator[Output, None, None]], item)
+        if first is None:
+            return
+        yield first
+        try:
+            yield from stream
+        except DomovoyError:
+            raise
+        except Exception as exc:  # a bug in a backend ends the turn with a message
+            raise GenerationError(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            stream.close()
 
-    def _produce(self) -> None:
+    def _start(self) -> None:
         stop = _EitherEvent(self._cancel, self._mine)
         try:
             self.load_ms = self.slot.ensure_loaded(self._bus)
             messages = self._messages_for(self.slot)
-            for output in self.slot.llm.stream(messages, self.slot.params, stop):
-                if self._mine.is_set():
-                    return
-                self._queue.put(output)
+            stream = self.slot.llm.stream(messages, self.slot.params, stop)
+            first = next(stream, None)
         except DomovoyError as exc:
             self._queue.put(exc)
+            return
         except Exception as exc:  # a bug in a backend must end the attempt, not hang the turn
             self._queue.put(GenerationError(f"{type(exc).__name__}: {exc}"))
-        self._queue.put(self._DONE)
+            return
+        if self._mine.is_set():  # given up on meanwhile: free the model for the next one
+            stream.close()
+            return
+        self._queue.put((first, stream))
+
+    def _close_late_start(self) -> None:
+        try:
+            item = self._queue.get_nowait()
+        except queue.Empty:
+            return
+        if isinstance(item, tuple):
+            item[1].close()
 
 
 class _EitherEvent:

@@ -12,10 +12,11 @@ model mostly writes letters and words rather than stopping at once or emitting s
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -85,11 +86,15 @@ def template_text(filename: str) -> str:
     return resources.files("models.testing").joinpath("templates", filename).read_text("utf-8")
 
 
-def make_tiny_gguf(kind: str, path: Path, *, seed: int = 0) -> Path:
-    """Write the tiny model ``kind`` (a key of TINY_MODELS) to ``path``; same seed, same bytes."""
+def make_tiny_gguf(kind: str, path: Path, *, seed: int = 0, **sizes: int) -> Path:
+    """Write the tiny model ``kind`` (a key of TINY_MODELS) to ``path``; same seed, same bytes.
+
+    ``sizes`` overrides dimensions (n_embd, n_layer, n_ff, n_head, n_head_kv, context_length):
+    benchmarks use a somewhat larger model so that compute, not Python, dominates a token.
+    """
     import gguf
 
-    spec = TINY_MODELS[kind]
+    spec = dataclasses.replace(TINY_MODELS[kind], **cast(dict[str, Any], sizes))
     vocab = build_vocab(list(spec.special))
     rng = np.random.default_rng(seed)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,26 @@
+"""What the benchmarks share: a model big enough that compute, not Python, dominates a token."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from pathlib import Path
+
+from models.testing import make_tiny_gguf
+
+# About 60 MB and a few ms a token on two CPU cores: small next to a real model, large enough
+# that the figures measure llama.cpp plus domovoy's overhead rather than Python's noise.
+BENCH_SIZES = {"n_embd": 768, "n_layer": 8, "n_ff": 2048, "n_head": 12, "n_head_kv": 4}
+
+
+def bench_model(kind: str = "llama") -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="domovoy-bench-"))
+    return make_tiny_gguf(kind, folder / f"bench-{kind}.gguf", seed=1, **BENCH_SIZES)
+
+
+def median(values: list[float]) -> float:
+    return float(statistics.median(values))
+
+
+def say(text: str) -> None:
+    print(text, flush=True)

@@ -1,9 +1,12 @@
 """The Assistant: one conversation's turns, Qt-free, reported as events on the bus.
 
 ``submit`` returns at once; the turn runs on a worker thread. The router picks the model (and
-falls back along the chain when it cannot answer); the answer streams as TokenStreamed events,
-a harmony model's reasoning as ReasoningStreamed; the turn ends with TurnFinished (model used,
-why it was that one, timings) or TurnFailed (a message that says what to do).
+falls back along the chain when it cannot answer); the prompt is built for the model that
+answers, within its context: when the history outgrows it, the oldest turns are summarized by the
+lightweight model (HistorySummarized), never silently dropped, and ContextUsage says how full the
+context is. The answer streams as TokenStreamed events, a harmony model's reasoning as
+ReasoningStreamed; the turn ends with TurnFinished (model used, why it was that one, timings)
+or TurnFailed (a message that says what to do).
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from core.errors import DomovoyError, InputError
+from core.errors import DomovoyError, GenerationError, InputError
 from core.events import (
+    ContextUsage,
     EventBus,
+    HistorySummarized,
     ReasoningStreamed,
     Timings,
     TokenStreamed,
@@ -24,11 +29,13 @@ from core.events import (
     TurnFinished,
     TurnStarted,
 )
-from llm.base import ChatMessage, Delta, Output
-from llm.prompt import build_messages
+from llm.base import ChatMessage, Delta, Output, final_text
+from llm.prompt import PromptBuilder, TurnContext
 from llm.router import Kind, ModelSlot, Router
 
 log = logging.getLogger(__name__)
+
+ContextSource = Callable[[str], TurnContext]
 
 
 class Assistant:
@@ -38,13 +45,19 @@ class Assistant:
         bus: EventBus,
         slots: Mapping[str, ModelSlot],
         router: Router | None = None,
+        prompts: PromptBuilder | None = None,
+        context: ContextSource | None = None,
     ) -> None:
         self.bus = bus
         self.router = router or Router(bus, slots)
+        self.prompts = prompts or PromptBuilder()
+        self.context: ContextSource = context or (lambda text: TurnContext())
         self.history: list[ChatMessage] = []
+        self.summary = ""  # the older turns that no longer fit, in the lightweight model's words
         self._turn_id = 0
         self._cancel = threading.Event()
         self._worker: threading.Thread | None = None
+        self._history_lock = threading.Lock()
 
     @property
     def slots(self) -> dict[str, ModelSlot]:
@@ -110,6 +123,8 @@ class Assistant:
         with contextlib.suppress(DomovoyError):
             slot.ensure_loaded(self.bus)
 
+    # --- a turn --------------------------------------------------------------------------------
+
     def _run_turn(self, turn_id: int, text: str, kind: Kind, cancel: threading.Event) -> None:
         self.bus.publish(TurnStarted(turn_id=turn_id, text=text))
         start = time.perf_counter()
@@ -129,9 +144,13 @@ class Assistant:
                     ReasoningStreamed(turn_id=turn_id, text=output.text, channel=output.channel)
                 )
 
+        context = self.context(text)
         try:
             answered = self.router.run(
-                kind, lambda slot: build_messages(self.history, text), on_output, cancel
+                kind,
+                lambda slot: self._messages_for(slot, turn_id, text, context),
+                on_output,
+                cancel,
             )
         except DomovoyError as exc:
             log.warning("turn %d failed: %s", turn_id, exc)
@@ -142,8 +161,9 @@ class Assistant:
             self.bus.publish(TurnFailed(turn_id=turn_id, message=f"internal error: {exc!r}"))
             return
         reply = "".join(answer)
-        self.history.append(ChatMessage(role="user", content=text))
-        self.history.append(ChatMessage(role="assistant", content=reply))
+        with self._history_lock:
+            self.history.append(ChatMessage(role="user", content=text))
+            self.history.append(ChatMessage(role="assistant", content=reply))
         slot = answered.slot
         self.bus.publish(
             TurnFinished(
@@ -161,5 +181,57 @@ class Assistant:
                 cancelled=cancel.is_set(),
                 fallback_reason=answered.fallback_reason,
                 demo=slot.demo,
+                prompt_version=self.prompts.version,
+            )
+        )
+
+    def _messages_for(
+        self, slot: ModelSlot, turn_id: int, text: str, context: TurnContext
+    ) -> list[ChatMessage]:
+        """The prompt for the model that answers, fitted to its context by summarizing."""
+        reply_budget = slot.params.max_tokens
+        limit = slot.llm.context_length
+        while True:
+            with self._history_lock:
+                history, summary = list(self.history), self.summary
+            prompt = self.prompts.build(history, text, context, summary=summary)
+            used = slot.llm.count_tokens(prompt.messages, slot.params)
+            if used + reply_budget <= limit:
+                self.bus.publish(
+                    ContextUsage(
+                        turn_id=turn_id,
+                        model_id=slot.model_id,
+                        prompt_tokens=used,
+                        reply_budget=reply_budget,
+                        context_length=limit,
+                    )
+                )
+                return prompt.messages
+            if len(history) < 2:
+                raise GenerationError(
+                    f"the message needs {used} tokens and the reply {reply_budget}, more than "
+                    f"the {limit} tokens {slot.model_id} can read",
+                    hint="shorten the message, or raise context_length for this role in the config",
+                )
+            self._compact(turn_id, history)
+
+    def _compact(self, turn_id: int, history: list[ChatMessage]) -> None:
+        """Fold the older half of the history into the summary, by the lightweight model."""
+        fold = max(2, (len(history) // 2) // 2 * 2)
+        old = history[:fold]
+        outputs: list[Output] = []
+        answered = self.router.run(
+            "quick",
+            lambda slot: self.prompts.summary_request(old, previous=self.summary),
+            outputs.append,
+            threading.Event(),
+        )
+        summary = final_text(outputs).strip() or self.summary
+        with self._history_lock:
+            self.summary = summary
+            del self.history[:fold]
+        self.bus.publish(
+            HistorySummarized(
+                turn_id=turn_id, messages=fold, summary=summary, model_id=answered.slot.model_id
             )
         )

@@ -107,6 +107,32 @@ class TurnFinished(Event):
     cancelled: bool = False
     fallback_reason: str = ""
     demo: bool = False  # the model is a tiny demo model: its words are noise
+    prompt_version: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContextUsage(Event):
+    """How full the answering model's context is: shown, never silently exceeded."""
+
+    turn_id: int
+    model_id: str
+    prompt_tokens: int
+    reply_budget: int
+    context_length: int
+
+    @property
+    def fraction(self) -> float:
+        return (self.prompt_tokens + self.reply_budget) / self.context_length
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HistorySummarized(Event):
+    """Older turns no longer fit: they were folded into a summary by the lightweight model."""
+
+    turn_id: int
+    messages: int
+    summary: str
+    model_id: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,8 +174,10 @@ class ModelUnloaded(Event):
 
 
 __all__ = [
+    "ContextUsage",
     "Event",
     "EventBus",
+    "HistorySummarized",
     "ModelLoadFailed",
     "ModelLoaded",
     "ModelLoading",

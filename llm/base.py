@@ -63,9 +63,18 @@ class LLM(Protocol):
     @property
     def loaded(self) -> bool: ...
 
+    @property
+    def context_length(self) -> int:
+        """Tokens the model reads and writes at most (its n_ctx)."""
+        ...
+
     def load(self) -> None: ...
 
     def unload(self) -> None: ...
+
+    def count_tokens(self, messages: Sequence[ChatMessage], params: GenerationParams) -> int:
+        """How many tokens the prompt for ``messages`` takes (loads the model if needed)."""
+        ...
 
     def stream(
         self,

@@ -28,6 +28,7 @@ class FakeLLM:
         fail_load: str | None = None,
         fail_after: int | None = None,
         harmony: bool = False,
+        context_length: int = 4096,
     ) -> None:
         self.model_id = model_id
         self.replies = list(replies)
@@ -36,6 +37,7 @@ class FakeLLM:
         self.fail_load = fail_load
         self.fail_after = fail_after
         self.harmony = harmony
+        self._context_length = context_length
         self.seen: list[list[ChatMessage]] = []
         self._loaded = False
         self._turn = 0
@@ -43,6 +45,14 @@ class FakeLLM:
     @property
     def loaded(self) -> bool:
         return self._loaded
+
+    @property
+    def context_length(self) -> int:
+        return self._context_length
+
+    def count_tokens(self, messages: Sequence[ChatMessage], params: GenerationParams) -> int:
+        """One token per word, plus four per message for the template's markers."""
+        return sum(len(m.content.split()) + 4 for m in messages)
 
     def load(self) -> None:
         if self._loaded:

@@ -103,6 +103,17 @@ class LlamaCppLLM:
             self._formatter = None
             self.loaded_at = None
 
+    @property
+    def context_length(self) -> int:
+        return int(self._llama.n_ctx()) if self._llama is not None else self.n_ctx
+
+    def count_tokens(self, messages: Sequence[ChatMessage], params: GenerationParams) -> int:
+        prompt = self.render(messages, params)
+        with self._lock:
+            if self._llama is None:
+                raise GenerationError(f"model {self.model_id!r} was unloaded mid-turn")
+            return len(self._llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True))
+
     def render(self, messages: Sequence[ChatMessage], params: GenerationParams) -> str:
         """The exact prompt text the model will read."""
         self.load()

@@ -1,27 +1,119 @@
-"""Building the conversation the model reads.
+"""Building the conversation the model reads (design seed §3.3, §13).
 
-The system prompt and the history come first and stay the same from turn to turn, so llama.cpp
-can reuse its KV cache; what changes every turn goes last, just before the new user message.
+The order keeps the prefix stable from turn to turn, so llama.cpp reuses its KV cache instead of
+re-reading the conversation: the system prompt (persona, rules, and the summary of older turns,
+which changes only when history is compacted) and the history come first; what changes every
+turn (recalled memories, the current mood, tool results) goes last, inside the new user message.
+The history keeps the user's words without that context, so an old turn never changes.
+
+Templates are files in ``llm/prompts/``, compiled once per content hash (an LRU invalidated by the
+file's hash), and every prompt carries a version id: a hash of the templates it was built from.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import jinja2.sandbox
 
 from llm.base import ChatMessage
 
-SYSTEM_PROMPT = (
-    "You are domovoy (домовой), a personal assistant that lives on the user's own computer. "
-    "Nothing the user says leaves this machine. Answer in the language the user writes in, "
-    "briefly and warmly; say so plainly when you do not know."
-)
+PROMPTS_DIR = Path(__file__).with_name("prompts")
 
 
-def build_messages(
-    history: Sequence[ChatMessage], user_text: str, *, system: str = SYSTEM_PROMPT
-) -> list[ChatMessage]:
-    return [
-        ChatMessage(role="system", content=system),
-        *history,
-        ChatMessage(role="user", content=user_text),
-    ]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnContext:
+    """What changes every turn; it goes just before the new user message."""
+
+    memories: tuple[str, ...] = ()
+    mood: str = ""
+    tools: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prompt:
+    messages: list[ChatMessage]
+    version: str  # hash of the templates used: the same version, the same wording
+    summarized: int = 0  # how many older messages the summary stands in for
+
+
+@functools.lru_cache(maxsize=32)
+def _compile(source: str) -> jinja2.Template:
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=False
+    )
+    return env.from_string(source)
+
+
+@dataclass(slots=True)
+class Templates:
+    folder: Path = PROMPTS_DIR
+
+    def render(self, name: str, **values: object) -> str:
+        source = (self.folder / name).read_text(encoding="utf-8")
+        return _compile(source).render(**values).strip()
+
+    def version(self, *names: str) -> str:
+        digest = hashlib.sha256()
+        for name in names:
+            digest.update(name.encode())
+            digest.update((self.folder / name).read_bytes())
+        return digest.hexdigest()[:12]
+
+
+class PromptBuilder:
+    def __init__(self, templates: Templates | None = None, *, voice: bool = False) -> None:
+        self.templates = templates or Templates()
+        self.voice = voice
+
+    @property
+    def version(self) -> str:
+        return self.templates.version("system.j2", "turn_context.j2") + (
+            "-voice" if self.voice else ""
+        )
+
+    def system(self, summary: str = "") -> str:
+        return self.templates.render("system.j2", voice=self.voice, summary=summary)
+
+    def build(
+        self,
+        history: Sequence[ChatMessage],
+        text: str,
+        context: TurnContext | None = None,
+        *,
+        summary: str = "",
+        summarized: int = 0,
+    ) -> Prompt:
+        context = context or TurnContext()
+        user = self.templates.render(
+            "turn_context.j2",
+            text=text,
+            mood=context.mood,
+            memories=list(context.memories),
+            tools=context.tools,
+        )
+        messages = [
+            ChatMessage(role="system", content=self.system(summary)),
+            *history,
+            ChatMessage(role="user", content=user),
+        ]
+        return Prompt(messages=messages, version=self.version, summarized=summarized)
+
+    def summary_request(
+        self, messages: Sequence[ChatMessage], previous: str = "", max_words: int = 150
+    ) -> list[ChatMessage]:
+        """The lightweight model's task when older turns must make room."""
+        content = self.templates.render(
+            "summarize.j2", messages=list(messages), previous=previous, max_words=max_words
+        )
+        return [ChatMessage(role="user", content=content)]
+
+
+def build_messages(history: Sequence[ChatMessage], user_text: str) -> list[ChatMessage]:
+    """The plain conversation with no per-turn context (benchmarks and simple callers)."""
+    return PromptBuilder().build(history, user_text).messages

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from core.events import (
+    ContextUsage,
     Event,
     EventBus,
+    HistorySummarized,
     ModelLoaded,
     ModelLoadFailed,
     ModelLoading,
@@ -30,6 +32,8 @@ class QtBridge(QObject):
     reasoning_streamed = Signal(object)
     turn_finished = Signal(object)
     turn_failed = Signal(object)
+    context_usage = Signal(object)
+    history_summarized = Signal(object)
     model_loading = Signal(object)
     model_loaded = Signal(object)
     model_load_failed = Signal(object)
@@ -42,6 +46,8 @@ class QtBridge(QObject):
             (ReasoningStreamed, self.reasoning_streamed),
             (TurnFinished, self.turn_finished),
             (TurnFailed, self.turn_failed),
+            (ContextUsage, self.context_usage),
+            (HistorySummarized, self.history_summarized),
             (ModelLoading, self.model_loading),
             (ModelLoaded, self.model_loaded),
             (ModelLoadFailed, self.model_load_failed),

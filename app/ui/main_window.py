@@ -23,6 +23,8 @@ from app.transcript import DEMO_WARNING, Entry, Transcript
 from app.ui.bridge import QtBridge
 from core.errors import DomovoyError
 from core.events import (
+    ContextUsage,
+    HistorySummarized,
     ModelLoaded,
     ModelLoadFailed,
     ModelLoading,
@@ -68,6 +70,12 @@ class MainWindow(QMainWindow):
         )
         self.show_reasoning.toggled.connect(self._render_all)
         self.model = Transcript()
+        self.context_label = QLabel("context: —", self)
+        self.context_label.setToolTip(
+            "How full the answering model's context is (the prompt plus room for the reply). "
+            "When it fills, older turns are summarized, never silently dropped."
+        )
+        self.statusBar().addPermanentWidget(self.context_label)
 
         row = QHBoxLayout()
         row.addWidget(self.input, 1)
@@ -90,6 +98,8 @@ class MainWindow(QMainWindow):
         self.bridge.reasoning_streamed.connect(self.model.reasoning)
         self.bridge.turn_finished.connect(self._on_turn_finished)
         self.bridge.turn_failed.connect(self._on_turn_failed)
+        self.bridge.context_usage.connect(self._on_context_usage)
+        self.bridge.history_summarized.connect(self._on_history_summarized)
         self.bridge.model_loading.connect(self._on_model_loading)
         self.bridge.model_loaded.connect(self._on_model_loaded)
         self.bridge.model_load_failed.connect(self._on_model_load_failed)
@@ -154,6 +164,15 @@ class MainWindow(QMainWindow):
         if entry:
             self._append_block(_error_html(entry))
         self._turn_ended()
+
+    def _on_context_usage(self, e: ContextUsage) -> None:
+        used = e.prompt_tokens + e.reply_budget
+        self.context_label.setText(f"context: {used} / {e.context_length} ({e.fraction:.0%})")
+
+    def _on_history_summarized(self, e: HistorySummarized) -> None:
+        self.statusBar().showMessage(
+            f"{e.messages} older messages were summarized by {e.model_id} to make room", 10000
+        )
 
     def _on_model_loading(self, e: ModelLoading) -> None:
         self.statusBar().showMessage(f"loading {e.model_id} ({e.role})…")

@@ -6,8 +6,10 @@ import pytest
 from app.assistant import Assistant
 from core.errors import ChecksumMismatchError, InputError
 from core.events import (
+    ContextUsage,
     Event,
     EventBus,
+    HistorySummarized,
     ModelLoaded,
     ModelLoadFailed,
     ModelLoading,
@@ -212,3 +214,43 @@ def test_a_corrupt_primary_falls_back_and_the_turn_says_who_answered(
     assert finished.text.strip()
     assert any(isinstance(e, ModelLoadFailed) and e.model_id == "big" for e in rec.events)
     assistant.shutdown()
+
+
+def test_history_that_outgrows_the_context_is_summarized_never_dropped() -> None:
+    bus = EventBus(strict=True)
+    rec = Recorder(bus)
+    words = " ".join(["word"] * 12)
+    main = FakeLLM([words], model_id="main", context_length=120)
+    light = FakeLLM(["They talked about words."], model_id="light")
+    slots = {
+        "primary": ModelSlot(
+            role="primary", model_id="main", llm=main, params=GenerationParams(max_tokens=20)
+        ),
+        "lightweight": ModelSlot(role="lightweight", model_id="light", llm=light),
+    }
+    assistant = Assistant(bus=bus, slots=slots)
+    for i in range(6):
+        assistant.submit(f"message number {i} " + "blah " * 8)
+        assert assistant.wait(5)
+    summaries = rec.of(HistorySummarized)
+    assert summaries, "the history was never compacted"
+    assert all(isinstance(s, HistorySummarized) and s.model_id == "light" for s in summaries)
+    assert assistant.summary == "They talked about words."
+    for usage in rec.of(ContextUsage):
+        assert isinstance(usage, ContextUsage)
+        assert usage.prompt_tokens + usage.reply_budget <= usage.context_length
+    last_prompt = main.seen[-1]
+    assert (
+        "Summary of the earlier conversation:\nThey talked about words." in last_prompt[0].content
+    )
+    assert "message number 5" in last_prompt[-1].content
+    assert len(rec.of(TurnFinished)) == 6 and not rec.of(TurnFailed)
+
+
+def test_a_message_longer_than_the_context_is_refused_with_numbers() -> None:
+    fake = FakeLLM(["ok"], context_length=50)
+    assistant, rec = make(fake, params=GenerationParams(max_tokens=10))
+    assistant.submit("word " * 100)
+    assistant.wait(5)
+    message = rec.of(TurnFailed)[0].message  # type: ignore[attr-defined]
+    assert "more than the 50 tokens" in message and "context_length" in message

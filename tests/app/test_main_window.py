@@ -164,3 +164,18 @@ def test_the_reply_says_when_a_fallback_answered(qtbot: QtBot) -> None:
         "fallback: primary model big — model 'big' failed to load: no memory"
         in window.transcript_text()
     )
+
+
+def test_the_window_shows_how_full_the_context_is(qtbot: QtBot) -> None:
+    fake = FakeLLM(["fine thanks"], context_length=1000)
+    slot = ModelSlot(
+        role="primary", model_id="f", llm=fake, params=GenerationParams(max_tokens=100)
+    )
+    window = window_for(qtbot, slot)
+    assert window.context_label.text() == "context: —"
+    window.input.setPlainText("how are you")
+    window.send()
+    qtbot.waitUntil(lambda: "f ·" in window.transcript_text(), timeout=5000)
+    prompt_tokens = fake.count_tokens(fake.seen[0], slot.params)
+    used = prompt_tokens + 100
+    assert window.context_label.text() == f"context: {used} / 1000 ({used / 1000:.0%})"

@@ -1,0 +1,79 @@
+"""multiturn_ttft: time to first token at turn 16 over turn 1 of one conversation. Goal ≤ 1.25.
+
+The whole turn path on one model. A prompt rebuilt from scratch every turn costs time that grows
+with the conversation; domovoy keeps the prefix (system prompt and history) stable so llama.cpp
+reuses its KV cache and reads only what is new.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+
+from app.assistant import Assistant
+from core.events import EventBus, TurnFinished
+from eval.perf.common import bench_model, median, say
+from llm.base import GenerationParams
+from llm.llama_cpp import LlamaCppLLM
+from llm.router import ModelSlot
+
+GOAL = 1.25
+QUESTIONS = [
+    "Расскажи, как прошёл твой день и что нового ты узнал сегодня?",
+    "What would you suggest I cook for dinner tonight with rice and vegetables?",
+    "Напомни мне, пожалуйста, о чём мы говорили в самом начале разговора.",
+    "Can you explain in simple words how a refrigerator keeps food cold?",
+]
+
+
+def run(argv: list[str]) -> dict[str, object]:
+    parser = argparse.ArgumentParser(prog="multiturn_ttft")
+    parser.add_argument("--turns", type=int, default=16)
+    parser.add_argument("--reply-tokens", type=int, default=48)
+    parser.add_argument("--conversations", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    path = bench_model()
+    params = GenerationParams(max_tokens=args.reply_tokens, seed=3)
+    ratios: list[float] = []
+    firsts: list[float] = []
+    lasts: list[float] = []
+    for c in range(args.conversations):
+        llm = LlamaCppLLM(model_id="bench", path=path, n_ctx=4096, seed=3)
+        llm.load()
+        bus = EventBus()
+        slot = ModelSlot(role="primary", model_id="bench", llm=llm, params=params)
+        assistant = Assistant(bus=bus, slots={"primary": slot})
+        ttft: list[float] = []
+        done = threading.Event()
+
+        def on_finished(e: TurnFinished) -> None:
+            ttft.append(e.timings.first_token_ms)  # noqa: B023  (one conversation at a time)
+            done.set()  # noqa: B023
+
+        bus.subscribe(TurnFinished, on_finished)
+        for turn in range(args.turns):
+            done.clear()
+            assistant.submit(f"{QUESTIONS[turn % len(QUESTIONS)]} ({turn + 1})")
+            done.wait(300)
+        assistant.shutdown()
+        ratio = ttft[-1] / ttft[0]
+        ratios.append(ratio)
+        firsts.append(ttft[0])
+        lasts.append(ttft[-1])
+        say(
+            f"conversation {c + 1}: turn 1 {ttft[0]:.1f} ms, turn {args.turns} {ttft[-1]:.1f} ms, "
+            f"ratio {ratio:.3f}; all: {', '.join(f'{t:.0f}' for t in ttft)}"
+        )
+    ratio = median(ratios)
+    say(f"median ratio {ratio:.3f} (goal ≤ {GOAL})")
+    return {
+        "benchmark": "multiturn_ttft",
+        "ratio": round(ratio, 4),
+        "goal": GOAL,
+        "met": ratio <= GOAL,
+        "turn1_ms": round(median(firsts), 1),
+        f"turn{args.turns}_ms": round(median(lasts), 1),
+        "turns": args.turns,
+        "conversations": args.conversations,
+    }

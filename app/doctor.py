@@ -8,8 +8,7 @@ from app.wiring import Home
 from core.config import ROLES
 from core.errors import DomovoyError
 from core.hardware import Machine, machine
-from models.fit import estimate
-from models.gguf_info import read_gguf_info
+from models.vram import MIB, inventory_from_gguf, plan
 
 
 def collect(home: Home) -> dict[str, Any]:
@@ -52,24 +51,29 @@ def _role_fit(home: Home, role: str, facts: Machine) -> dict[str, Any]:
         out["status"] = "not installed"
         return out
     try:
-        info = read_gguf_info(entry.path)
+        inventory = inventory_from_gguf(entry.path)
     except DomovoyError as exc:
         out["status"] = f"unusable: {exc.message}"
         return out
-    fit = estimate(
-        info,
-        settings.context_length,
-        ram_free_mb=facts.ram_free_mb,
-        vram_free_mb=facts.vram_free_mb if facts.llama_gpu_offload else 0,
-    )
+    vram = facts.vram_free_mb * MIB if facts.llama_gpu_offload else 0
+    placed = plan(inventory, settings.context_length, vram_free_bytes=vram)
+    ram_ok = placed.cpu_bytes <= facts.ram_free_mb * MIB
     out.update(
         status="installed",
         demo=entry.manifest.is_demo,
-        fit=fit.verdict,
-        fit_text=fit.describe(),
-        needed_mb=fit.needed_mb,
-        weights_mb=fit.weights_mb,
-        kv_cache_mb=fit.kv_cache_mb,
+        fits=ram_ok,
+        placement=placed.note,
+        n_gpu_layers=placed.n_gpu_layers,
+        n_cpu_moe=placed.n_cpu_moe,
+        needed_mb=(placed.gpu_bytes + placed.cpu_bytes) // MIB,
+        gpu_mb=placed.gpu_bytes // MIB,
+        ram_mb=placed.cpu_bytes // MIB,
+        weights_mb=inventory.weights_bytes // MIB,
+        kv_cache_mb=placed.kv_bytes // MIB,
+        fit_text=(
+            f"{placed.describe()}; "
+            + ("fits" if ram_ok else f"does not fit: {facts.ram_free_mb} MB of RAM free")
+        ),
     )
     return out
 

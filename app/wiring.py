@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.assistant import Assistant
@@ -11,21 +11,27 @@ from core import config as config_mod
 from core.config import ROLES, Config
 from core.errors import DomovoyError, ModelFileError
 from core.events import EventBus
+from core.hardware import llama_supports_gpu_offload, nvidia_gpus
 from core.paths import Paths
 from core.registry import Registry
+from core.scheduler import GpuScheduler
 from llm.base import GenerationParams
 from llm.llama_cpp import LlamaCppLLM
-from llm.router import ModelSlot
+from llm.placement import Placer
+from llm.router import ModelSlot, Router
 from models.catalogue import CATALOGUE_DIR
 
 
 @dataclass(slots=True)
 class Home:
-    """Everything the app reads at start: where things live, the config, the registry."""
+    """Everything the app reads at start: where things live, the config, the registry, and the
+    one GPU scheduler that every model shares."""
 
     paths: Paths
     config: Config
     registry: Registry
+    scheduler: GpuScheduler = field(default_factory=GpuScheduler)
+    placer: Placer | None = None
 
     @classmethod
     def open(cls, paths: Paths | None = None) -> Home:
@@ -34,6 +40,17 @@ class Home:
         config = config_mod.load(paths.config_file)
         registry = Registry.load(paths, [CATALOGUE_DIR])
         return cls(paths=paths, config=config, registry=registry)
+
+    def attach_gpu(self, bus: EventBus) -> None:
+        """The shared GPU scheduler and the placer that plans each load against free VRAM."""
+        import psutil
+
+        self.scheduler = GpuScheduler(bus, vram_free=_vram_free_bytes)
+        self.placer = Placer(
+            self.scheduler,
+            gpu_offload=llama_supports_gpu_offload,  # asked at the first load, not at start
+            ram_available=lambda: int(psutil.virtual_memory().available),
+        )
 
     @classmethod
     def open_with_defaults(cls, paths: Paths | None = None) -> Home:
@@ -88,6 +105,7 @@ def build_assistant(
 
     ``model`` (an id or a .gguf path) takes the primary role for this run only.
     """
+    home.attach_gpu(bus)
     slots, problems = build_slots(home)
     if model:
         problems.pop("primary", None)
@@ -99,7 +117,12 @@ def build_assistant(
                 slots["primary"] = slot_for_role(home, "primary")
         except DomovoyError as exc:
             return Assistant(bus=bus, slots={}), exc
-    return Assistant(bus=bus, slots=slots), problems.get("primary")
+    router = Router(bus, slots, pressure=home.scheduler.pressure)
+    return Assistant(bus=bus, slots=slots, router=router), problems.get("primary")
+
+
+def _vram_free_bytes() -> int:
+    return max((g.vram_free_mb for g in nvidia_gpus()[0]), default=0) * 1024 * 1024
 
 
 def _slot(
@@ -116,7 +139,9 @@ def _slot(
     slot = ModelSlot(
         role=role,
         model_id=model_id,
-        llm=LlamaCppLLM(model_id=model_id, path=path, n_ctx=settings.context_length),
+        llm=LlamaCppLLM(
+            model_id=model_id, path=path, n_ctx=settings.context_length, placer=home.placer
+        ),
         params=GenerationParams(
             max_tokens=settings.max_output_tokens,
             temperature=settings.temperature,
@@ -125,6 +150,7 @@ def _slot(
         demo=demo,
         load_eagerly=load_eagerly,
         timeout_s=settings.timeout_s,
+        scheduler=home.scheduler,
     )
     if prepare is not None:
         slot.prepare = prepare

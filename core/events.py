@@ -142,6 +142,28 @@ class TurnFailed(Event):
     partial: str = ""  # what was said before the failure
 
 
+# --- the GPU ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaseGranted(Event):
+    owner: str
+    priority: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaseReleased(Event):
+    owner: str
+    held_s: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResourcePressure(Event):
+    """The machine is busy: the primary's work may move to the lightweight model."""
+
+    reason: str
+
+
 # --- models ------------------------------------------------------------------------------------
 
 
@@ -157,6 +179,7 @@ class ModelLoaded(Event):
     role: str
     load_ms: float
     demo: bool = False
+    placement: str = ""  # where its weights went: GPU layers, experts in RAM, or CPU only
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,11 +201,14 @@ __all__ = [
     "Event",
     "EventBus",
     "HistorySummarized",
+    "LeaseGranted",
+    "LeaseReleased",
     "ModelLoadFailed",
     "ModelLoaded",
     "ModelLoading",
     "ModelUnloaded",
     "ReasoningStreamed",
+    "ResourcePressure",
     "Timings",
     "TokenStreamed",
     "TurnFailed",

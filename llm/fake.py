@@ -50,6 +50,10 @@ class FakeLLM:
     def context_length(self) -> int:
         return self._context_length
 
+    @property
+    def placement(self) -> str:
+        return "nowhere: a scripted fake" if self._loaded else ""
+
     def count_tokens(self, messages: Sequence[ChatMessage], params: GenerationParams) -> int:
         """One token per word, plus four per message for the template's markers."""
         return sum(len(m.content.split()) + 4 for m in messages)

@@ -19,6 +19,8 @@ from typing import Any
 from core.errors import GenerationError, ModelFileError, ModelLoadError
 from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
 from llm.harmony import to_outputs
+from llm.llama_overrides import load_with_overrides
+from llm.placement import Placer
 from llm.stops import StopMatcher
 from models.gguf_info import read_gguf_info
 
@@ -35,6 +37,7 @@ class LlamaCppLLM:
         n_gpu_layers: int = 0,
         n_threads: int | None = None,
         seed: int = 0,
+        placer: Placer | None = None,
     ) -> None:
         self.model_id = model_id
         self.path = path
@@ -42,6 +45,9 @@ class LlamaCppLLM:
         self.n_gpu_layers = n_gpu_layers
         self.n_threads = n_threads or max(1, (os.cpu_count() or 2))
         self.seed = seed
+        self.placer = placer
+        self.placement = ""  # where the weights went, once loaded
+        self._overrides: object = None  # the override array llama.cpp was given: kept alive
         self._llama: Any = None
         self._formatter: Any = None
         self.render_special = False
@@ -57,15 +63,20 @@ class LlamaCppLLM:
             if self._llama is not None:
                 return
             info = read_gguf_info(self.path)  # a clear ModelFileError before llama.cpp sees it
-            from llama_cpp import Llama
             from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
             n_ctx = min(self.n_ctx, info.context_length) if info.context_length else self.n_ctx
+            n_gpu_layers, overrides, placed = self.n_gpu_layers, [], None
+            if self.placer is not None:  # refuses, with the numbers, a load that cannot fit
+                placed = self.placer.place(self.model_id, self.path, n_ctx)
+                n_gpu_layers, overrides = placed.n_gpu_layers, placed.overrides
             try:
-                llama = Llama(
+                llama, self._overrides = load_with_overrides(
+                    self.model_id,
+                    overrides,
                     model_path=str(self.path),
                     n_ctx=n_ctx,
-                    n_gpu_layers=self.n_gpu_layers,
+                    n_gpu_layers=n_gpu_layers,
                     n_threads=self.n_threads,
                     seed=self.seed,
                     verbose=False,
@@ -94,12 +105,20 @@ class LlamaCppLLM:
             self.render_special = "<|channel|>" in template
             self._llama = llama
             self.loaded_at = time.monotonic()
+            if placed is not None and self.placer is not None:
+                self.placer.loaded(self.model_id, placed)
+                self.placement = placed.describe()
+            else:
+                self.placement = f"{n_gpu_layers} layers on the GPU" if n_gpu_layers else "CPU"
 
     def unload(self) -> None:
         with self._lock:
             if self._llama is not None:
                 self._llama.close()
+                if self.placer is not None:
+                    self.placer.unloaded(self.model_id)
             self._llama = None
+            self._overrides = None
             self._formatter = None
             self.loaded_at = None
 

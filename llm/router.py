@@ -19,6 +19,7 @@ from typing import Literal, cast
 
 from core.errors import DomovoyError, GenerationError, NoModelForRoleError
 from core.events import EventBus, ModelLoaded, ModelLoadFailed, ModelLoading
+from core.scheduler import GpuScheduler, Lease, Priority
 from llm.base import LLM, ChatMessage, GenerationParams, Output
 
 Kind = Literal["conversation", "quick", "compare", "check"]
@@ -52,6 +53,8 @@ class ModelSlot:
     load_eagerly: bool = False
     timeout_s: float = 120.0
     prepare: Callable[[], None] = _nothing
+    scheduler: GpuScheduler | None = None  # the one GPU lease, held while the model works
+    priority: Priority = Priority.INTERACTIVE
     _load_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def ensure_loaded(self, bus: EventBus) -> float:
@@ -71,7 +74,13 @@ class ModelSlot:
                 raise
             ms = (time.perf_counter() - start) * 1000
             bus.publish(
-                ModelLoaded(model_id=self.model_id, role=self.role, load_ms=ms, demo=self.demo)
+                ModelLoaded(
+                    model_id=self.model_id,
+                    role=self.role,
+                    load_ms=ms,
+                    demo=self.demo,
+                    placement=self.llm.placement,
+                )
             )
             return ms
 
@@ -182,6 +191,7 @@ class _Attempt:
         self._cancel = cancel
         self._mine = threading.Event()  # stops this attempt without cancelling the turn
         self._queue: queue.Queue[object] = queue.Queue()
+        self._lease: Lease | None = None
 
     def outputs(self) -> Iterator[Output]:
         worker = threading.Thread(target=self._start, name=f"domovoy-{self.slot.role}", daemon=True)
@@ -213,20 +223,37 @@ class _Attempt:
     def _start(self) -> None:
         stop = _EitherEvent(self._cancel, self._mine)
         try:
+            if self.slot.scheduler is not None:
+                self._lease = self.slot.scheduler.acquire(
+                    f"llm:{self.slot.model_id}",
+                    priority=self.slot.priority,
+                    timeout=self.slot.timeout_s,
+                )
+                if self._mine.is_set():  # given up on while waiting for the GPU
+                    self._release()
+                    return
             self.load_ms = self.slot.ensure_loaded(self._bus)
             messages = self._messages_for(self.slot)
             stream = self.slot.llm.stream(messages, self.slot.params, stop)
             first = next(stream, None)
         except DomovoyError as exc:
+            self._release()
             self._queue.put(exc)
             return
         except Exception as exc:  # a bug in a backend must end the attempt, not hang the turn
+            self._release()
             self._queue.put(GenerationError(f"{type(exc).__name__}: {exc}"))
             return
         if self._mine.is_set():  # given up on meanwhile: free the model for the next one
             stream.close()
+            self._release()
             return
         self._queue.put((first, stream))
+
+    def _release(self) -> None:
+        lease, self._lease = self._lease, None
+        if lease is not None:
+            lease.release()
 
     def _close_late_start(self) -> None:
         try:

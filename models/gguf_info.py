@@ -35,10 +35,6 @@ class GGUFInfo:
     n_head_kv: int
     head_dim: int
 
-    def kv_cache_bytes(self, n_ctx: int, bytes_per_value: int = 2) -> int:
-        """K and V for every layer at ``n_ctx`` tokens (f16 by default, as llama.cpp)."""
-        return 2 * self.n_layers * n_ctx * self.n_head_kv * self.head_dim * bytes_per_value
-
 
 def check_magic(path: Path) -> None:
     """Fail fast, with a clear cause, on a missing file or one that is not a GGUF."""

@@ -164,8 +164,10 @@ def test_doctor_json_has_the_facts(capsys: pytest.CaptureFixture[str]) -> None:
         assert machine["gpu_note"]
     primary = report["roles"]["primary"]
     assert primary["model_id"] == "demo-tiny-llama" and primary["status"] == "installed"
-    assert primary["fit"] in {"gpu", "partial_gpu", "cpu"} and primary["needed_mb"] > 0
-    assert primary["kv_cache_mb"] >= 0
+    assert primary["fits"] is True and primary["needed_mb"] > 0
+    assert primary["kv_cache_mb"] >= 0 and primary["weights_mb"] >= 0
+    if not machine["llama_gpu_offload"]:
+        assert primary["n_gpu_layers"] == 0 and "no GPU" in primary["placement"]
     assert report["roles"]["micro"]["status"] == "no model set"
     assert report["registry_problems"] == []
 

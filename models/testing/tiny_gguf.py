@@ -39,6 +39,8 @@ class TinyGGUF:
     n_layer: int = 2
     n_ff: int = 128
     context_length: int = 4096
+    n_expert: int = 0  # > 0: a mixture of experts (Mixtral-style llama)
+    n_expert_used: int = 0
 
 
 TINY_MODELS: dict[str, TinyGGUF] = {
@@ -58,6 +60,17 @@ TINY_MODELS: dict[str, TinyGGUF] = {
         bos="<s>",
         eos="<|endoftext|>",
         eot="<|end|>",
+    ),
+    "llama-moe": TinyGGUF(
+        name="tiny-llama-moe",
+        arch="llama",
+        template="chatml.jinja",
+        special=("<|im_start|>", "<|im_end|>"),
+        bos="<s>",
+        eos="<|im_end|>",
+        n_layer=3,
+        n_expert=4,
+        n_expert_used=2,
     ),
     "gpt-oss": TinyGGUF(
         name="tiny-gpt-oss-template",
@@ -113,6 +126,9 @@ def make_tiny_gguf(kind: str, path: Path, *, seed: int = 0, **sizes: int) -> Pat
     writer.add_rope_freq_base(10000.0)
     writer.add_layer_norm_rms_eps(1e-5)
     writer.add_vocab_size(len(vocab.tokens))
+    if spec.n_expert:
+        writer.add_expert_count(spec.n_expert)
+        writer.add_expert_used_count(spec.n_expert_used)
 
     writer.add_tokenizer_model("llama")
     writer.add_token_list(vocab.tokens)
@@ -172,6 +188,14 @@ def _tensors(
             tensors[p + "attn_q.weight"] = mat(d, d)
             tensors[p + "attn_k.weight"] = mat(d_kv, d)
             tensors[p + "attn_v.weight"] = mat(d_kv, d)
+        if spec.n_expert:
+            del tensors[p + "ffn_down.weight"]
+            e = spec.n_expert
+            tensors[p + "ffn_gate_inp.weight"] = mat(e, d).astype(np.float32)
+            tensors[p + "ffn_gate_exps.weight"] = np.stack([mat(ff, d) for _ in range(e)])
+            tensors[p + "ffn_up_exps.weight"] = np.stack([mat(ff, d) for _ in range(e)])
+            tensors[p + "ffn_down_exps.weight"] = np.stack([mat(d, ff) for _ in range(e)])
+        elif spec.arch != "phi3":
             tensors[p + "ffn_gate.weight"] = mat(ff, d)
             tensors[p + "ffn_up.weight"] = mat(ff, d)
     return tensors

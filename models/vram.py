@@ -1,0 +1,289 @@
+"""The VRAM planner: where a GGUF's tensors go, from its own tensor inventory.
+
+It adds up, without loading any weights: the weights of each layer (a mixture-of-experts model's
+expert tensors apart from the rest), the KV cache for the context (full-attention layers hold
+every token, sliding-window layers only their window), and the compute buffers (the logits of a
+micro-batch dominate). Against the free VRAM, less what other residents hold (Whisper), it decides
+how many layers go to the GPU and, for a mixture of experts such as gpt-oss-20b, how many layers
+keep their experts in system RAM (llama.cpp's ``--n-cpu-moe``: the first N layers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.errors import ModelFileError
+
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+EXPERT = re.compile(r"^blk\.(\d+)\.ffn_(gate|up|down)_exps\.")
+LAYER = re.compile(r"^blk\.(\d+)\.")
+# What the GPU runtime itself takes (CUDA context, cuBLAS workspace) besides our buffers.
+RUNTIME_BYTES = 300 * MIB
+# Planned VRAM stays this far below what is free: drivers and the desktop move.
+SAFETY_BYTES = 256 * MIB
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inventory:
+    """What the planner needs to know of a model: its tensors and attention shape."""
+
+    name: str
+    tensor_bytes: dict[str, int]
+    n_layers: int
+    n_embd: int
+    n_head: int
+    n_head_kv: int
+    head_dim: int
+    n_vocab: int
+    n_ff_active: int  # feed-forward width a token goes through (experts used x expert width)
+    n_swa: int = 0  # sliding window; 0 for none
+    swa_layers: frozenset[int] = frozenset()
+    expert_count: int = 0
+
+    @property
+    def weights_bytes(self) -> int:
+        return sum(self.tensor_bytes.values())
+
+    def layer_bytes(self, layer: int, *, experts: bool | None = None) -> int:
+        """A layer's weights; ``experts`` True or False counts only those tensors or the rest."""
+        total = 0
+        for name, size in self.tensor_bytes.items():
+            match = LAYER.match(name)
+            if not match or int(match.group(1)) != layer:
+                continue
+            is_expert = bool(EXPERT.match(name))
+            if experts is None or experts == is_expert:
+                total += size
+        return total
+
+    @property
+    def output_bytes(self) -> int:
+        """Weights outside the layers that live with the last layer: output norm and head."""
+        return sum(s for n, s in self.tensor_bytes.items() if n.startswith("output"))
+
+    @property
+    def is_moe(self) -> bool:
+        return self.expert_count > 0
+
+
+def kv_cache_bytes(
+    inv: Inventory, n_ctx: int, n_ubatch: int = 512, layers: int | None = None
+) -> int:
+    """f16 K and V; sliding-window layers keep their window plus a micro-batch."""
+    per_token_layer = 2 * inv.n_head_kv * inv.head_dim * 2
+    total = 0
+    chosen = range(inv.n_layers) if layers is None else range(inv.n_layers - layers, inv.n_layers)
+    for layer in chosen:
+        cells = n_ctx
+        if layer in inv.swa_layers and inv.n_swa:
+            cells = min(n_ctx, _round_up(inv.n_swa + n_ubatch, 256))
+        total += cells * per_token_layer
+    return total
+
+
+def compute_bytes(inv: Inventory, n_ubatch: int = 512) -> int:
+    """The compute buffers of one micro-batch (flash attention on): logits, then activations."""
+    logits = inv.n_vocab * n_ubatch * 4
+    activations = (
+        n_ubatch * 4 * (6 * inv.n_embd + 3 * inv.n_head * inv.head_dim + 3 * inv.n_ff_active)
+    )
+    return logits + activations + RUNTIME_BYTES
+
+
+def deployment_bytes(inv: Inventory, n_ctx: int, n_ubatch: int = 512) -> int:
+    """Everything on one device: weights, KV cache, compute buffers."""
+    return inv.weights_bytes + kv_cache_bytes(inv, n_ctx, n_ubatch) + compute_bytes(inv, n_ubatch)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    n_gpu_layers: int  # llama.cpp's n_gpu_layers: layers from the last one down, +1 for the head
+    n_cpu_moe: int  # the first N layers keep their experts in system RAM
+    gpu_bytes: int
+    cpu_bytes: int
+    kv_bytes: int
+    compute_bytes: int
+    vram_free_bytes: int
+    reserve_bytes: int
+    note: str
+    overrides: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def all_on_cpu(self) -> bool:
+        return self.n_gpu_layers == 0
+
+    def describe(self) -> str:
+        gpu, cpu = self.gpu_bytes / GIB, self.cpu_bytes / GIB
+        return f"{self.note} — {gpu:.2f} GiB on the GPU, {cpu:.2f} GiB in RAM"
+
+
+def plan(
+    inv: Inventory,
+    n_ctx: int,
+    *,
+    vram_free_bytes: int,
+    reserve_bytes: int = 0,
+    n_ubatch: int = 512,
+) -> Plan:
+    """Place the model: whole on the GPU if it fits, else experts to RAM, else fewer layers."""
+    kv = kv_cache_bytes(inv, n_ctx, n_ubatch)
+    compute = compute_bytes(inv, n_ubatch)
+    total = inv.weights_bytes + kv + compute
+    budget = vram_free_bytes - reserve_bytes - SAFETY_BYTES
+
+    def make(n_gpu_layers: int, gpu: int, note: str, *, n_cpu_moe: int = 0) -> Plan:
+        return Plan(
+            n_gpu_layers=n_gpu_layers,
+            n_cpu_moe=n_cpu_moe,
+            gpu_bytes=gpu,
+            cpu_bytes=total - gpu,
+            kv_bytes=kv,
+            compute_bytes=compute,
+            vram_free_bytes=vram_free_bytes,
+            reserve_bytes=reserve_bytes,
+            note=note,
+            overrides=cpu_moe_overrides(n_cpu_moe),
+        )
+
+    if vram_free_bytes <= 0:
+        return make(0, 0, "no GPU: everything on the CPU")
+    embeddings = inv.tensor_bytes.get("token_embd.weight", 0)  # llama.cpp keeps it in RAM
+    on_gpu_full = total - embeddings
+    if on_gpu_full <= budget:
+        return make(inv.n_layers + 1, on_gpu_full, "fits the GPU whole")
+    if inv.is_moe:
+        moved = 0
+        for k in range(1, inv.n_layers + 1):
+            moved += inv.layer_bytes(k - 1, experts=True)
+            if on_gpu_full - moved <= budget:
+                note = f"all layers on the GPU, the experts of the first {k} in RAM"
+                return make(inv.n_layers + 1, on_gpu_full - moved, note, n_cpu_moe=k)
+    # Dense (or experts alone are not enough): offload the last L layers.
+    for layers in range(inv.n_layers, 0, -1):
+        weights = sum(inv.layer_bytes(i) for i in range(inv.n_layers - layers, inv.n_layers))
+        gpu = weights + inv.output_bytes + kv_cache_bytes(inv, n_ctx, n_ubatch, layers) + compute
+        if gpu <= budget:
+            note = f"{layers} of {inv.n_layers} layers on the GPU, the rest on the CPU"
+            return make(layers + 1, gpu, note)
+    return make(0, 0, f"not one layer fits the {budget / GIB:.2f} GiB of VRAM left: CPU only")
+
+
+def cpu_moe_overrides(n: int) -> list[tuple[str, str]]:
+    """Tensor buffer-type overrides as llama.cpp's ``--n-cpu-moe N`` writes them."""
+    return [(rf"blk\.{i}\.ffn_(up|down|gate)_exps", "CPU") for i in range(n)]
+
+
+# --- inventories -------------------------------------------------------------------------------
+
+
+def inventory_from_gguf(path: Path) -> Inventory:
+    """Read the tensor inventory (names, sizes) and attention shape from a GGUF's header."""
+    from models.gguf_info import check_magic
+
+    check_magic(path)
+    import gguf
+
+    try:
+        reader = gguf.GGUFReader(str(path), "r")
+    except Exception as exc:
+        raise ModelFileError(path, f"damaged or truncated GGUF ({exc})") from exc
+
+    def field(key: str, default: object = None) -> object:
+        f = reader.fields.get(key)
+        return f.contents() if f is not None and f.data else default
+
+    arch = str(field("general.architecture", "llama"))
+    n_embd = int(field(f"{arch}.embedding_length", 0))  # type: ignore[call-overload]
+    n_head = int(field(f"{arch}.attention.head_count", 1))  # type: ignore[call-overload]
+    head_kv = field(f"{arch}.attention.head_count_kv", n_head)
+    n_head_kv = max(head_kv) if isinstance(head_kv, list) else int(head_kv)  # type: ignore[call-overload]
+    head_dim = int(field(f"{arch}.attention.key_length", n_embd // max(n_head, 1)))  # type: ignore[call-overload]
+    n_layers = int(field(f"{arch}.block_count", 0))  # type: ignore[call-overload]
+    experts = int(field(f"{arch}.expert_count", 0))  # type: ignore[call-overload]
+    used = int(field(f"{arch}.expert_used_count", 0))  # type: ignore[call-overload]
+    ff = int(
+        field(f"{arch}.expert_feed_forward_length", 0) or field(f"{arch}.feed_forward_length", 0)
+    )  # type: ignore[call-overload]
+    tokens = field("tokenizer.ggml.tokens", [])
+    n_swa = int(field(f"{arch}.attention.sliding_window", 0))  # type: ignore[call-overload]
+    return Inventory(
+        name=str(field("general.name", path.stem)),
+        tensor_bytes={t.name: int(t.n_bytes) for t in reader.tensors},
+        n_layers=n_layers,
+        n_embd=n_embd,
+        n_head=n_head,
+        n_head_kv=n_head_kv,
+        head_dim=head_dim,
+        n_vocab=len(tokens) if isinstance(tokens, list) else 0,
+        n_ff_active=ff * (used or 1),
+        n_swa=n_swa,
+        swa_layers=frozenset(range(0, n_layers, 2)) if n_swa else frozenset(),
+        expert_count=experts,
+    )
+
+
+def gpt_oss_20b() -> Inventory:
+    """gpt-oss-20b's tensors as in its MXFP4 GGUF, built from the published configuration.
+
+    config.json: hidden 2880, 24 layers, 64 query heads and 8 KV heads of 64, 32 experts of
+    width 2880 with 4 used a token, vocabulary 201088, sliding window 128 on every other layer.
+    In the GGUF the experts are MXFP4 (4.25 bits a weight), the other matrices Q8_0 (8.5 bits),
+    norms, biases and attention sinks f32.
+    """
+    d, layers, heads, kv_heads, hd, experts, ff, vocab = 2880, 24, 64, 8, 64, 32, 2880, 201088
+
+    def mxfp4(n: int) -> int:
+        return n // 32 * 17
+
+    def q8_0(n: int) -> int:
+        return n // 32 * 34
+
+    def f32(n: int) -> int:
+        return n * 4
+
+    t: dict[str, int] = {
+        "token_embd.weight": q8_0(vocab * d),
+        "output.weight": q8_0(vocab * d),
+        "output_norm.weight": f32(d),
+    }
+    for i in range(layers):
+        p = f"blk.{i}."
+        t[p + "attn_norm.weight"] = f32(d)
+        t[p + "post_attention_norm.weight"] = f32(d)
+        t[p + "attn_q.weight"] = q8_0(d * heads * hd)
+        t[p + "attn_k.weight"] = q8_0(d * kv_heads * hd)
+        t[p + "attn_v.weight"] = q8_0(d * kv_heads * hd)
+        t[p + "attn_output.weight"] = q8_0(heads * hd * d)
+        t[p + "attn_q.bias"] = f32(heads * hd)
+        t[p + "attn_k.bias"] = f32(kv_heads * hd)
+        t[p + "attn_v.bias"] = f32(kv_heads * hd)
+        t[p + "attn_output.bias"] = f32(d)
+        t[p + "attn_sinks.weight"] = f32(heads)
+        t[p + "ffn_gate_inp.weight"] = f32(d * experts)
+        t[p + "ffn_gate_inp.bias"] = f32(experts)
+        for kind in ("gate", "up"):
+            t[p + f"ffn_{kind}_exps.weight"] = mxfp4(experts * d * ff)
+            t[p + f"ffn_{kind}_exps.bias"] = f32(experts * ff)
+        t[p + "ffn_down_exps.weight"] = mxfp4(experts * ff * d)
+        t[p + "ffn_down_exps.bias"] = f32(experts * d)
+    return Inventory(
+        name="gpt-oss-20b (MXFP4, from the published configuration)",
+        tensor_bytes=t,
+        n_layers=layers,
+        n_embd=d,
+        n_head=heads,
+        n_head_kv=kv_heads,
+        head_dim=hd,
+        n_vocab=vocab,
+        n_ff_active=4 * ff,
+        n_swa=128,
+        swa_layers=frozenset(range(0, layers, 2)),
+        expert_count=experts,
+    )
+
+
+def _round_up(n: int, k: int) -> int:
+    return (n + k - 1) // k * k

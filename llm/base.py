@@ -69,6 +69,11 @@ class LLM(Protocol):
         ...
 
     @property
+    def uses_gpu(self) -> bool:
+        """Whether this model works on the GPU, and so must hold the GPU lease to work."""
+        ...
+
+    @property
     def placement(self) -> str:
         """Where the weights went once loaded (GPU layers, experts in RAM, CPU); "" before."""
         ...

@@ -29,6 +29,7 @@ class FakeLLM:
         fail_after: int | None = None,
         harmony: bool = False,
         context_length: int = 4096,
+        uses_gpu: bool = False,
     ) -> None:
         self.model_id = model_id
         self.replies = list(replies)
@@ -38,6 +39,7 @@ class FakeLLM:
         self.fail_after = fail_after
         self.harmony = harmony
         self._context_length = context_length
+        self._uses_gpu = uses_gpu
         self.seen: list[list[ChatMessage]] = []
         self._loaded = False
         self._turn = 0
@@ -53,6 +55,10 @@ class FakeLLM:
     @property
     def placement(self) -> str:
         return "nowhere: a scripted fake" if self._loaded else ""
+
+    @property
+    def uses_gpu(self) -> bool:
+        return self._uses_gpu
 
     def count_tokens(self, messages: Sequence[ChatMessage], params: GenerationParams) -> int:
         """One token per word, plus four per message for the template's markers."""

@@ -123,6 +123,12 @@ class LlamaCppLLM:
             self.loaded_at = None
 
     @property
+    def uses_gpu(self) -> bool:
+        if self.placer is not None:
+            return self.placer.gpu_offload()
+        return self.n_gpu_layers != 0
+
+    @property
     def context_length(self) -> int:
         return int(self._llama.n_ctx()) if self._llama is not None else self.n_ctx
 

@@ -198,32 +198,35 @@ class _Attempt:
         worker.start()
         timeout = self.slot.timeout_s
         try:
-            item = self._queue.get(timeout=timeout)
-        except queue.Empty:
-            self._mine.set()
-            self._close_late_start()
-            raise GenerationError(
-                f"no answer within {timeout:g} s (the role's timeout_s)"
-            ) from None
-        if isinstance(item, BaseException):
-            raise item
-        first, stream = cast(tuple[Output | None, Generator[Output, None, None]], item)
-        if first is None:
-            return
-        yield first
-        try:
-            yield from stream
-        except DomovoyError:
-            raise
-        except Exception as exc:  # a bug in a backend ends the turn with a message
-            raise GenerationError(f"{type(exc).__name__}: {exc}") from exc
+            try:
+                item = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                self._mine.set()
+                self._close_late_start()
+                raise GenerationError(
+                    f"no answer within {timeout:g} s (the role's timeout_s)"
+                ) from None
+            if isinstance(item, BaseException):
+                raise item
+            first, stream = cast(tuple[Output | None, Generator[Output, None, None]], item)
+            if first is None:
+                return
+            yield first
+            try:
+                yield from stream
+            except DomovoyError:
+                raise
+            except Exception as exc:  # a bug in a backend ends the turn with a message
+                raise GenerationError(f"{type(exc).__name__}: {exc}") from exc
+            finally:
+                stream.close()
         finally:
-            stream.close()
+            self._release()  # the GPU is free again once the answer has ended, however it ended
 
     def _start(self) -> None:
         stop = _EitherEvent(self._cancel, self._mine)
         try:
-            if self.slot.scheduler is not None:
+            if self.slot.scheduler is not None and self.slot.llm.uses_gpu:
                 self._lease = self.slot.scheduler.acquire(
                     f"llm:{self.slot.model_id}",
                     priority=self.slot.priority,

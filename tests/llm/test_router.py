@@ -4,6 +4,7 @@ import pytest
 
 from core.errors import GenerationError, ModelLoadError, NoModelForRoleError
 from core.events import EventBus
+from core.scheduler import GpuScheduler, Priority
 from llm.base import ChatMessage, Output, final_text
 from llm.fake import FakeLLM
 from llm.router import ModelSlot, Router
@@ -102,3 +103,49 @@ def test_one_failing_model_keeps_its_own_message() -> None:
 def test_no_model_at_all() -> None:
     with pytest.raises(NoModelForRoleError):
         run(Router(EventBus(), {}))
+
+
+def test_a_gpu_model_holds_the_lease_while_it_answers_and_a_cpu_model_does_not() -> None:
+    scheduler = GpuScheduler()
+    holders: list[str | None] = []
+    gpu = FakeLLM(["a b c"], model_id="gpu-model", uses_gpu=True)
+    cpu = FakeLLM(["d e f"], model_id="cpu-model")
+    slots = {
+        "primary": ModelSlot(role="primary", model_id="gpu-model", llm=gpu, scheduler=scheduler),
+        "lightweight": ModelSlot(
+            role="lightweight", model_id="cpu-model", llm=cpu, scheduler=scheduler
+        ),
+    }
+    router = Router(EventBus(), slots, pressure=scheduler.pressure)
+    router.run(
+        "conversation",
+        lambda s: HELLO,
+        lambda o: holders.append(scheduler.holder),
+        threading.Event(),
+    )
+    assert holders == ["llm:gpu-model"] * 3
+    assert scheduler.holder is None  # released when the answer ended
+    holders.clear()
+    router.run(
+        "quick", lambda s: HELLO, lambda o: holders.append(scheduler.holder), threading.Event()
+    )
+    assert holders == [None] * 3
+
+
+def test_while_speech_holds_the_gpu_long_the_lightweight_model_answers() -> None:
+    now = [0.0]
+    scheduler = GpuScheduler(stt_pressure_s=5, clock=lambda: now[0])
+    slots = {
+        "primary": ModelSlot(
+            role="primary", model_id="big", llm=FakeLLM(["big"], uses_gpu=True), scheduler=scheduler
+        ),
+        "lightweight": ModelSlot(
+            role="lightweight", model_id="small", llm=FakeLLM(["small"]), scheduler=scheduler
+        ),
+    }
+    router = Router(EventBus(), slots, pressure=scheduler.pressure)
+    with scheduler.lease("stt", priority=Priority.VOICE):
+        now[0] = 7.0
+        text, role, reason = run(router)
+    assert (text, role) == ("small", "lightweight")
+    assert reason == "stt has held the GPU for 7 s: the lightweight model answers"

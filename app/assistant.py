@@ -29,7 +29,7 @@ from core.events import (
     TurnFinished,
     TurnStarted,
 )
-from llm.base import ChatMessage, Delta, Output, final_text
+from llm.base import ChatMessage, Delta, Effort, Output, final_text
 from llm.prompt import PromptBuilder, TurnContext
 from llm.router import Kind, ModelSlot, Router
 
@@ -47,12 +47,14 @@ class Assistant:
         router: Router | None = None,
         prompts: PromptBuilder | None = None,
         context: ContextSource | None = None,
+        effort: Effort = "low",
     ) -> None:
         self.bus = bus
         self.router = router or Router(bus, slots)
         self.prompts = prompts or PromptBuilder()
         self.context: ContextSource = context or (lambda text: TurnContext())
         self.history: list[ChatMessage] = []
+        self.effort: Effort = effort  # reasoning effort for dialogue (§19: low)
         self.summary = ""  # the older turns that no longer fit, in the lightweight model's words
         self._turn_id = 0
         self._cancel = threading.Event()
@@ -151,6 +153,8 @@ class Assistant:
                 lambda slot: self._messages_for(slot, turn_id, text, context),
                 on_output,
                 cancel,
+                task="dialogue",
+                effort=self.effort,
             )
         except DomovoyError as exc:
             log.warning("turn %d failed: %s", turn_id, exc)
@@ -225,6 +229,7 @@ class Assistant:
             lambda slot: self.prompts.summary_request(old, previous=self.summary),
             outputs.append,
             threading.Event(),
+            task="summary",
         )
         summary = final_text(outputs).strip() or self.summary
         with self._history_lock:

@@ -118,7 +118,9 @@ def build_assistant(
         except DomovoyError as exc:
             return Assistant(bus=bus, slots={}), exc
     router = Router(bus, slots, pressure=home.scheduler.pressure)
-    return Assistant(bus=bus, slots=slots, router=router), problems.get("primary")
+    effort = home.config.llm.primary.reasoning_effort
+    assistant = Assistant(bus=bus, slots=slots, router=router, effort=effort)
+    return assistant, problems.get("primary")
 
 
 def _vram_free_bytes() -> int:

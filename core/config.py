@@ -44,6 +44,7 @@ class LLMRoleConfig(_Section):
     temperature: float = Field(0.7, ge=0.0, le=2.0)
     top_p: float = Field(0.9, gt=0.0, le=1.0)
     timeout_s: float = Field(120.0, gt=0.0)
+    reasoning_effort: Literal["low", "medium", "high"] = "low"  # for dialogue (harmony models)
 
 
 class LLMConfig(_Section):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 Role = Literal["system", "user", "assistant"]
+Effort = Literal["low", "medium", "high"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -25,7 +26,7 @@ class GenerationParams:
     repeat_penalty: float = 1.0
     stop: tuple[str, ...] = ()
     seed: int | None = None
-    reasoning_effort: Literal["low", "medium", "high"] | None = None
+    reasoning_effort: Effort | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,7 +14,7 @@ class FakeLLM:
     """Replies with ``replies`` in turn (the last repeats), split into word-sized tokens.
 
     ``token_delay_s`` paces the stream; ``fail_load`` / ``fail_after`` make it fail like a real
-    model would; ``seen`` records every conversation it was given. With ``harmony=True`` the
+    model would; ``seen`` and ``params_seen`` record every conversation it was given and how. With ``harmony=True`` the
     replies are raw gpt-oss output (channels and control tokens), parsed as a real one's is.
     """
 
@@ -41,6 +41,7 @@ class FakeLLM:
         self._context_length = context_length
         self._uses_gpu = uses_gpu
         self.seen: list[list[ChatMessage]] = []
+        self.params_seen: list[GenerationParams] = []
         self._loaded = False
         self._turn = 0
 
@@ -83,6 +84,7 @@ class FakeLLM:
     ) -> Generator[Output, None, None]:
         self.load()
         self.seen.append(list(messages))
+        self.params_seen.append(params)
         reply = self.replies[min(self._turn, len(self.replies) - 1)]
         self._turn += 1
         raw = self._words(reply, params, cancel)

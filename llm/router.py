@@ -10,6 +10,7 @@ model has started answering, a failure ends the turn with what was said and a me
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import threading
 import time
@@ -20,7 +21,7 @@ from typing import Literal, cast
 from core.errors import DomovoyError, GenerationError, NoModelForRoleError
 from core.events import EventBus, ModelLoaded, ModelLoadFailed, ModelLoading
 from core.scheduler import GpuScheduler, Lease, Priority
-from llm.base import LLM, ChatMessage, GenerationParams, Output
+from llm.base import LLM, ChatMessage, Effort, GenerationParams, Output
 
 Kind = Literal["conversation", "quick", "compare", "check"]
 ROLE_FOR_KIND: dict[Kind, str] = {
@@ -28,6 +29,16 @@ ROLE_FOR_KIND: dict[Kind, str] = {
     "quick": "lightweight",
     "compare": "secondary",
     "check": "micro",
+}
+Task = Literal["dialogue", "summary", "plan", "judge", "logic"]
+# Reasoning effort by use case (design seed §19): dialogue low for latency, long summaries
+# medium, structured planning medium/high, hard logic high. Only harmony models use it.
+EFFORT: dict[Task, Effort] = {
+    "dialogue": "low",
+    "summary": "medium",
+    "plan": "high",
+    "judge": "high",
+    "logic": "high",
 }
 FALLBACKS: dict[str, tuple[str, ...]] = {
     "primary": ("lightweight",),
@@ -131,16 +142,23 @@ class Router:
         messages_for: Callable[[ModelSlot], Sequence[ChatMessage]],
         on_output: Callable[[Output], None],
         cancel: threading.Event,
+        *,
+        task: Task = "dialogue",
+        effort: Effort | None = None,
     ) -> Answered:
-        """Stream the first model of the chain that answers; raise when none can."""
+        """Stream the first model of the chain that answers; raise when none can.
+
+        ``effort`` (else the task's, §19) is the reasoning effort a harmony model is asked for.
+        """
         slots, reason = self.chain(kind)
+        effort = effort or EFFORT[task]
         if not slots:
             raise NoModelForRoleError(ROLE_FOR_KIND[kind])
         failures: list[str] = []
         errors: list[DomovoyError] = []
         for slot in slots:
             start = time.perf_counter()
-            stream = _Attempt(self.bus, slot, messages_for, cancel)
+            stream = _Attempt(self.bus, slot, messages_for, cancel, effort)
             first_ms = 0.0
             said_anything = False
             try:
@@ -183,8 +201,10 @@ class _Attempt:
         slot: ModelSlot,
         messages_for: Callable[[ModelSlot], Sequence[ChatMessage]],
         cancel: threading.Event,
+        effort: Effort,
     ) -> None:
         self.slot = slot
+        self._params = dataclasses.replace(slot.params, reasoning_effort=effort)
         self.load_ms = 0.0
         self._bus = bus
         self._messages_for = messages_for
@@ -237,7 +257,7 @@ class _Attempt:
                     return
             self.load_ms = self.slot.ensure_loaded(self._bus)
             messages = self._messages_for(self.slot)
-            stream = self.slot.llm.stream(messages, self.slot.params, stop)
+            stream = self.slot.llm.stream(messages, self._params, stop)
             first = next(stream, None)
         except DomovoyError as exc:
             self._release()

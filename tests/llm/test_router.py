@@ -149,3 +149,22 @@ def test_while_speech_holds_the_gpu_long_the_lightweight_model_answers() -> None
         text, role, reason = run(router)
     assert (text, role) == ("small", "lightweight")
     assert reason == "stt has held the GPU for 7 s: the lightweight model answers"
+
+
+@pytest.mark.parametrize(
+    ("task", "effort"), [("dialogue", "low"), ("summary", "medium"), ("plan", "high")]
+)
+def test_reasoning_effort_follows_the_use_case(task: str, effort: str) -> None:
+    fake = FakeLLM(["ok"])
+    router = Router(EventBus(), {"primary": slot("primary", fake)})
+    router.run("conversation", lambda s: HELLO, lambda o: None, threading.Event(), task=task)  # type: ignore[arg-type]
+    assert fake.params_seen[-1].reasoning_effort == effort
+    router.run(
+        "conversation",
+        lambda s: HELLO,
+        lambda o: None,
+        threading.Event(),
+        task=task,
+        effort="medium",
+    )  # type: ignore[arg-type]
+    assert fake.params_seen[-1].reasoning_effort == "medium"  # an explicit choice wins

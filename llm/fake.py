@@ -14,8 +14,9 @@ class FakeLLM:
     """Replies with ``replies`` in turn (the last repeats), split into word-sized tokens.
 
     ``token_delay_s`` paces the stream; ``fail_load`` / ``fail_after`` make it fail like a real
-    model would; ``seen`` and ``params_seen`` record every conversation it was given and how. With ``harmony=True`` the
-    replies are raw gpt-oss output (channels and control tokens), parsed as a real one's is.
+    model would; ``seen`` and ``params_seen`` record every conversation it was given and how.
+    With ``harmony=True`` the replies are raw gpt-oss output (channels and control tokens),
+    parsed as a real one's is.
     """
 
     def __init__(

@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
 
     doctor = sub.add_parser("doctor", help="this machine, installed models, what fits")
     doctor.add_argument("--json", action="store_true")
+    doctor.add_argument(
+        "--metrics", action="store_true", help="the latencies and rates the app last recorded"
+    )
     doctor.set_defaults(func=_cmd_doctor)
     return p
 
@@ -215,7 +218,14 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     from app.doctor import collect, render_text
     from app.wiring import Home
 
-    report = collect(Home.open())
+    home = Home.open()
+    if args.metrics:
+        from core.metrics import load_snapshot, render
+
+        snapshot = load_snapshot(home.paths.metrics_file)
+        print(json.dumps(snapshot, indent=2, ensure_ascii=False) if args.json else render(snapshot))
+        return 0
+    report = collect(home)
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else render_text(report))
     return 0
 

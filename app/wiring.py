@@ -12,6 +12,7 @@ from core.config import ROLES, Config
 from core.errors import DomovoyError, ModelFileError
 from core.events import EventBus
 from core.hardware import llama_supports_gpu_offload, nvidia_gpus
+from core.metrics import Metrics, MetricsRecorder
 from core.paths import Paths
 from core.registry import Registry
 from core.scheduler import GpuScheduler
@@ -32,6 +33,7 @@ class Home:
     registry: Registry
     scheduler: GpuScheduler = field(default_factory=GpuScheduler)
     placer: Placer | None = None
+    metrics: Metrics = field(default_factory=Metrics)
 
     @classmethod
     def open(cls, paths: Paths | None = None) -> Home:
@@ -106,6 +108,7 @@ def build_assistant(
     ``model`` (an id or a .gguf path) takes the primary role for this run only.
     """
     home.attach_gpu(bus)
+    MetricsRecorder(bus, home.metrics, snapshot_file=home.paths.metrics_file)
     slots, problems = build_slots(home)
     if model:
         problems.pop("primary", None)

@@ -33,6 +33,11 @@ class Paths:
         return self.models_dir / "manifests"
 
     @property
+    def metrics_file(self) -> Path:
+        """The running app's latest metrics, for ``domovoy doctor --metrics``."""
+        return self.data_dir / "metrics.json"
+
+    @property
     def checksum_cache(self) -> Path:
         return self.cache_dir / "checksums.json"
 

@@ -205,3 +205,13 @@ def test_install_demo_then_chat_once_in_a_real_process(tmp_path: Path) -> None:
     assert chat.returncode == 0, chat.stderr
     assert chat.stdout.strip()
     assert "demo-tiny-llama" in chat.stderr and "noise" in chat.stderr
+
+
+def test_doctor_metrics_reads_what_the_app_recorded(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "doctor", "--metrics")
+    assert code == 0 and "no metrics recorded yet" in out
+    run(capsys, "models", "install-demo")
+    run(capsys, "chat", "--once", "hi")  # the chat records as the window does
+    code, out, _ = run(capsys, "doctor", "--metrics", "--json")
+    snapshot = json.loads(out)
+    assert snapshot['llm_first_token_ms{model="demo-tiny-llama"}']["count"] == 1

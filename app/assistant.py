@@ -12,6 +12,8 @@ or TurnFailed (a message that says what to do).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
 import logging
 import threading
 import time
@@ -25,6 +27,7 @@ from core.events import (
     ReasoningStreamed,
     Timings,
     TokenStreamed,
+    ToolCalled,
     TurnFailed,
     TurnFinished,
     TurnStarted,
@@ -32,6 +35,7 @@ from core.events import (
 from llm.base import ChatMessage, Delta, Effort, Output, final_text
 from llm.prompt import PromptBuilder, TurnContext
 from llm.router import Kind, ModelSlot, Router
+from llm.tool_step import ToolStep
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,7 @@ class Assistant:
         prompts: PromptBuilder | None = None,
         context: ContextSource | None = None,
         effort: Effort = "low",
+        tools: ToolStep | None = None,
     ) -> None:
         self.bus = bus
         self.router = router or Router(bus, slots)
@@ -55,6 +60,7 @@ class Assistant:
         self.context: ContextSource = context or (lambda text: TurnContext())
         self.history: list[ChatMessage] = []
         self.effort: Effort = effort  # reasoning effort for dialogue (§19: low)
+        self.tools = tools
         self.summary = ""  # the older turns that no longer fit, in the lightweight model's words
         self._turn_id = 0
         self._cancel = threading.Event()
@@ -79,6 +85,8 @@ class Assistant:
 
     def start(self) -> None:
         """Load eager models in the background; the caller (the window) never waits."""
+        if self.tools is not None:
+            threading.Thread(target=self._warm_tools, name="domovoy-intent", daemon=True).start()
         for slot in self.slots.values():
             if slot.load_eagerly:
                 threading.Thread(
@@ -120,6 +128,13 @@ class Assistant:
         for slot in self.slots.values():
             slot.llm.unload()
 
+    def _warm_tools(self) -> None:
+        try:
+            assert self.tools is not None
+            self.tools.warm_up()
+        except Exception:  # the first turn tries again and reports what fails
+            log.exception("the intent classifier could not be prepared")
+
     def _load_quietly(self, slot: ModelSlot) -> None:
         # A failure is published as ModelLoadFailed; the next turn tries again and says why.
         with contextlib.suppress(DomovoyError):
@@ -146,8 +161,8 @@ class Assistant:
                     ReasoningStreamed(turn_id=turn_id, text=output.text, channel=output.channel)
                 )
 
-        context = self.context(text)
         try:
+            context = self._with_tools(turn_id, text, self.context(text))
             answered = self.router.run(
                 kind,
                 lambda slot: self._messages_for(slot, turn_id, text, context),
@@ -188,6 +203,29 @@ class Assistant:
                 prompt_version=self.prompts.version,
             )
         )
+
+    def _with_tools(self, turn_id: int, text: str, context: TurnContext) -> TurnContext:
+        """Run the tool the message asks for, if any, and put its outcome into the context."""
+        if self.tools is None:
+            return context
+        try:
+            decision, outcome = self.tools.run(text)
+        except Exception:  # no tool is better than no answer
+            log.exception("turn %d: the tool step failed; answering without tools", turn_id)
+            return context
+        if outcome is None:
+            return context
+        self.bus.publish(
+            ToolCalled(
+                turn_id=turn_id,
+                tool=outcome.name,
+                arguments=json.dumps(outcome.arguments, ensure_ascii=False),
+                ok=outcome.ok,
+                result=outcome.text,
+                decided_by=decision.decided_by,
+            )
+        )
+        return dataclasses.replace(context, tools=outcome.transcript())
 
     def _messages_for(
         self, slot: ModelSlot, turn_id: int, text: str, context: TurnContext

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.events import ReasoningStreamed, TokenStreamed, TurnFailed, TurnFinished, TurnStarted
+from core.events import (
+    ReasoningStreamed,
+    TokenStreamed,
+    ToolCalled,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
 
 DEMO_WARNING = "demo model: its replies are noise; get a real model to talk"
 
@@ -15,6 +22,7 @@ class Entry:
     user: str
     answer: str = ""
     reasoning: str = ""
+    tools: str = ""
     footer: str = ""
     error: str = ""
     done: bool = False
@@ -45,6 +53,13 @@ class Transcript:
     def started(self, e: TurnStarted) -> Entry:
         entry = Entry(turn_id=e.turn_id, user=e.text)
         self.entries.append(entry)
+        return entry
+
+    def tool(self, e: ToolCalled) -> Entry | None:
+        entry = self._entry(e.turn_id)
+        if entry:
+            status = "" if e.ok else "failed: "
+            entry.tools += f"tool {e.tool}({e.arguments}) → {status}{e.result}\n"
         return entry
 
     def token(self, e: TokenStreamed) -> None:

@@ -17,9 +17,12 @@ from core.paths import Paths
 from core.registry import Registry
 from core.scheduler import GpuScheduler
 from llm.base import GenerationParams
+from llm.intent import IntentClassifier
 from llm.llama_cpp import LlamaCppLLM
 from llm.placement import Placer
 from llm.router import ModelSlot, Router
+from llm.tool_step import ToolStep
+from llm.tools import builtin_tools
 from models.catalogue import CATALOGUE_DIR
 
 
@@ -122,7 +125,8 @@ def build_assistant(
             return Assistant(bus=bus, slots={}), exc
     router = Router(bus, slots, pressure=home.scheduler.pressure)
     effort = home.config.llm.primary.reasoning_effort
-    assistant = Assistant(bus=bus, slots=slots, router=router, effort=effort)
+    tools = ToolStep(builtin_tools(), IntentClassifier(home.paths.cache_dir), router)
+    assistant = Assistant(bus=bus, slots=slots, router=router, effort=effort, tools=tools)
     return assistant, problems.get("primary")
 
 

@@ -136,6 +136,18 @@ class HistorySummarized(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ToolCalled(Event):
+    """A tool ran for this turn; its result (or failure) goes to the model and is shown."""
+
+    turn_id: int
+    tool: str
+    arguments: str
+    ok: bool
+    result: str
+    decided_by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TurnFailed(Event):
     turn_id: int
     message: str
@@ -211,6 +223,7 @@ __all__ = [
     "ResourcePressure",
     "Timings",
     "TokenStreamed",
+    "ToolCalled",
     "TurnFailed",
     "TurnFinished",
     "TurnStarted",

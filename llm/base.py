@@ -27,6 +27,7 @@ class GenerationParams:
     stop: tuple[str, ...] = ()
     seed: int | None = None
     reasoning_effort: Effort | None = None
+    json_schema: str | None = None  # constrain the reply to this JSON schema (where supported)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,6 +8,7 @@ the template's and the KV cache is reused for the longest common prefix of conse
 from __future__ import annotations
 
 import codecs
+import functools
 import logging
 import os
 import threading
@@ -195,6 +196,8 @@ class LlamaCppLLM:
         vocab = llama_model_get_vocab(llama.model)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         stops = StopMatcher(params.stop)
+        # A grammar never goes with harmony's control tokens: it would break the format.
+        use_grammar = params.json_schema is not None and not self.render_special
         generator = llama.generate(
             tokens,
             top_k=params.top_k,
@@ -202,6 +205,7 @@ class LlamaCppLLM:
             min_p=params.min_p,
             temp=params.temperature,
             repeat_penalty=params.repeat_penalty,
+            grammar=_grammar(params.json_schema) if use_grammar else None,
         )
         produced = 0
         leading = True
@@ -226,6 +230,16 @@ class LlamaCppLLM:
             raise GenerationError(f"llama.cpp failed while generating: {exc}") from exc
         finally:
             generator.close()
+
+
+@functools.lru_cache(maxsize=16)
+def _grammar(json_schema: str) -> Any:
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    try:
+        return LlamaGrammar.from_json_schema(json_schema, verbose=False)
+    except Exception as exc:  # the converter raises plain exceptions on schemas it cannot do
+        raise GenerationError(f"the JSON schema cannot be turned into a grammar: {exc}") from exc
 
 
 def _token_text(llama: Any, token: int) -> str:

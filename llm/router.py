@@ -145,6 +145,7 @@ class Router:
         *,
         task: Task = "dialogue",
         effort: Effort | None = None,
+        json_schema: str | None = None,
     ) -> Answered:
         """Stream the first model of the chain that answers; raise when none can.
 
@@ -158,7 +159,10 @@ class Router:
         errors: list[DomovoyError] = []
         for slot in slots:
             start = time.perf_counter()
-            stream = _Attempt(self.bus, slot, messages_for, cancel, effort)
+            params = dataclasses.replace(
+                slot.params, reasoning_effort=effort, json_schema=json_schema
+            )
+            stream = _Attempt(self.bus, slot, messages_for, cancel, params)
             first_ms = 0.0
             said_anything = False
             try:
@@ -201,10 +205,10 @@ class _Attempt:
         slot: ModelSlot,
         messages_for: Callable[[ModelSlot], Sequence[ChatMessage]],
         cancel: threading.Event,
-        effort: Effort,
+        params: GenerationParams,
     ) -> None:
         self.slot = slot
-        self._params = dataclasses.replace(slot.params, reasoning_effort=effort)
+        self._params = params
         self.load_ms = 0.0
         self._bus = bus
         self._messages_for = messages_for

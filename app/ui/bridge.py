@@ -20,6 +20,7 @@ from core.events import (
     ModelLoading,
     ReasoningStreamed,
     TokenStreamed,
+    ToolCalled,
     TurnFailed,
     TurnFinished,
     TurnStarted,
@@ -33,6 +34,7 @@ class QtBridge(QObject):
     turn_finished = Signal(object)
     turn_failed = Signal(object)
     context_usage = Signal(object)
+    tool_called = Signal(object)
     history_summarized = Signal(object)
     model_loading = Signal(object)
     model_loaded = Signal(object)
@@ -47,6 +49,7 @@ class QtBridge(QObject):
             (TurnFinished, self.turn_finished),
             (TurnFailed, self.turn_failed),
             (ContextUsage, self.context_usage),
+            (ToolCalled, self.tool_called),
             (HistorySummarized, self.history_summarized),
             (ModelLoading, self.model_loading),
             (ModelLoaded, self.model_loaded),

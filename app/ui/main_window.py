@@ -29,6 +29,7 @@ from core.events import (
     ModelLoadFailed,
     ModelLoading,
     TokenStreamed,
+    ToolCalled,
     TurnFailed,
     TurnFinished,
     TurnStarted,
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.bridge.turn_finished.connect(self._on_turn_finished)
         self.bridge.turn_failed.connect(self._on_turn_failed)
         self.bridge.context_usage.connect(self._on_context_usage)
+        self.bridge.tool_called.connect(self._on_tool_called)
         self.bridge.history_summarized.connect(self._on_history_summarized)
         self.bridge.model_loading.connect(self._on_model_loading)
         self.bridge.model_loaded.connect(self._on_model_loaded)
@@ -165,6 +167,11 @@ class MainWindow(QMainWindow):
             self._append_block(_error_html(entry))
         self._turn_ended()
 
+    def _on_tool_called(self, e: ToolCalled) -> None:
+        entry = self.model.tool(e)
+        if entry is not None:
+            self._render_all()  # the tool line goes above the answer, which is still to come
+
     def _on_context_usage(self, e: ContextUsage) -> None:
         used = e.prompt_tokens + e.reply_budget
         self.context_label.setText(f"context: {used} / {e.context_length} ({e.fraction:.0%})")
@@ -201,6 +208,10 @@ class MainWindow(QMainWindow):
         self.transcript.clear()
         for entry in self.model.entries:
             self._append_block(f"<b>You:</b> {_escape(entry.user)}")
+            if entry.tools:
+                self._append_block(
+                    f"<span style='color:#2a6'>{_escape(entry.tools.strip())}</span>"
+                )
             if entry.reasoning and self.show_reasoning.isChecked():
                 self._append_block(
                     f"<i style='color:#556'>reasoning: {_escape(entry.reasoning)}</i>"

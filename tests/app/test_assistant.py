@@ -15,6 +15,7 @@ from core.events import (
     ModelLoading,
     ReasoningStreamed,
     TokenStreamed,
+    ToolCalled,
     TurnFailed,
     TurnFinished,
     TurnStarted,
@@ -22,7 +23,7 @@ from core.events import (
 from llm.base import GenerationParams
 from llm.fake import FakeLLM
 from llm.llama_cpp import LlamaCppLLM
-from llm.router import ModelSlot
+from llm.router import ModelSlot, Router
 from tests.helpers import wait_until
 
 
@@ -254,3 +255,24 @@ def test_a_message_longer_than_the_context_is_refused_with_numbers() -> None:
     assistant.wait(5)
     message = rec.of(TurnFailed)[0].message  # type: ignore[attr-defined]
     assert "more than the 50 tokens" in message and "context_length" in message
+
+
+def test_a_tool_result_reaches_the_answering_model_and_the_user(tmp_path: Path) -> None:
+    from llm.intent import IntentClassifier
+    from llm.tool_step import ToolStep
+    from llm.tools import builtin_tools
+
+    fake = FakeLLM(["Будет 21."])
+    bus = EventBus(strict=True)
+    rec = Recorder(bus)
+    slots = {"primary": ModelSlot(role="primary", model_id="m", llm=fake)}
+    router = Router(bus, slots)
+    tools = ToolStep(builtin_tools(), IntentClassifier(tmp_path), router)
+    assistant = Assistant(bus=bus, slots=slots, router=router, tools=tools)
+    assistant.submit("сколько будет 3 умножить на 7?")
+    assert assistant.wait(30)
+    called = rec.of(ToolCalled)[0]
+    assert isinstance(called, ToolCalled) and called.ok and called.result == "21"
+    prompt = fake.seen[0][-1].content
+    assert "calculate(expression='3 * 7') → 21" in prompt
+    assert assistant.history[0].content == "сколько будет 3 умножить на 7?"  # bare, no context

@@ -1,0 +1,85 @@
+"""Structured output: JSON that follows a schema, whichever model answers.
+
+Models that are not harmony models are constrained by a llama.cpp grammar built from the schema.
+Harmony models (gpt-oss) are never given a grammar (it breaks their control tokens): their answer
+is parsed and validated, and on a mistake the model is told what was wrong and asked again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import jsonschema
+
+from core.errors import GenerationError
+from llm.base import ChatMessage, Output, final_text
+from llm.router import Answered, Kind, Router, Task
+
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.S)
+
+
+def extract_json(text: str) -> Any:
+    """The first JSON value in ``text``: bare, or inside a code fence, or after some words."""
+    text = text.strip()
+    fenced = _FENCE.search(text)
+    if fenced:
+        text = fenced.group(1).strip()
+    decoder = json.JSONDecoder()
+    for start, ch in enumerate(text):
+        if ch in "{[":
+            try:
+                value, _ = decoder.raw_decode(text[start:])
+            except ValueError:
+                continue
+            return value
+    raise ValueError("no JSON object in the reply")
+
+
+def ask_json(
+    router: Router,
+    messages: Sequence[ChatMessage],
+    schema: dict[str, Any],
+    *,
+    kind: Kind = "quick",
+    task: Task = "plan",
+    retries: int = 2,
+    cancel: threading.Event | None = None,
+) -> tuple[Any, Answered]:
+    """Ask for JSON following ``schema``; validated, and retried with the error shown."""
+    schema_text = json.dumps(schema, ensure_ascii=False)
+    conversation = list(messages)
+    problem = ""
+    for _ in range(retries + 1):
+        outputs: list[Output] = []
+        answered = router.run(
+            kind,
+            lambda slot, convo=conversation: convo,  # type: ignore[misc]
+            outputs.append,
+            cancel or threading.Event(),
+            task=task,
+            json_schema=schema_text,
+        )
+        text = final_text(outputs)
+        try:
+            value = extract_json(text)
+            jsonschema.validate(value, schema)
+        except (ValueError, jsonschema.ValidationError) as exc:
+            problem = exc.message if isinstance(exc, jsonschema.ValidationError) else str(exc)
+            conversation = [
+                *messages,
+                ChatMessage(role="assistant", content=text),
+                ChatMessage(
+                    role="user",
+                    content=f"That was not valid: {problem}. Reply with JSON only, following "
+                    f"this schema: {schema_text}",
+                ),
+            ]
+            continue
+        return value, answered
+    raise GenerationError(
+        f"the model did not produce valid JSON after {retries + 1} tries: {problem}"
+    )

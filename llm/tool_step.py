@@ -1,0 +1,85 @@
+"""Before the answer: does the message need a tool, which one, with what (design seed §5, §8).
+
+The intent classifier decides first, without any LLM. When it is sure of a tool, the tool's own
+cheap extractor takes the arguments from the user's words (the lightweight model is asked only if
+that fails); when it is unsure, the lightweight model's JSON plan decides. The tool runs, and
+its outcome (or its failure) goes into the prompt for the model that writes the answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from core.errors import DomovoyError
+from llm.intent import IntentClassifier
+from llm.prompt import Templates
+from llm.router import Router
+from llm.structured import ask_json
+from llm.tools import ToolOutcome, ToolRegistry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolDecision:
+    tool: str | None
+    arguments: dict[str, Any] = field(default_factory=dict)
+    decided_by: Literal["classifier", "planner", "nobody"] = "classifier"
+    confidence: float = 0.0
+
+
+class ToolStep:
+    def __init__(
+        self,
+        registry: ToolRegistry,
+        classifier: IntentClassifier,
+        router: Router,
+        *,
+        sure: float = 0.7,
+        templates: Templates | None = None,
+    ) -> None:
+        self.registry = registry
+        self.classifier = classifier
+        self.router = router
+        self.sure = sure
+        self.templates = templates or Templates()
+
+    def warm_up(self) -> None:
+        """Train or load the classifier now (at start, in the background) not at the first turn."""
+        self.classifier.predict("hello")
+
+    def decide(self, text: str) -> ToolDecision:
+        intent = self.classifier.predict(text)
+        if intent.confidence >= self.sure:
+            if intent.label not in self.registry:
+                return ToolDecision(None, confidence=intent.confidence)  # plain conversation
+            arguments = self.registry.get(intent.label).extract(text)
+            if arguments is not None:
+                return ToolDecision(intent.label, arguments, "classifier", intent.confidence)
+            return self._plan(text, only=intent.label)
+        return self._plan(text)
+
+    def run(self, text: str) -> tuple[ToolDecision, ToolOutcome | None]:
+        decision = self.decide(text)
+        if decision.tool is None:
+            return decision, None
+        return decision, self.registry.call(decision.tool, decision.arguments)
+
+    def _plan(self, text: str, only: str = "") -> ToolDecision:
+        from llm.base import ChatMessage
+
+        prompt = self.templates.render(
+            "tool_plan.j2", tools=self.registry.describe(), only=only, text=text
+        )
+        schema = self.registry.plan_schema()
+        if only:
+            schema["properties"]["tool"] = {"enum": [only]}
+        try:
+            plan, _ = ask_json(self.router, [ChatMessage(role="user", content=prompt)], schema)
+        except DomovoyError as exc:
+            log.warning("no tool plan (%s): answering without tools", exc.message)
+            return ToolDecision(None, decided_by="nobody")
+        tool = None if plan["tool"] == "none" else str(plan["tool"])
+        return ToolDecision(tool, dict(plan["arguments"]), "planner")

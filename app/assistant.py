@@ -17,7 +17,8 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
 
 from core.errors import DomovoyError, GenerationError, InputError
 from core.events import (
@@ -42,6 +43,15 @@ log = logging.getLogger(__name__)
 ContextSource = Callable[[str], TurnContext]
 
 
+class Service(Protocol):
+    """Background work that lives as long as the assistant (idle unloading, the big model's
+    task queue): started by ``start``, stopped by ``shutdown``."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 class Assistant:
     def __init__(
         self,
@@ -53,6 +63,7 @@ class Assistant:
         context: ContextSource | None = None,
         effort: Effort = "low",
         tools: ToolStep | None = None,
+        services: Sequence[Service] = (),
     ) -> None:
         self.bus = bus
         self.router = router or Router(bus, slots)
@@ -61,6 +72,7 @@ class Assistant:
         self.history: list[ChatMessage] = []
         self.effort: Effort = effort  # reasoning effort for dialogue (§19: low)
         self.tools = tools
+        self.services = list(services)
         self.summary = ""  # the older turns that no longer fit, in the lightweight model's words
         self._turn_id = 0
         self._cancel = threading.Event()
@@ -85,6 +97,8 @@ class Assistant:
 
     def start(self) -> None:
         """Load eager models in the background; the caller (the window) never waits."""
+        for service in self.services:
+            service.start()
         if self.tools is not None:
             threading.Thread(target=self._warm_tools, name="domovoy-intent", daemon=True).start()
         for slot in self.slots.values():
@@ -125,6 +139,8 @@ class Assistant:
     def shutdown(self) -> None:
         self.stop()
         self.wait(timeout=10)
+        for service in self.services:
+            service.stop()
         for slot in self.slots.values():
             slot.llm.unload()
 

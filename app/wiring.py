@@ -18,7 +18,9 @@ from core.registry import Registry
 from core.scheduler import GpuScheduler
 from llm.base import GenerationParams
 from llm.intent import IntentClassifier
+from llm.lifecycle import IdleUnloader
 from llm.llama_cpp import LlamaCppLLM
+from llm.moe import MoeTasks
 from llm.placement import Placer
 from llm.router import ModelSlot, Router
 from llm.tool_step import ToolStep
@@ -80,6 +82,7 @@ def slot_for_role(home: Home, role: str) -> ModelSlot:
         demo=entry.manifest.is_demo,
         load_eagerly=entry.manifest.load_policy == "eager",
         prepare=lambda: home.registry.verify(entry),
+        idle_unload_s=entry.manifest.idle_unload_seconds or home.config.llm.idle_unload_seconds,
     )
 
 
@@ -124,9 +127,24 @@ def build_assistant(
         except DomovoyError as exc:
             return Assistant(bus=bus, slots={}), exc
     router = Router(bus, slots, pressure=home.scheduler.pressure)
-    effort = home.config.llm.primary.reasoning_effort
+    llm = home.config.llm
     tools = ToolStep(builtin_tools(), IntentClassifier(home.paths.cache_dir), router)
-    assistant = Assistant(bus=bus, slots=slots, router=router, effort=effort, tools=tools)
+    moe = MoeTasks(
+        bus,
+        router,
+        home.metrics,
+        time_limit_s=llm.optional_moe.timeout_s,
+        p95_limit_ms=llm.moe_p95_limit_ms,
+    )
+    idle = IdleUnloader(bus, slots, keep_resident=moe.keep_resident)
+    assistant = Assistant(
+        bus=bus,
+        slots=slots,
+        router=router,
+        effort=llm.primary.reasoning_effort,
+        tools=tools,
+        services=[moe, idle],
+    )
     return assistant, problems.get("primary")
 
 
@@ -143,6 +161,7 @@ def _slot(
     demo: bool = False,
     load_eagerly: bool = False,
     prepare: Callable[[], None] | None = None,
+    idle_unload_s: float | None = None,
 ) -> ModelSlot:
     settings = home.config.llm.role(role)
     slot = ModelSlot(
@@ -160,6 +179,7 @@ def _slot(
         load_eagerly=load_eagerly,
         timeout_s=settings.timeout_s,
         scheduler=home.scheduler,
+        idle_unload_s=None if load_eagerly else idle_unload_s,
     )
     if prepare is not None:
         slot.prepare = prepare

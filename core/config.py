@@ -29,7 +29,7 @@ from core.errors import ConfigError
 from core.fs import atomic_write_text
 
 SCHEMA_VERSION = 1
-ROLES = ("primary", "secondary", "lightweight", "micro")
+ROLES = ("primary", "secondary", "lightweight", "micro", "optional_moe")
 
 
 class _Section(BaseModel):
@@ -54,6 +54,11 @@ class LLMConfig(_Section):
         id="phi-3.5-mini-instruct-q4_k_m-v1.0", temperature=0.4, context_length=4096
     )
     micro: LLMRoleConfig = LLMRoleConfig()
+    # The big model for judging, planning and long-context work (§19). Unset: the primary
+    # (gpt-oss-20b) does that work too, loaded on demand, with a time limit.
+    optional_moe: LLMRoleConfig = LLMRoleConfig(timeout_s=60.0, reasoning_effort="high")
+    idle_unload_seconds: int = Field(300, ge=10)  # on-demand models nobody used are unloaded
+    moe_p95_limit_ms: float = Field(30000.0, gt=0)  # over it, judge/plan work moves to lightweight
 
     def role(self, name: str) -> LLMRoleConfig:
         if name not in ROLES:

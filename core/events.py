@@ -154,6 +154,65 @@ class TurnFailed(Event):
     partial: str = ""  # what was said before the failure
 
 
+# --- the big model's work (design seed §19) --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NeedJudge(Event):
+    """Judge an answer against criteria; ``expected`` is another model's verdict, if known,
+    for the agreement rate."""
+
+    request_id: str
+    question: str
+    answer: str
+    criteria: str
+    expected: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GeneratePlan(Event):
+    request_id: str
+    goal: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LongContextReflection(Event):
+    request_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JudgeResult(Event):
+    request_id: str
+    ok: bool  # False: no verdict (time limit, no model); see ``error``
+    verdict: bool = False
+    score: float = 0.0
+    reason: str = ""
+    model_used: str = ""
+    latency_ms: float = 0.0
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanResult(Event):
+    request_id: str
+    ok: bool
+    steps: tuple[str, ...] = ()
+    model_used: str = ""
+    latency_ms: float = 0.0
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReflectionResult(Event):
+    request_id: str
+    ok: bool
+    text: str = ""
+    model_used: str = ""
+    latency_ms: float = 0.0
+    error: str = ""
+
+
 # --- the GPU ----------------------------------------------------------------------------------
 
 
@@ -212,14 +271,20 @@ __all__ = [
     "ContextUsage",
     "Event",
     "EventBus",
+    "GeneratePlan",
     "HistorySummarized",
+    "JudgeResult",
     "LeaseGranted",
     "LeaseReleased",
+    "LongContextReflection",
     "ModelLoadFailed",
     "ModelLoaded",
     "ModelLoading",
     "ModelUnloaded",
+    "NeedJudge",
+    "PlanResult",
     "ReasoningStreamed",
+    "ReflectionResult",
     "ResourcePressure",
     "Timings",
     "TokenStreamed",

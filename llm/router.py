@@ -23,12 +23,13 @@ from core.events import EventBus, ModelLoaded, ModelLoadFailed, ModelLoading
 from core.scheduler import GpuScheduler, Lease, Priority
 from llm.base import LLM, ChatMessage, Effort, GenerationParams, Output
 
-Kind = Literal["conversation", "quick", "compare", "check"]
+Kind = Literal["conversation", "quick", "compare", "check", "deep"]
 ROLE_FOR_KIND: dict[Kind, str] = {
     "conversation": "primary",
     "quick": "lightweight",
     "compare": "secondary",
     "check": "micro",
+    "deep": "optional_moe",  # judging, planning, long context (§19)
 }
 Task = Literal["dialogue", "summary", "plan", "judge", "logic"]
 # Reasoning effort by use case (design seed §19): dialogue low for latency, long summaries
@@ -41,6 +42,7 @@ EFFORT: dict[Task, Effort] = {
     "logic": "high",
 }
 FALLBACKS: dict[str, tuple[str, ...]] = {
+    "optional_moe": ("primary", "lightweight"),
     "primary": ("lightweight",),
     "secondary": ("primary", "lightweight"),
     "micro": ("lightweight",),
@@ -66,6 +68,9 @@ class ModelSlot:
     prepare: Callable[[], None] = _nothing
     scheduler: GpuScheduler | None = None  # the one GPU lease, held while the model works
     priority: Priority = Priority.INTERACTIVE
+    idle_unload_s: float | None = None  # on-demand models: unloaded after this long unused
+    last_used: float = 0.0  # time.monotonic() when it last finished work
+    active: int = 0  # attempts in progress: never unloaded while > 0
     _load_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def ensure_loaded(self, bus: EventBus) -> float:
@@ -218,6 +223,7 @@ class _Attempt:
         self._lease: Lease | None = None
 
     def outputs(self) -> Iterator[Output]:
+        self.slot.active += 1
         worker = threading.Thread(target=self._start, name=f"domovoy-{self.slot.role}", daemon=True)
         worker.start()
         timeout = self.slot.timeout_s
@@ -246,6 +252,8 @@ class _Attempt:
                 stream.close()
         finally:
             self._release()  # the GPU is free again once the answer has ended, however it ended
+            self.slot.active -= 1
+            self.slot.last_used = time.monotonic()
 
     def _start(self) -> None:
         stop = _EitherEvent(self._cancel, self._mine)

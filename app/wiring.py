@@ -9,7 +9,7 @@ from pathlib import Path
 from app.assistant import Assistant
 from core import config as config_mod
 from core.config import ROLES, Config
-from core.errors import DomovoyError, ModelFileError
+from core.errors import DomovoyError, ModelFileError, ModelLoadError
 from core.events import EventBus
 from core.hardware import llama_supports_gpu_offload, nvidia_gpus
 from core.metrics import Metrics, MetricsRecorder
@@ -22,6 +22,8 @@ from llm.lifecycle import IdleUnloader
 from llm.llama_cpp import LlamaCppLLM
 from llm.moe import MoeTasks
 from llm.placement import Placer
+from llm.privacy import Scrubber, names_from
+from llm.remote import RemoteLLM
 from llm.router import ModelSlot, Router
 from llm.tool_step import ToolStep
 from llm.tools import builtin_tools
@@ -92,15 +94,51 @@ def slot_for_file(home: Home, path: Path, role: str = "primary") -> ModelSlot:
     return _slot(home, role, path.name, path)
 
 
+def remote_slot(home: Home, role: str) -> ModelSlot:
+    """The user's own OpenAI-compatible server: only with ``enabled`` and ``consent`` set."""
+    remote = home.config.llm.remote
+    settings = home.config.llm.role(role)
+    if not remote.allowed:
+        raise ModelLoadError(
+            settings.id or "remote",
+            f"the {role} role names the remote provider, which is off",
+            hint="to let messages leave this machine (scrubbed of personal data), set "
+            "[llm.remote] enabled = true and consent = true; or use a local model",
+        )
+    llm = RemoteLLM(
+        model_id=settings.id or "remote",
+        base_url=remote.base_url,
+        scrubber=Scrubber(names_from(home.paths.entities_dir), remote.denylist),
+        api_key_env=remote.api_key_env,
+        timeout_s=remote.timeout_s,
+        context_length=settings.context_length,
+    )
+    return ModelSlot(
+        role=role,
+        model_id=llm.model_id,
+        llm=llm,
+        params=GenerationParams(
+            max_tokens=settings.max_output_tokens,
+            temperature=settings.temperature,
+            top_p=settings.top_p,
+        ),
+        timeout_s=settings.timeout_s,
+    )
+
+
 def build_slots(home: Home) -> tuple[dict[str, ModelSlot], dict[str, DomovoyError]]:
     """A slot for every LLM role whose model is installed; the problem of each that is not."""
     slots: dict[str, ModelSlot] = {}
     problems: dict[str, DomovoyError] = {}
     for role in ROLES:
-        if role != "primary" and not home.config.llm.role(role).id:
+        settings = home.config.llm.role(role)
+        if role != "primary" and not settings.id:
             continue  # an optional role left empty is no problem
         try:
-            slots[role] = slot_for_role(home, role)
+            if settings.provider == "remote":
+                slots[role] = remote_slot(home, role)
+            else:
+                slots[role] = slot_for_role(home, role)
         except DomovoyError as exc:
             problems[role] = exc
     return slots, problems

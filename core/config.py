@@ -47,6 +47,23 @@ class LLMRoleConfig(_Section):
     reasoning_effort: Literal["low", "medium", "high"] = "low"  # for dialogue (harmony models)
 
 
+class RemoteConfig(_Section):
+    """An OpenAI-compatible server of the user's own (design seed §14). Off unless both
+    ``enabled`` and ``consent`` are true: consent means "I agree my messages leave this
+    machine, scrubbed of personal data"."""
+
+    enabled: bool = False
+    consent: bool = False
+    base_url: str = "http://127.0.0.1:8080/v1"
+    api_key_env: str = ""  # the name of an environment variable holding the key, never the key
+    timeout_s: float = Field(60.0, gt=0)
+    denylist: list[str] = []
+
+    @property
+    def allowed(self) -> bool:
+        return self.enabled and self.consent
+
+
 class LLMConfig(_Section):
     primary: LLMRoleConfig = LLMRoleConfig(id="gpt-oss-20b-q4km")
     secondary: LLMRoleConfig = LLMRoleConfig()
@@ -59,6 +76,7 @@ class LLMConfig(_Section):
     optional_moe: LLMRoleConfig = LLMRoleConfig(timeout_s=60.0, reasoning_effort="high")
     idle_unload_seconds: int = Field(300, ge=10)  # on-demand models nobody used are unloaded
     moe_p95_limit_ms: float = Field(30000.0, gt=0)  # over it, judge/plan work moves to lightweight
+    remote: RemoteConfig = RemoteConfig()
 
     def role(self, name: str) -> LLMRoleConfig:
         if name not in ROLES:

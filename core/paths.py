@@ -33,6 +33,11 @@ class Paths:
         return self.models_dir / "manifests"
 
     @property
+    def entities_dir(self) -> Path:
+        """The user's entity dictionaries (people, places, objects), YAML, editable."""
+        return self.config_dir / "entities"
+
+    @property
     def metrics_file(self) -> Path:
         """The running app's latest metrics, for ``domovoy doctor --metrics``."""
         return self.data_dir / "metrics.json"

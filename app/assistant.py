@@ -33,14 +33,16 @@ from core.events import (
     TurnFinished,
     TurnStarted,
 )
-from llm.base import ChatMessage, Delta, Effort, Output, final_text
+from llm.base import ChatMessage, Effort, Output, ToolCallRequest, final_text
 from llm.prompt import PromptBuilder, TurnContext
 from llm.router import Kind, ModelSlot, Router
 from llm.tool_step import ToolStep
+from llm.tools import ToolOutcome
 
 log = logging.getLogger(__name__)
 
 ContextSource = Callable[[str], TurnContext]
+MAX_TOOL_ROUNDS = 2  # a model that keeps calling tools answers from what it has after this
 
 
 class Service(Protocol):
@@ -163,10 +165,11 @@ class Assistant:
         start = time.perf_counter()
         answer: list[str] = []
         reasoning: list[str] = []
+        requested: list[ToolCallRequest] = []
 
         def on_output(output: Output) -> None:
-            if not isinstance(output, Delta):
-                log.info("turn %d: the model asked for a tool (%s)", turn_id, output.recipient)
+            if isinstance(output, ToolCallRequest):
+                requested.append(output)
                 return
             if output.channel == "final":
                 answer.append(output.text)
@@ -177,16 +180,27 @@ class Assistant:
                     ReasoningStreamed(turn_id=turn_id, text=output.text, channel=output.channel)
                 )
 
+        tools_json = (
+            json.dumps(self.tools.registry.openai_tools(), ensure_ascii=False)
+            if self.tools is not None
+            else None
+        )
         try:
             context = self._with_tools(turn_id, text, self.context(text))
-            answered = self.router.run(
-                kind,
-                lambda slot: self._messages_for(slot, turn_id, text, context),
-                on_output,
-                cancel,
-                task="dialogue",
-                effort=self.effort,
-            )
+            for _round in range(MAX_TOOL_ROUNDS + 1):
+                requested.clear()
+                answered = self.router.run(
+                    kind,
+                    lambda slot, ctx=context: self._messages_for(slot, turn_id, text, ctx),  # type: ignore[misc]
+                    on_output,
+                    cancel,
+                    task="dialogue",
+                    effort=self.effort,
+                    tools_json=tools_json,
+                )
+                if not requested or answer or cancel.is_set() or self.tools is None:
+                    break
+                context = self._run_requested(turn_id, context, requested)
         except DomovoyError as exc:
             log.warning("turn %d failed: %s", turn_id, exc)
             self.bus.publish(TurnFailed(turn_id=turn_id, message=str(exc), partial="".join(answer)))
@@ -220,6 +234,31 @@ class Assistant:
             )
         )
 
+    def _run_requested(
+        self, turn_id: int, context: TurnContext, requested: list[ToolCallRequest]
+    ) -> TurnContext:
+        """A model called tools itself (harmony's commentary channel): run them, and ask it
+        again with their outcomes."""
+        assert self.tools is not None
+        lines = [context.tools] if context.tools else []
+        for call in requested:
+            outcome = self.tools.registry.call_requested(call.recipient, call.arguments)
+            self._publish_tool(turn_id, outcome, "model")
+            lines.append(outcome.transcript())
+        return dataclasses.replace(context, tools="\n".join(lines))
+
+    def _publish_tool(self, turn_id: int, outcome: ToolOutcome, decided_by: str) -> None:
+        self.bus.publish(
+            ToolCalled(
+                turn_id=turn_id,
+                tool=outcome.name,
+                arguments=json.dumps(outcome.arguments, ensure_ascii=False),
+                ok=outcome.ok,
+                result=outcome.text,
+                decided_by=decided_by,
+            )
+        )
+
     def _with_tools(self, turn_id: int, text: str, context: TurnContext) -> TurnContext:
         """Run the tool the message asks for, if any, and put its outcome into the context."""
         if self.tools is None:
@@ -231,16 +270,7 @@ class Assistant:
             return context
         if outcome is None:
             return context
-        self.bus.publish(
-            ToolCalled(
-                turn_id=turn_id,
-                tool=outcome.name,
-                arguments=json.dumps(outcome.arguments, ensure_ascii=False),
-                ok=outcome.ok,
-                result=outcome.text,
-                decided_by=decision.decided_by,
-            )
-        )
+        self._publish_tool(turn_id, outcome, decision.decided_by)
         return dataclasses.replace(context, tools=outcome.transcript())
 
     def _messages_for(

@@ -28,6 +28,7 @@ class GenerationParams:
     seed: int | None = None
     reasoning_effort: Effort | None = None
     json_schema: str | None = None  # constrain the reply to this JSON schema (where supported)
+    tools_json: str | None = None  # OpenAI-style tool definitions, for models that call tools
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import json
 import logging
 import os
 import threading
@@ -146,6 +147,8 @@ class LlamaCppLLM:
         extra: dict[str, Any] = {}
         if params.reasoning_effort:
             extra["reasoning_effort"] = params.reasoning_effort
+        if params.tools_json and self.render_special:  # harmony models call tools themselves
+            extra["tools"] = json.loads(params.tools_json)
         try:
             result = self._formatter(
                 messages=[{"role": m.role, "content": m.content} for m in messages], **extra

@@ -151,6 +151,7 @@ class Router:
         task: Task = "dialogue",
         effort: Effort | None = None,
         json_schema: str | None = None,
+        tools_json: str | None = None,
     ) -> Answered:
         """Stream the first model of the chain that answers; raise when none can.
 
@@ -165,7 +166,7 @@ class Router:
         for slot in slots:
             start = time.perf_counter()
             params = dataclasses.replace(
-                slot.params, reasoning_effort=effort, json_schema=json_schema
+                slot.params, reasoning_effort=effort, json_schema=json_schema, tools_json=tools_json
             )
             stream = _Attempt(self.bus, slot, messages_for, cancel, params)
             first_ms = 0.0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import json
 import math
 import operator
 import re
@@ -74,6 +75,31 @@ class ToolRegistry:
             "required": ["tool", "arguments"],
             "additionalProperties": False,
         }
+
+    def openai_tools(self) -> list[dict[str, Any]]:
+        """The definitions a chat template renders for models that call tools (gpt-oss)."""
+        return [
+            {
+                "type": "function",
+                "function": {
+                    "name": t.name,
+                    "description": t.description,
+                    "parameters": t.parameters,
+                },
+            }
+            for t in self._tools.values()
+        ]
+
+    def call_requested(self, recipient: str, arguments: str) -> ToolOutcome:
+        """A model's own call (``functions.NAME`` with JSON arguments), checked like any other."""
+        name = recipient.removeprefix("functions.")
+        try:
+            parsed = json.loads(arguments or "{}")
+        except ValueError:
+            return ToolOutcome(name, {}, False, f"the arguments are not JSON: {arguments[:80]!r}")
+        if not isinstance(parsed, dict):
+            return ToolOutcome(name, {}, False, "the arguments are not a JSON object")
+        return self.call(name, parsed)
 
     def describe(self) -> str:
         return "\n".join(

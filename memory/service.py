@@ -1,0 +1,278 @@
+"""What domovoy remembers: writing (with near-duplicates merged), recalling, forgetting.
+
+SQLite is the source of truth; a memory is acknowledged once committed there. The Chroma index
+follows and can be rebuilt at any time from the store and the vector cache.
+
+Recall follows Generative Agents: relevance (dense similarity fused with FTS5/BM25 by
+reciprocal-rank fusion), recency (exponential decay) and importance (1–10), each normalised to
+0..1 and weighted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from core.errors import DomovoyError
+from core.fs import atomic_write_text
+from memory.chroma_index import ChromaIndex
+from memory.embeddings import Embedder
+from memory.store import KINDS, Memory, MemoryKind, Store
+
+log = logging.getLogger(__name__)
+
+RRF_K = 10  # small: a few dozen candidates, and the first ranks should count
+CANDIDATES = 50
+HALF_LIFE_DAYS = 14.0
+WEIGHTS = {"relevance": 1.0, "recency": 0.2, "importance": 0.15}
+DENSE_SHARE = 0.6  # relevance = this much cosine similarity, the rest rank fusion
+SAME = 0.97  # this similar to an existing memory: nothing new (NOOP)
+CLOSE = 0.90  # this similar and from the same speaker: the newer words replace it (UPDATE)
+
+Action = Literal["ADD", "UPDATE", "NOOP"]
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    action: Action
+    memory: Memory
+
+
+@dataclass(frozen=True, slots=True)
+class Recalled:
+    memory: Memory
+    score: float
+    relevance: float
+    recency: float
+    importance: float
+
+    def line(self) -> str:
+        day = time.strftime("%Y-%m-%d", time.localtime(self.memory.created_at))
+        who = f"{self.memory.speaker}: " if self.memory.speaker else ""
+        return f"({day}) {who}{self.memory.text}"
+
+
+def importance_heuristic(text: str) -> float:
+    """A cheap 1–10 rating for when no model rates it: facts, names, numbers, feelings."""
+    score = 3.0
+    lowered = text.lower()
+    if re.search(r"\d", text):
+        score += 1
+    if re.search(r"\b[A-ZА-ЯЁ][a-zа-яё]+", text[1:]):
+        score += 1  # a name past the first word
+    keywords = (
+        "важн", "не забудь", "запомни", "люблю", "ненавиж", "аллерги", "день рождения", "зовут",
+        "remember", "important", "love", "hate", "allerg", "birthday", "my name", "called",
+    )  # fmt: skip
+    score += 2 * sum(k in lowered for k in keywords)
+    if len(text) > 120:
+        score += 1
+    return float(min(10.0, max(1.0, score)))
+
+
+class MemoryService:
+    def __init__(
+        self, folder: Path, embedder: Embedder, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.folder = folder
+        self.embedder = embedder
+        self.clock = clock
+        self.store = Store(folder / "memory.sqlite3")
+        self.index = ChromaIndex(folder / "chroma", embedder.info)
+        self._write_lock = threading.Lock()
+
+    def open(self, *, check: bool = True) -> None:
+        """Lock and check the index; rebuild it when damaged or when it lags the store."""
+        healthy = self.index.open(check=check)
+        if not healthy or self._index_lags():
+            self.rebuild()
+
+    def close(self) -> None:
+        self.index.close()
+        self.store.close()
+
+    def _index_lags(self) -> bool:
+        return any(self.index.count(k) != self.store.count(k) for k in KINDS)
+
+    def rebuild(self, progress: Callable[[int, int], None] | None = None, batch: int = 64) -> None:
+        """The index again from the store; vectors come from the cache where they are."""
+        self.index.reset()
+        memories = list(self.store.all())
+        done = 0
+        for kind in KINDS:
+            of_kind = [m for m in memories if m.kind == kind]
+            for start in range(0, len(of_kind), batch):
+                chunk = of_kind[start : start + batch]
+                vectors = self.embedder.embed([_passage(m) for m in chunk], "passage")
+                self.index.upsert(kind, [m.id for m in chunk], vectors)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, len(memories))
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def remember(
+        self,
+        text: str,
+        *,
+        kind: MemoryKind = "episode",
+        speaker: str = "",
+        conversation: str = "",
+        importance: float | None = None,
+        when: float | None = None,
+        entities: Iterable[str] = (),
+        mood: dict[str, float] | None = None,
+        sources: Sequence[str] = (),
+        dedupe: bool = True,
+    ) -> Written:
+        text = text.strip()
+        if not text:
+            raise DomovoyError("an empty memory is not stored")
+        memory = Memory(
+            kind=kind,
+            text=text,
+            created_at=when if when is not None else self.clock(),
+            speaker=speaker,
+            conversation=conversation,
+            importance=importance if importance is not None else importance_heuristic(text),
+            entities=tuple(entities),
+            mood=mood or {},
+            sources=tuple(sources),
+        )
+        vector = self.embedder.embed([_passage(memory)], "passage")
+        with self._write_lock:
+            if dedupe:
+                for memory_id, similarity in self.index.query(kind, vector[0], 3):
+                    existing = self.store.get(memory_id)
+                    if existing is None:
+                        continue
+                    if similarity >= SAME:
+                        return Written("NOOP", existing)
+                    if similarity >= CLOSE and existing.speaker == speaker:
+                        self.store.update_text(existing.id, text, memory.importance)
+                        updated = self.store.get(existing.id) or existing
+                        self._index_quietly(
+                            kind, [updated.id], self.embedder.embed([_passage(updated)])
+                        )
+                        return Written("UPDATE", updated)
+            self.store.add(memory)  # committed: acknowledged
+            self._index_quietly(kind, [memory.id], vector)
+        return Written("ADD", memory)
+
+    def _index_quietly(self, kind: str, ids: list[str], vectors: np.ndarray) -> None:
+        try:
+            self.index.upsert(kind, ids, vectors)
+        except Exception:  # the store has it; the next start finds the index behind and rebuilds
+            log.exception("the memory index could not take %s", ids)
+
+    def forget(self, memory_id: str) -> bool:
+        memory = self.store.get(memory_id)
+        if memory is None:
+            return False
+        self.store.delete(memory_id)
+        self.index.delete(memory.kind, [memory_id])
+        return True
+
+    def forget_all(self) -> int:
+        count = self.store.delete_all()
+        self.index.reset()
+        return count
+
+    # --- recalling -----------------------------------------------------------------------------
+
+    def recall(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        now: float | None = None,
+        kinds: Sequence[MemoryKind] = KINDS,
+    ) -> list[Recalled]:
+        query = query.strip()
+        if not query:
+            return []
+        now = now if now is not None else self.clock()
+        vector = self.embedder.embed([query], "query")[0]
+        ranks: dict[str, float] = {}
+        dense: list[tuple[str, float]] = []
+        for kind in kinds:
+            dense += self.index.query(kind, vector, CANDIDATES)
+        dense.sort(key=lambda pair: pair[1], reverse=True)
+        dense = dense[:CANDIDATES]
+        similarity = {memory_id: max(0.0, s) for memory_id, s in dense}
+        for rank, (memory_id, _) in enumerate(dense):
+            ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, (memory_id, _) in enumerate(self.store.lexical(query, CANDIDATES)):
+            ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        if not ranks:
+            return []
+        found = self.store.get_many(list(ranks))
+        best_rank = max(ranks.values())
+        best_similarity = max(similarity.values(), default=0.0) or 1.0
+        scored = []
+        for memory_id, rrf in ranks.items():
+            memory = found.get(memory_id)
+            if memory is None or memory.kind not in kinds:
+                continue
+            relevance = DENSE_SHARE * similarity.get(memory_id, 0.0) / best_similarity + (
+                1 - DENSE_SHARE
+            ) * (rrf / best_rank)
+            age_days = max(0.0, now - memory.created_at) / 86400
+            recency = math.exp(-math.log(2) * age_days / HALF_LIFE_DAYS)
+            importance = memory.importance / 10
+            score = (
+                WEIGHTS["relevance"] * relevance
+                + WEIGHTS["recency"] * recency
+                + WEIGHTS["importance"] * importance
+            )
+            scored.append(Recalled(memory, score, relevance, recency, importance))
+        scored.sort(key=lambda r: r.score, reverse=True)
+        return scored[:k]
+
+    # --- export and import ---------------------------------------------------------------------
+
+    def export(self, file: Path, extra: dict[str, object] | None = None) -> int:
+        memories = [m.to_json() for m in self.store.all()]
+        data = {"format": "domovoy-memory", "version": 1, "memories": memories, **(extra or {})}
+        atomic_write_text(file, json.dumps(data, ensure_ascii=False, indent=1))
+        return len(memories)
+
+    def import_(self, file: Path) -> tuple[int, dict[str, object]]:
+        """Add the memories of an export (those already here are skipped); returns how many were
+        added and the export's other sections (emotional state, entities)."""
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            memories = [Memory.from_json(m) for m in data["memories"]]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise DomovoyError(
+                f"{file}: not a domovoy memory export ({exc})",
+                hint="export one with `domovoy memory export FILE.json`",
+            ) from exc
+        added = 0
+        for memory in memories:
+            if self.store.get(memory.id) is None:
+                self.store.add(memory)
+                self._index_quietly(
+                    memory.kind, [memory.id], self.embedder.embed([_passage(memory)])
+                )
+                added += 1
+        extra = {k: v for k, v in data.items() if k not in ("format", "version", "memories")}
+        return added, extra
+
+
+def _passage(memory: Memory) -> str:
+    """What is embedded: who said it and when, then the words (it roughly doubles recall on long
+    conversations against embedding the words alone)."""
+    day = time.strftime("%Y-%m-%d", time.gmtime(memory.created_at))
+    who = memory.speaker or "someone"
+    return f"{who} ({day}): {memory.text}"

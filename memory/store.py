@@ -1,0 +1,275 @@
+"""The durable store: SQLite is the source of truth for every memory.
+
+WAL with ``synchronous=FULL``: a memory is acknowledged only once its transaction has committed,
+so a crash or a kill at any moment leaves a database that reopens with everything acknowledged.
+An FTS5 index over the text, kept in step by triggers, gives the lexical side of recall.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+MemoryKind = Literal["episode", "reflection", "summary", "fact"]
+KINDS: tuple[MemoryKind, ...] = ("episode", "reflection", "summary", "fact")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS memories (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    conversation TEXT NOT NULL DEFAULT '',
+    speaker TEXT NOT NULL DEFAULT '',
+    importance REAL NOT NULL DEFAULT 5,
+    entities TEXT NOT NULL DEFAULT '[]',
+    mood TEXT NOT NULL DEFAULT '{}',
+    sources TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS memories_kind_time ON memories(kind, created_at);
+CREATE VIRTUAL TABLE IF NOT EXISTS memories_fts USING fts5(
+    text, content='memories', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS memories_ai AFTER INSERT ON memories BEGIN
+    INSERT INTO memories_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS memories_ad AFTER DELETE ON memories BEGIN
+    INSERT INTO memories_fts(memories_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS memories_au AFTER UPDATE OF text ON memories BEGIN
+    INSERT INTO memories_fts(memories_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    INSERT INTO memories_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Memory:
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    kind: MemoryKind = "episode"
+    text: str
+    created_at: float = field(default_factory=time.time)
+    updated_at: float = 0.0
+    conversation: str = ""
+    speaker: str = ""
+    importance: float = 5.0  # 1..10
+    entities: tuple[str, ...] = ()
+    mood: dict[str, float] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()  # the memories a reflection rests on
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "text": self.text,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at or self.created_at,
+            "conversation": self.conversation,
+            "speaker": self.speaker,
+            "importance": self.importance,
+            "entities": list(self.entities),
+            "mood": self.mood,
+            "sources": list(self.sources),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Memory:
+        return cls(
+            id=str(data["id"]),
+            kind=data.get("kind", "episode"),
+            text=str(data["text"]),
+            created_at=float(data.get("created_at", time.time())),
+            updated_at=float(data.get("updated_at", 0.0)),
+            conversation=str(data.get("conversation", "")),
+            speaker=str(data.get("speaker", "")),
+            importance=float(data.get("importance", 5.0)),
+            entities=tuple(data.get("entities", ())),
+            mood={str(k): float(v) for k, v in dict(data.get("mood", {})).items()},
+            sources=tuple(data.get("sources", ())),
+        )
+
+
+class Store:
+    def __init__(self, file: Path) -> None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        self.file = file
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(file), check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic, durable write: committed (and so acknowledged) when the block ends."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def add(self, memory: Memory) -> Memory:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO memories (id, kind, text, created_at, updated_at, conversation, "
+                "speaker, importance, entities, mood, sources) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                _row(memory),
+            )
+        return memory
+
+    def update_text(self, memory_id: str, text: str, importance: float | None = None) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE memories SET text = ?, updated_at = ?, "
+                "importance = COALESCE(?, importance) WHERE id = ?",
+                (text, time.time(), importance, memory_id),
+            )
+
+    def delete(self, memory_id: str) -> bool:
+        with self.transaction() as db:
+            return db.execute("DELETE FROM memories WHERE id = ?", (memory_id,)).rowcount > 0
+
+    def delete_all(self) -> int:
+        with self.transaction() as db:
+            return int(db.execute("DELETE FROM memories").rowcount)
+
+    def set_meta(self, key: str, value: object) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value, ensure_ascii=False)),
+            )
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def get(self, memory_id: str) -> Memory | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM memories WHERE id = ?", (memory_id,)).fetchone()
+        return _memory(row) if row else None
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, Memory]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            rows = self._db.execute(f"SELECT * FROM memories WHERE id IN ({marks})", list(ids))
+            return {row["id"]: _memory(row) for row in rows}
+
+    def recent(
+        self, kind: MemoryKind | None = None, *, limit: int = 100, offset: int = 0
+    ) -> list[Memory]:
+        query = "SELECT * FROM memories"
+        args: list[object] = []
+        if kind:
+            query += " WHERE kind = ?"
+            args.append(kind)
+        query += " ORDER BY created_at DESC LIMIT ? OFFSET ?"
+        with self._lock:
+            return [_memory(r) for r in self._db.execute(query, [*args, limit, offset])]
+
+    def all(self) -> Iterator[Memory]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM memories ORDER BY created_at").fetchall()
+        return (_memory(r) for r in rows)
+
+    def count(self, kind: MemoryKind | None = None) -> int:
+        with self._lock:
+            if kind:
+                row = self._db.execute("SELECT COUNT(*) FROM memories WHERE kind = ?", (kind,))
+            else:
+                row = self._db.execute("SELECT COUNT(*) FROM memories")
+            return int(row.fetchone()[0])
+
+    def meta(self, key: str, default: object = None) -> object:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def lexical(self, text: str, limit: int = 50) -> list[tuple[str, float]]:
+        """FTS5 BM25: ids and scores (higher is better) of memories sharing words with ``text``."""
+        query = fts_query(text)
+        if not query:
+            return []
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT m.id, bm25(memories_fts) AS score FROM memories_fts "
+                "JOIN memories m ON m.rowid = memories_fts.rowid "
+                "WHERE memories_fts MATCH ? ORDER BY score LIMIT ?",
+                (query, limit),
+            ).fetchall()
+        return [(r["id"], -float(r["score"])) for r in rows]
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STOP = {
+    "и", "в", "на", "с", "что", "как", "а", "то", "это", "по", "не", "ли", "у", "я", "ты", "мы",
+    "меня", "мне", "мой", "моя", "моё", "мои", "моего", "где", "кто", "когда", "какой", "какая",
+    "the", "a", "an", "and", "of", "to", "is", "in", "it", "what", "do", "did", "does", "you", "i",
+    "my", "me", "am", "are", "was", "where", "who", "when", "which", "how", "now", "name",
+}  # fmt: skip
+
+
+def fts_query(text: str) -> str:
+    """Words of ``text`` as an FTS5 OR-query of stems with prefix matching: "кота" finds "кот"."""
+    terms = []
+    for word in _WORD.findall(text.lower()):
+        if word in _STOP or len(word) < 2:
+            continue
+        stem = word if len(word) < 4 else word[:-1] if len(word) <= 5 else word[:-2]
+        terms.append(f'"{stem}"*')
+    return " OR ".join(dict.fromkeys(terms))
+
+
+def _row(m: Memory) -> tuple[object, ...]:
+    return (
+        m.id,
+        m.kind,
+        m.text,
+        m.created_at,
+        m.updated_at or m.created_at,
+        m.conversation,
+        m.speaker,
+        m.importance,
+        json.dumps(list(m.entities), ensure_ascii=False),
+        json.dumps(m.mood),
+        json.dumps(list(m.sources)),
+    )
+
+
+def _memory(row: sqlite3.Row) -> Memory:
+    return Memory(
+        id=row["id"],
+        kind=row["kind"],
+        text=row["text"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        conversation=row["conversation"],
+        speaker=row["speaker"],
+        importance=row["importance"],
+        entities=tuple(json.loads(row["entities"])),
+        mood=json.loads(row["mood"]),
+        sources=tuple(json.loads(row["sources"])),
+    )

@@ -75,8 +75,9 @@ class SentenceTransformerEmbedder:
                     raise ModelLoadError(
                         self.info.model_id, f"{type(exc).__name__}: {exc}"
                     ) from exc
-                measure = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
-                dim = int(measure() or 0)
+                model = self._model
+                measure = getattr(model, "get_embedding_dimension", None)
+                dim = int((measure or model.get_sentence_embedding_dimension)() or 0)
                 if dim != self.info.dimension:
                     raise ModelLoadError(
                         self.info.model_id,

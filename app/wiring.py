@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.assistant import Assistant
+from app.companion import Companion
 from core import config as config_mod
 from core.config import ROLES, Config
 from core.errors import DomovoyError, ModelFileError, ModelLoadError
@@ -16,7 +17,7 @@ from core.metrics import Metrics, MetricsRecorder
 from core.paths import Paths
 from core.registry import Registry
 from core.scheduler import GpuScheduler
-from llm.base import GenerationParams
+from llm.base import ChatMessage, GenerationParams
 from llm.intent import IntentClassifier
 from llm.lifecycle import IdleUnloader
 from llm.llama_cpp import LlamaCppLLM
@@ -25,8 +26,17 @@ from llm.placement import Placer
 from llm.privacy import Scrubber, names_from
 from llm.remote import RemoteLLM
 from llm.router import ModelSlot, Router
+from llm.structured import ask_json
 from llm.tool_step import ToolStep
 from llm.tools import builtin_tools
+from memory.embeddings import (
+    CachedEmbedder,
+    EmbedderInfo,
+    SentenceTransformerEmbedder,
+    packaged_minilm,
+)
+from memory.emotion import EmotionalState, EmotionClassifier, Reading
+from memory.service import MemoryService
 from models.catalogue import CATALOGUE_DIR
 
 
@@ -175,15 +185,75 @@ def build_assistant(
         p95_limit_ms=llm.moe_p95_limit_ms,
     )
     idle = IdleUnloader(bus, slots, keep_resident=moe.keep_resident)
+    companion = build_companion(home, bus, router)
     assistant = Assistant(
         bus=bus,
         slots=slots,
         router=router,
         effort=llm.primary.reasoning_effort,
         tools=tools,
-        services=[moe, idle],
+        context=companion.context,
+        services=[moe, idle, companion],
     )
     return assistant, problems.get("primary")
+
+
+def embedder_for(home: Home) -> CachedEmbedder:
+    """The configured embedding model if installed, else the fallback, else the packaged
+    all-MiniLM-L6-v2 (English only, but always there)."""
+    for choice in (home.config.embeddings.main, home.config.embeddings.fallback):
+        if choice.id and choice.id in home.registry:
+            entry = home.registry.get(choice.id)
+            if entry.installed and entry.manifest.format == "sentence-transformers":
+                info = EmbedderInfo(entry.id, entry.manifest.revision, choice.dim)
+                inner = SentenceTransformerEmbedder(info, entry.path)
+                return CachedEmbedder(inner, home.paths.cache_dir / "embeddings")
+    info = EmbedderInfo("all-minilm-l6-v2", "packaged", 384)
+    inner = SentenceTransformerEmbedder(info, packaged_minilm())
+    return CachedEmbedder(inner, home.paths.cache_dir / "embeddings")
+
+
+def build_companion(home: Home, bus: EventBus, router: Router) -> Companion:
+    memory = MemoryService(home.paths.data_dir / "memory", embedder_for(home))
+    mood = EmotionalState(home.paths.data_dir / "emotion.json", bus)
+    reader = EmotionClassifier(judge=llm_emotion_judge(router))
+    return Companion(bus, memory, mood, reader)
+
+
+def llm_emotion_judge(router: Router) -> Callable[[str], Reading | None]:
+    """The lightweight model as a few-shot judge for the texts the lexicon is unsure of."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "emotion": {
+                "enum": ["joy", "sadness", "anger", "fear", "surprise", "disgust", "neutral"]
+            },
+            "valence": {"type": "number", "minimum": -1, "maximum": 1},
+            "arousal": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+        "required": ["emotion", "valence", "arousal"],
+    }
+    examples = (
+        'Text: "Ура, меня взяли на работу!" → {"emotion": "joy", "valence": 0.9, "arousal": 0.8}\n'
+        'Text: "Опять дождь, никуда не хочется" → {"emotion": "sadness", "valence": -0.5, '
+        '"arousal": 0.2}\n'
+        'Text: "I can\'t believe they cancelled it again" → {"emotion": "anger", "valence": -0.6, '
+        '"arousal": 0.7}\n'
+    )
+
+    def judge(text: str) -> Reading | None:
+        prompt = f"What emotion does the text express? Reply with JSON.\n{examples}Text: {text!r} →"
+        try:
+            value, _ = ask_json(
+                router, [ChatMessage(role="user", content=prompt)], schema, retries=0
+            )
+        except DomovoyError:
+            return None
+        emotion = str(value["emotion"])
+        emotions = {} if emotion == "neutral" else {emotion: 1.0}
+        return Reading(float(value["valence"]), float(value["arousal"]), emotions, 0.7, "llm")
+
+    return judge
 
 
 def _vram_free_bytes() -> int:

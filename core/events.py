@@ -213,6 +213,25 @@ class ReflectionResult(Event):
     error: str = ""
 
 
+# --- mood and memory ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmotionChanged(Event):
+    valence: float
+    arousal: float
+    main: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemoryWritten(Event):
+    memory_id: str
+    action: str  # ADD, UPDATE or NOOP
+    kind: str
+    text: str
+
+
 # --- the GPU ----------------------------------------------------------------------------------
 
 
@@ -269,6 +288,7 @@ class ModelUnloaded(Event):
 
 __all__ = [
     "ContextUsage",
+    "EmotionChanged",
     "Event",
     "EventBus",
     "GeneratePlan",
@@ -277,6 +297,7 @@ __all__ = [
     "LeaseGranted",
     "LeaseReleased",
     "LongContextReflection",
+    "MemoryWritten",
     "ModelLoadFailed",
     "ModelLoaded",
     "ModelLoading",

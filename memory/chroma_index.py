@@ -101,7 +101,10 @@ class ChromaIndex:
 
     def close(self) -> None:
         self._collections.clear()
-        self._client = None
+        client, self._client = self._client, None
+        release = getattr(client, "close", None)  # frees Chroma's per-path system in this process
+        if release is not None:
+            release()
         if self._lock_file is not None:
             import fcntl
 

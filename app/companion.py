@@ -1,0 +1,122 @@
+"""Memory and mood around each turn (Qt-free): what the assistant recalls and how it feels goes
+into the prompt; what was said is remembered; the mood follows the conversation.
+
+The memory folder is opened (and its index health-checked) on a background thread at start; until
+then a turn simply recalls nothing. Writes go through one writer thread, in order, and each is
+acknowledged by a MemoryWritten event only after it is committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import uuid
+
+from core.events import EventBus, MemoryWritten, TurnFinished, TurnStarted
+from llm.prompt import TurnContext
+from memory.emotion import EmotionalState, EmotionClassifier
+from memory.service import MemoryService
+
+log = logging.getLogger(__name__)
+
+
+class Companion:
+    def __init__(
+        self,
+        bus: EventBus,
+        memory: MemoryService | None,
+        mood: EmotionalState,
+        reader: EmotionClassifier,
+        *,
+        recall_k: int = 5,
+    ) -> None:
+        self.bus = bus
+        self.memory = memory
+        self.mood = mood
+        self.reader = reader
+        self.recall_k = recall_k
+        self.conversation = uuid.uuid4().hex[:12]
+        self.ready = threading.Event()
+        self.problem = ""
+        self._writes: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        bus.subscribe(TurnStarted, self._user_spoke)
+        bus.subscribe(TurnFinished, self._assistant_spoke)
+
+    # --- Service ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        for target, name in (
+            (self._open, "domovoy-memory-open"),
+            (self._write_loop, "domovoy-memory"),
+        ):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        """Shutdown: finish pending writes, save the mood, close the store."""
+        self._writes.put(None)
+        for thread in self._threads:
+            thread.join(timeout=30)
+        self.mood.save()
+        if self.memory is not None and self.ready.is_set():
+            self.memory.close()
+
+    def _open(self) -> None:
+        if self.memory is None:
+            return
+        try:
+            self.memory.open()
+            self.ready.set()
+        except Exception as exc:  # the conversation goes on without memory, and says why
+            self.problem = str(exc)
+            log.exception("memory could not be opened")
+
+    # --- around a turn -------------------------------------------------------------------------
+
+    def context(self, text: str) -> TurnContext:
+        memories: tuple[str, ...] = ()
+        if self.memory is not None and self.ready.is_set():
+            try:
+                memories = tuple(r.line() for r in self.memory.recall(text, self.recall_k))
+            except Exception:  # recall failing must not cost the answer
+                log.exception("recall failed")
+        return TurnContext(memories=memories, mood=self.mood.render())
+
+    def _user_spoke(self, e: TurnStarted) -> None:
+        self._writes.put(("user", e.text))
+
+    def _assistant_spoke(self, e: TurnFinished) -> None:
+        if e.text.strip() and not e.demo:  # a demo model's noise is neither felt nor remembered
+            self._writes.put(("assistant", e.text))
+
+    def _write_loop(self) -> None:
+        """Off the turn's path: reading the mood may ask the lightweight model."""
+        while (item := self._writes.get()) is not None:
+            speaker, text = item
+            try:
+                self.mood.observe(
+                    self.reader.read(text), weight=0.35 if speaker == "user" else 0.12
+                )
+            except Exception:
+                log.exception("the mood could not be read")
+            if self.memory is None:
+                continue
+            self.ready.wait(timeout=120)
+            try:
+                written = self.memory.remember(
+                    text, speaker=speaker, conversation=self.conversation
+                )
+            except Exception:
+                log.exception("a memory could not be written")
+                continue
+            self.bus.publish(
+                MemoryWritten(
+                    memory_id=written.memory.id,
+                    action=written.action,
+                    kind=written.memory.kind,
+                    text=written.memory.text,
+                )
+            )

@@ -1,0 +1,244 @@
+"""How domovoy feels (design seed §5): reading emotion in text, and an emotional state that
+colours its words and its voice.
+
+A classifier chain reads each turn: the transformer emotion model when it is installed, otherwise
+a Russian and English lexicon giving valence, arousal and basic emotions, with the lightweight
+model as a few-shot judge when the lexicon is unsure. The EmotionalState moves with the user's
+turns (and, less, with its own), decays toward a baseline with time, is persisted atomically,
+published as EmotionChanged, rendered into the prompt, and mapped to speech prosody.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from core.events import EmotionChanged, EventBus
+from core.fs import atomic_write_text
+
+LEXICON = Path(__file__).with_name("data") / "emotion_lexicon.yaml"
+EMOTIONS = ("joy", "sadness", "anger", "fear", "surprise", "disgust")
+NEGATIONS = {"не", "нет", "ни", "not", "no", "never", "don't", "isn't", "wasn't"}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    valence: float  # -1 (unpleasant) .. 1 (pleasant)
+    arousal: float  # 0 (calm) .. 1 (excited)
+    emotions: dict[str, float]  # basic emotions, 0..1
+    confidence: float  # 0: no cue at all
+    source: str = "lexicon"
+
+
+NEUTRAL = Reading(0.0, 0.3, {}, 0.0, "none")
+
+
+class Lexicon:
+    def __init__(self, file: Path = LEXICON) -> None:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        self.entries: list[tuple[str, str, float, float]] = []
+        for emotion, spec in data.items():
+            for stem in spec["words"]:
+                self.entries.append((str(stem).lower(), emotion, spec["valence"], spec["arousal"]))
+        self.entries.sort(key=lambda e: -len(e[0]))
+
+    def read(self, text: str) -> Reading:
+        words = re.findall(r"[\w']+", text.lower())
+        hits: list[tuple[str | None, float, float]] = []
+        for i, word in enumerate(words):
+            for stem, emotion, valence, arousal in self.entries:
+                if word.startswith(stem) and (len(stem) >= 3 or word == stem):
+                    if i > 0 and words[i - 1] in NEGATIONS:  # "not happy": sad; "not afraid": ok
+                        hits.append(("sadness" if valence > 0 else None, -0.5 * valence, arousal))
+                    else:
+                        hits.append((emotion, valence, arousal))
+                    break
+        exclaim = min(text.count("!"), 3) * 0.05
+        if not hits:
+            return Reading(0.0, 0.3 + exclaim, {}, 0.0)
+        emotions: dict[str, float] = {}
+        for label, _, _ in hits:
+            if label is not None:
+                emotions[label] = emotions.get(label, 0.0) + 1.0
+        top = max(emotions.values(), default=1.0)
+        emotions = {k: v / top for k, v in emotions.items()}
+        valence = sum(v for _, v, _ in hits) / len(hits)
+        arousal = min(1.0, sum(a for _, _, a in hits) / len(hits) + exclaim)
+        confidence = min(1.0, 0.4 + 0.2 * len(hits))
+        return Reading(max(-1.0, min(1.0, valence)), arousal, emotions, confidence)
+
+
+Judge = Callable[[str], Reading | None]
+
+
+class EmotionClassifier:
+    """The chain: a model when installed, the lexicon, the lightweight model when unsure."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        *,
+        model: Judge | None = None,
+        judge: Judge | None = None,
+        unsure_below: float = 0.4,
+    ) -> None:
+        self.lexicon = lexicon or Lexicon()
+        self.model = model
+        self.judge = judge
+        self.unsure_below = unsure_below
+
+    def read(self, text: str) -> Reading:
+        if self.model is not None:
+            reading = self.model(text)
+            if reading is not None:
+                return reading
+        reading = self.lexicon.read(text)
+        # Unsure: one weak cue, or cues that pull different ways. No cue at all is plain neutral.
+        unsure = 0 < reading.confidence < self.unsure_below or len(reading.emotions) >= 2
+        if unsure and self.judge is not None:
+            judged = self.judge(text)
+            if judged is not None:
+                return judged
+        return reading
+
+
+@dataclass(frozen=True, slots=True)
+class Prosody:
+    """How the voice follows the mood (piper: length_scale, noise_scale; volume; pauses)."""
+
+    length_scale: float  # > 1 slower
+    noise_scale: float  # more variation when aroused
+    volume: float
+    sentence_pause_s: float
+
+
+@dataclass(slots=True)
+class MoodSnapshot:
+    valence: float = 0.1
+    arousal: float = 0.3
+    emotions: dict[str, float] = field(default_factory=dict)
+    updated_at: float = 0.0
+
+
+class EmotionalState:
+    def __init__(
+        self,
+        file: Path,
+        bus: EventBus | None = None,
+        *,
+        baseline: MoodSnapshot | None = None,
+        half_life_s: float = 1800.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.file = file
+        self.bus = bus
+        self.baseline = baseline or MoodSnapshot()
+        self.half_life_s = half_life_s
+        self.clock = clock
+        self._lock = threading.Lock()
+        self.mood = self._restore()
+
+    def _restore(self) -> MoodSnapshot:
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            return MoodSnapshot(
+                valence=float(data["valence"]),
+                arousal=float(data["arousal"]),
+                emotions={str(k): float(v) for k, v in data.get("emotions", {}).items()},
+                updated_at=float(data.get("updated_at", 0.0)),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return MoodSnapshot(
+                self.baseline.valence, self.baseline.arousal, {}, self.clock()
+            )  # nothing saved yet, or unreadable: start from the baseline
+
+    def save(self) -> None:
+        with self._lock:
+            atomic_write_text(self.file, json.dumps(asdict(self.mood), ensure_ascii=False))
+
+    def current(self) -> MoodSnapshot:
+        """The mood now: decayed toward the baseline since the last change."""
+        with self._lock:
+            return self._decayed(self.clock())
+
+    def _decayed(self, now: float) -> MoodSnapshot:
+        m = self.mood
+        keep = math.exp(-math.log(2) * max(0.0, now - m.updated_at) / self.half_life_s)
+        b = self.baseline
+        return MoodSnapshot(
+            valence=b.valence + (m.valence - b.valence) * keep,
+            arousal=b.arousal + (m.arousal - b.arousal) * keep,
+            emotions={k: v * keep for k, v in m.emotions.items() if v * keep > 0.05},
+            updated_at=now,
+        )
+
+    def observe(self, reading: Reading, *, weight: float = 0.35) -> MoodSnapshot:
+        """Move toward what was read; ``weight`` is how much one turn counts (its own: less)."""
+        if reading.confidence <= 0:
+            return self.current()
+        w = weight * reading.confidence
+        with self._lock:
+            before = self._decayed(self.clock())
+            emotions = {k: v * (1 - w) for k, v in before.emotions.items()}
+            for k, v in reading.emotions.items():
+                emotions[k] = emotions.get(k, 0.0) + v * w
+            after = MoodSnapshot(
+                valence=before.valence + (reading.valence - before.valence) * w,
+                arousal=before.arousal + (reading.arousal - before.arousal) * w,
+                emotions={k: min(1.0, v) for k, v in emotions.items() if v > 0.05},
+                updated_at=self.clock(),
+            )
+            self.mood = after
+        self.save()
+        if self.bus is not None:
+            self.bus.publish(
+                EmotionChanged(
+                    valence=after.valence,
+                    arousal=after.arousal,
+                    main=main_emotion(after),
+                    text=describe(after),
+                )
+            )
+        return after
+
+    def prosody(self) -> Prosody:
+        return prosody(self.current())
+
+    def render(self) -> str:
+        return describe(self.current())
+
+
+def main_emotion(mood: MoodSnapshot) -> str:
+    if not mood.emotions:
+        return "calm" if mood.arousal < 0.5 else "alert"
+    return max(mood.emotions, key=lambda k: mood.emotions[k])
+
+
+def describe(mood: MoodSnapshot) -> str:
+    """For the prompt: a few words and the numbers."""
+    tone = (
+        "warm and content" if mood.valence > 0.35
+        else "a little low" if mood.valence < -0.35
+        else "even"
+    )  # fmt: skip
+    energy = "lively" if mood.arousal > 0.6 else "calm" if mood.arousal < 0.35 else "attentive"
+    feeling = main_emotion(mood)
+    return f"{tone}, {energy} ({feeling}; valence {mood.valence:+.2f}, arousal {mood.arousal:.2f})"
+
+
+def prosody(mood: MoodSnapshot) -> Prosody:
+    """Sad and calm: slower, softer, longer pauses; excited: quicker, livelier, louder."""
+    return Prosody(
+        length_scale=round(1.0 + 0.25 * (0.4 - mood.arousal) - 0.05 * mood.valence, 3),
+        noise_scale=round(0.5 + 0.35 * mood.arousal, 3),
+        volume=round(min(1.0, 0.75 + 0.2 * mood.arousal + 0.05 * mood.valence), 3),
+        sentence_pause_s=round(0.25 + 0.35 * (1 - mood.arousal), 3),
+    )

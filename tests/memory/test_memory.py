@@ -1,0 +1,192 @@
+"""Memory on the real parts: MiniLM embeddings, Chroma and SQLite on a temporary folder."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.errors import DomovoyError
+from memory.chroma_index import ChromaIndex, MemoryLockedError
+from memory.embeddings import CachedEmbedder, EmbedderInfo, SentenceTransformerEmbedder, cache_key
+from memory.service import MemoryService
+from memory.store import fts_query
+
+DAY = 86400.0
+NOW = 1_790_000_000.0
+
+
+@pytest.fixture
+def memory(tmp_path: Path, minilm: SentenceTransformerEmbedder) -> Iterator[MemoryService]:
+    service = MemoryService(
+        tmp_path / "mem", CachedEmbedder(minilm, tmp_path / "cache"), clock=lambda: NOW
+    )
+    service.open()
+    yield service
+    service.close()
+
+
+def test_recall_finds_what_was_said_by_meaning_and_by_words(memory: MemoryService) -> None:
+    facts = [
+        ("My cat is called Barsik", 30),
+        ("I work as a nurse at the city hospital", 20),
+        ("My favourite tea is sencha", 5),
+        ("Мою сестру зовут Маша, она живёт в Казани", 8),
+    ]
+    for text, ago in facts:
+        memory.remember(text, speaker="user", when=NOW - ago * DAY)
+    assert "Barsik" in memory.recall("What is the name of my cat?", 1)[0].memory.text
+    assert "nurse" in memory.recall("What is my job?", 1)[0].memory.text
+    assert "Маша" in memory.recall("Как зовут мою сестру?", 1)[0].memory.text  # by words: FTS5
+    top = memory.recall("What is the name of my cat?", 3)
+    assert [r.score for r in top] == sorted((r.score for r in top), reverse=True)
+    assert top[0].line().startswith("(20") and "user: My cat" in top[0].line()
+
+
+def test_the_newer_answer_wins_when_facts_changed(memory: MemoryService) -> None:
+    memory.remember("I live in Kazan", speaker="user", when=NOW - 90 * DAY)
+    memory.remember("We moved, I live in Moscow now", speaker="user", when=NOW - 2 * DAY)
+    assert "Moscow" in memory.recall("Where do I live?", 1)[0].memory.text
+
+
+def test_near_duplicates_are_not_stored_twice(memory: MemoryService) -> None:
+    first = memory.remember("My cat is called Barsik", speaker="user")
+    assert first.action == "ADD"
+    assert memory.remember("My cat is called Barsik", speaker="user").action == "NOOP"
+    updated = memory.remember("My cat is called Barsik!", speaker="user")
+    assert updated.action in {"NOOP", "UPDATE"}
+    assert memory.store.count() == 1
+    other = memory.remember("My dog is called Sharik", speaker="user")
+    assert other.action == "ADD" and memory.store.count() == 2
+
+
+def test_forget_one_and_all(memory: MemoryService) -> None:
+    kept = memory.remember("keep this one", speaker="user").memory
+    gone = memory.remember("the pin code is 1234", speaker="user").memory
+    assert memory.forget(gone.id) and not memory.forget(gone.id)
+    assert memory.store.get(gone.id) is None
+    assert all("1234" not in r.memory.text for r in memory.recall("pin code", 5))
+    assert memory.store.get(kept.id) is not None
+    assert memory.forget_all() == 1 and memory.recall("keep", 5) == []
+
+
+def test_an_empty_memory_is_refused(memory: MemoryService) -> None:
+    with pytest.raises(DomovoyError, match="empty memory"):
+        memory.remember("   ")
+
+
+def test_export_then_import_into_an_empty_home_restores_everything(
+    memory: MemoryService, tmp_path: Path, minilm: SentenceTransformerEmbedder
+) -> None:
+    things = ["a cat", "a dog", "tea", "jazz", "Kazan", "chess", "rain", "borscht", "Pushkin"]
+    for i, thing in enumerate([*things, "skiing", "bees", "trains"]):
+        text = f"On day {i} we talked about {thing}"
+        memory.remember(text, speaker="user", when=NOW - i * DAY, dedupe=False)
+    file = tmp_path / "export.json"
+    assert memory.export(file, {"emotion": {"valence": 0.4}}) == 12
+    fresh = MemoryService(
+        tmp_path / "other", CachedEmbedder(minilm, tmp_path / "c2"), clock=lambda: NOW
+    )
+    fresh.open()
+    added, extra = fresh.import_(file)
+    assert added == 12 and extra == {"emotion": {"valence": 0.4}}
+    before = {m.id: m for m in memory.store.all()}
+    after = {m.id: m for m in fresh.store.all()}
+    assert before == after
+    assert fresh.import_(file)[0] == 0  # importing twice adds nothing
+    assert "Pushkin" in fresh.recall("when did we talk about Pushkin", 1)[0].memory.text
+    fresh.close()
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(DomovoyError, match="not a domovoy memory export"):
+        memory.import_(bad)
+
+
+def test_a_damaged_index_is_rebuilt_from_the_store(
+    tmp_path: Path, minilm: SentenceTransformerEmbedder
+) -> None:
+    folder = tmp_path / "mem"
+    service = MemoryService(folder, CachedEmbedder(minilm, tmp_path / "cache"))
+    service.open()
+    for text in ("My cat is called Barsik", "I drink sencha", "I live in Kazan"):
+        service.remember(text, speaker="user")
+    service.close()
+    chroma = folder / "chroma"
+    damaged = 0
+    for file in chroma.rglob("*"):
+        if file.is_file():
+            file.write_bytes(b"\x00garbage" * 64)
+            damaged += 1
+    assert damaged
+    again = MemoryService(folder, CachedEmbedder(minilm, tmp_path / "cache"))
+    again.open()
+    assert again.index.rebuilt_because  # the check noticed, and the index was rebuilt
+    assert list(folder.glob("chroma.broken-*"))  # set aside, not deleted
+    assert again.index.count("episode") == 3
+    assert "Barsik" in again.recall("cat's name", 1)[0].memory.text
+    again.close()
+
+
+def test_an_index_that_lags_the_store_is_caught_up(
+    tmp_path: Path, minilm: SentenceTransformerEmbedder
+) -> None:
+    folder = tmp_path / "mem"
+    service = MemoryService(folder, CachedEmbedder(minilm, tmp_path / "cache"))
+    service.open()
+    service.remember("I like jazz", speaker="user")
+    service.index.reset()  # as if a kill came between the commit and the index write
+    service.close()
+    again = MemoryService(folder, CachedEmbedder(minilm, tmp_path / "cache"))
+    again.open()
+    assert again.index.count("episode") == 1
+    again.close()
+
+
+def test_one_process_owns_the_memory_folder(tmp_path: Path) -> None:
+    info = EmbedderInfo("m", "1", 4)
+    first = ChromaIndex(tmp_path / "chroma", info)
+    first.open(check=False)
+    second = ChromaIndex(tmp_path / "chroma", info)
+    with pytest.raises(MemoryLockedError, match="in use by process"):
+        second.open(check=False)
+    first.close()
+    second.open(check=False)  # free again
+    second.close()
+
+
+def test_the_vector_cache_key_is_an_explicit_record() -> None:
+    a = EmbedderInfo("bge-m3", "r1", 1024)
+    b = EmbedderInfo("bge-m3", "r2", 1024)
+    assert cache_key(a, "passage", "hi") != cache_key(b, "passage", "hi")  # a new version
+    assert cache_key(a, "passage", "hi") != cache_key(a, "query", "hi")
+    assert cache_key(a, "passage", "ab" + "c") != cache_key(
+        EmbedderInfo("bge-m3a", "r1", 1024), "passage", "bc"
+    )
+
+
+def test_each_text_is_embedded_once(tmp_path: Path, minilm: SentenceTransformerEmbedder) -> None:
+    cached = CachedEmbedder(minilm, tmp_path / "cache")
+    first = cached.embed(["hello there", "general kenobi"])
+    second = cached.embed(["general kenobi", "hello there"])
+    assert cached.misses == 2 and cached.hits == 2
+    assert np.allclose(first[0], second[1]) and first.shape == (2, 384)
+    again = CachedEmbedder(minilm, tmp_path / "cache")  # survives a restart
+    again.embed(["hello there"])
+    assert again.hits == 1 and again.misses == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("кота Барсика", '"кот"* OR "барси"*'), ("the cats", '"cat"*')]
+)
+def test_lexical_queries_match_russian_endings(text: str, expected: str) -> None:
+    assert fts_query(text) == expected
+
+
+def test_recall_is_timed_against_now(memory: MemoryService) -> None:
+    old = memory.remember("I went to Sochi", speaker="user", when=NOW - 365 * DAY).memory
+    recent = memory.remember(
+        "I went to Sochi again", speaker="user", when=NOW - DAY, dedupe=False
+    ).memory
+    found = memory.recall("Sochi trip", 2)
+    assert [r.memory.id for r in found] == [recent.id, old.id]
+    assert found[0].recency > 0.9 > found[1].recency

@@ -59,6 +59,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(func=_cmd_install_demo)
 
+    memory = sub.add_parser("memory", help="what domovoy remembers: list, search, forget, export")
+    mem = memory.add_subparsers(title="memory commands", required=True)
+    m_list = mem.add_parser("list", help="the latest memories")
+    m_list.add_argument("--kind", choices=["episode", "reflection", "summary", "fact"])
+    m_list.add_argument("--limit", type=int, default=20)
+    m_list.set_defaults(func=_cmd_memory, action="list")
+    m_search = mem.add_parser("search", help="recall as the assistant does")
+    m_search.add_argument("text")
+    m_search.add_argument("-k", type=int, default=5)
+    m_search.set_defaults(func=_cmd_memory, action="search")
+    m_show = mem.add_parser("show", help="one memory, all of it")
+    m_show.add_argument("id")
+    m_show.set_defaults(func=_cmd_memory, action="show")
+    m_forget = mem.add_parser("forget", help="forget one memory, or all of them")
+    m_forget.add_argument("id", nargs="?")
+    m_forget.add_argument("--all", action="store_true", dest="everything")
+    m_forget.set_defaults(func=_cmd_memory, action="forget")
+    m_export = mem.add_parser("export", help="memories, mood and entity dictionaries to JSON")
+    m_export.add_argument("file", type=Path)
+    m_export.set_defaults(func=_cmd_memory, action="export")
+    m_import = mem.add_parser("import", help="bring an export back")
+    m_import.add_argument("file", type=Path)
+    m_import.set_defaults(func=_cmd_memory, action="import")
+
     doctor = sub.add_parser("doctor", help="this machine, installed models, what fits")
     doctor.add_argument("--json", action="store_true")
     doctor.add_argument(
@@ -212,6 +236,13 @@ def _cmd_install_demo(args: argparse.Namespace) -> int:
     print(DEMO_NOTE)
     print("Try: domovoy chat --once 'Привет'")
     return 0
+
+
+def _cmd_memory(args: argparse.Namespace) -> int:
+    from app.memory_cli import run_memory_command
+    from app.wiring import Home
+
+    return run_memory_command(Home.open(), args)
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:

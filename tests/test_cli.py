@@ -215,3 +215,48 @@ def test_doctor_metrics_reads_what_the_app_recorded(capsys: pytest.CaptureFixtur
     code, out, _ = run(capsys, "doctor", "--metrics", "--json")
     snapshot = json.loads(out)
     assert snapshot['llm_first_token_ms{model="demo-tiny-llama"}']["count"] == 1
+
+
+def test_memory_commands_from_export_to_import_into_an_empty_home(
+    capsys: pytest.CaptureFixture[str],
+    domovoy_home: Paths,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.wiring import Home, embedder_for
+    from memory.emotion import EmotionalState, Lexicon
+    from memory.service import MemoryService
+
+    home = Home.open()
+    service = MemoryService(home.paths.data_dir / "memory", embedder_for(home))
+    service.open()
+    kept = service.remember("My sister Masha lives in Kazan", speaker="user").memory
+    gone = service.remember("The wifi password is hunter2", speaker="user").memory
+    service.close()
+    EmotionalState(home.paths.data_dir / "emotion.json").observe(Lexicon().read("I am so happy!"))
+    home.paths.entities_dir.mkdir(parents=True, exist_ok=True)
+    (home.paths.entities_dir / "people.yaml").write_text("Маша: [Masha]\n", encoding="utf-8")
+
+    code, out, _ = run(capsys, "memory", "search", "where does my sister live")
+    assert code == 0 and out.splitlines()[0].split()[1] == kept.id
+    code, out, _ = run(capsys, "memory", "forget", gone.id)
+    assert code == 0
+    code, out, _ = run(capsys, "memory", "list")
+    assert kept.id in out and gone.id not in out and "1 memories in all" in out
+    code, out, _ = run(capsys, "memory", "show", kept.id)
+    assert json.loads(out)["text"] == "My sister Masha lives in Kazan"
+    export = tmp_path / "all.json"
+    assert run(capsys, "memory", "export", str(export))[0] == 0
+
+    monkeypatch.setenv("DOMOVOY_HOME", str(tmp_path / "empty-home"))
+    code, out, _ = run(capsys, "memory", "import", str(export))
+    assert code == 0 and "imported 1 memories" in out
+    fresh = Paths.from_env()
+    code, out, _ = run(capsys, "memory", "list")
+    assert kept.id in out
+    assert (fresh.entities_dir / "people.yaml").read_text(encoding="utf-8") == "Маша: [Masha]\n"
+    mood = json.loads((fresh.data_dir / "emotion.json").read_text(encoding="utf-8"))
+    assert mood["valence"] > 0.2  # the emotional state came along
+    code, _, err = run(capsys, "memory", "show", "nope")
+    assert code == 1 and "no memory has the id" in err
+    assert run(capsys, "memory", "forget", "--all")[1].startswith("forgot 1")

@@ -1,0 +1,90 @@
+"""``domovoy memory …``: the user sees, searches, forgets and carries what domovoy remembers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from app.wiring import Home, embedder_for
+from core.errors import DomovoyError, InputError
+from core.fs import atomic_write_text
+from memory.service import MemoryService
+from memory.store import Memory
+
+
+def run_memory_command(home: Home, args: argparse.Namespace) -> int:
+    service = MemoryService(home.paths.data_dir / "memory", embedder_for(home))
+    service.open()
+    try:
+        return _run(home, service, args)
+    finally:
+        service.close()
+
+
+def _run(home: Home, service: MemoryService, args: argparse.Namespace) -> int:
+    action = args.action
+    if action == "list":
+        for memory in service.store.recent(args.kind, limit=args.limit):
+            print(_line(memory))
+        print(f"{service.store.count()} memories in all")
+    elif action == "search":
+        for found in service.recall(args.text, args.k):
+            print(f"{found.score:.2f}  {_line(found.memory)}")
+    elif action == "show":
+        shown = service.store.get(args.id)
+        if shown is None:
+            raise InputError(f"no memory has the id {args.id!r}", hint="`domovoy memory list`")
+        print(json.dumps(shown.to_json(), ensure_ascii=False, indent=2))
+    elif action == "forget":
+        if args.everything:
+            print(f"forgot {service.forget_all()} memories")
+        elif args.id:
+            if not service.forget(args.id):
+                raise InputError(f"no memory has the id {args.id!r}", hint="`domovoy memory list`")
+            print(f"forgot {args.id}")
+        else:
+            raise InputError("say which memory to forget (an id), or --all")
+    elif action == "export":
+        count = service.export(
+            args.file,
+            {
+                "emotion": _read_json(home.paths.data_dir / "emotion.json"),
+                "entities": _entities(home),
+            },
+        )
+        print(f"exported {count} memories, the mood and the entity dictionaries to {args.file}")
+    elif action == "import":
+        added, extra = service.import_(args.file)
+        if isinstance(extra.get("emotion"), dict):
+            atomic_write_text(home.paths.data_dir / "emotion.json", json.dumps(extra["emotion"]))
+        entities = extra.get("entities")
+        if isinstance(entities, dict):
+            for name, text in entities.items():
+                atomic_write_text(home.paths.entities_dir / str(name), str(text))
+        print(f"imported {added} memories from {args.file}")
+    else:
+        raise DomovoyError(f"unknown memory action {action!r}")
+    return 0
+
+
+def _line(memory: Memory) -> str:
+    day = time.strftime("%Y-%m-%d %H:%M", time.localtime(memory.created_at))
+    who = f"{memory.speaker}: " if memory.speaker else ""
+    facts = f"{memory.kind}, {day}, importance {memory.importance:.0f}"
+    return f"{memory.id}  [{facts}] {who}{memory.text}"
+
+
+def _read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _entities(home: Home) -> dict[str, str]:
+    folder = home.paths.entities_dir
+    if not folder.is_dir():
+        return {}
+    return {f.name: f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.yaml"))}

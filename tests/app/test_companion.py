@@ -1,0 +1,71 @@
+"""Memory and mood around real turns: what was said is recalled into the next prompt."""
+
+from pathlib import Path
+
+from app.assistant import Assistant
+from app.companion import Companion
+from core.events import EventBus, MemoryWritten, TurnFinished
+from llm.fake import FakeLLM
+from llm.router import ModelSlot
+from memory.emotion import EmotionalState, EmotionClassifier
+from memory.fake import HashEmbedder
+from memory.service import MemoryService
+from tests.helpers import wait_until
+
+
+def test_what_was_said_comes_back_in_a_later_prompt_and_the_mood_follows(tmp_path: Path) -> None:
+    bus = EventBus(strict=True)
+    written: list[MemoryWritten] = []
+    bus.subscribe(MemoryWritten, written.append)
+    memory = MemoryService(tmp_path / "mem", HashEmbedder())
+    mood = EmotionalState(tmp_path / "emotion.json", bus)
+    companion = Companion(bus, memory, mood, EmotionClassifier())
+    fake = FakeLLM(["Понял.", "Его зовут Барсик."])
+    assistant = Assistant(
+        bus=bus,
+        slots={"primary": ModelSlot(role="primary", model_id="m", llm=fake)},
+        context=companion.context,
+        services=[companion],
+    )
+    assistant.start()
+    wait_until(companion.ready.is_set, timeout=60)
+    assistant.submit("Моего кота зовут Барсик, я так рад что он у меня есть!")
+    assistant.wait(10)
+    wait_until(lambda: len(written) == 2, timeout=30)  # the user's words and the reply
+    assert mood.current().valence > 0.2  # the joy was felt
+    assistant.history.clear()  # a new conversation: only memory can bring it back
+    assistant.submit("Как зовут моего кота?")
+    assistant.wait(10)
+    prompt = fake.seen[-1][-1].content
+    assert "Моего кота зовут Барсик" in prompt and "Your current mood:" in prompt
+    assistant.shutdown()
+    assert (tmp_path / "emotion.json").exists()  # shutdown saved the mood
+
+
+def test_a_demo_models_noise_is_not_remembered(tmp_path: Path) -> None:
+    bus = EventBus(strict=True)
+    written: list[MemoryWritten] = []
+    bus.subscribe(MemoryWritten, written.append)
+    companion = Companion(
+        bus,
+        MemoryService(tmp_path / "mem", HashEmbedder()),
+        EmotionalState(tmp_path / "e.json"),
+        EmotionClassifier(),
+    )
+    companion.start()
+    from core.events import Timings, TurnStarted
+
+    bus.publish(TurnStarted(turn_id=1, text="hello there"))
+    bus.publish(
+        TurnFinished(
+            turn_id=1,
+            text="ксщш нонононо",
+            model_used="demo",
+            role="primary",
+            timings=Timings(),
+            demo=True,
+        )
+    )
+    wait_until(lambda: len(written) == 1, timeout=30)
+    companion.stop()
+    assert [w.text for w in written] == ["hello there"]

@@ -113,7 +113,7 @@ class MemoryService:
             of_kind = [m for m in memories if m.kind == kind]
             for start in range(0, len(of_kind), batch):
                 chunk = of_kind[start : start + batch]
-                vectors = self.embedder.embed([_passage(m) for m in chunk], "passage")
+                vectors = self.embedder.embed([passage(m) for m in chunk], "passage")
                 self.index.upsert(kind, [m.id for m in chunk], vectors)
                 done += len(chunk)
                 if progress is not None:
@@ -149,7 +149,7 @@ class MemoryService:
             mood=mood or {},
             sources=tuple(sources),
         )
-        vector = self.embedder.embed([_passage(memory)], "passage")
+        vector = self.embedder.embed([passage(memory)], "passage")
         with self._write_lock:
             if dedupe:
                 for memory_id, similarity in self.index.query(kind, vector[0], 3):
@@ -162,12 +162,24 @@ class MemoryService:
                         self.store.update_text(existing.id, text, memory.importance)
                         updated = self.store.get(existing.id) or existing
                         self._index_quietly(
-                            kind, [updated.id], self.embedder.embed([_passage(updated)])
+                            kind, [updated.id], self.embedder.embed([passage(updated)])
                         )
                         return Written("UPDATE", updated)
             self.store.add(memory)  # committed: acknowledged
             self._index_quietly(kind, [memory.id], vector)
         return Written("ADD", memory)
+
+    def ingest(self, memories: Sequence[Memory], batch: int = 256) -> None:
+        """Many memories at once, as they are (no merging): imports, evaluations, benchmarks."""
+        for start in range(0, len(memories), batch):
+            chunk = list(memories[start : start + batch])
+            self.store.add_many(chunk)
+            vectors = self.embedder.embed([passage(m) for m in chunk], "passage")
+            by_kind: dict[str, list[int]] = {}
+            for i, m in enumerate(chunk):
+                by_kind.setdefault(m.kind, []).append(i)
+            for kind, rows in by_kind.items():
+                self._index_quietly(kind, [chunk[i].id for i in rows], vectors[rows])
 
     def _index_quietly(self, kind: str, ids: list[str], vectors: np.ndarray) -> None:
         try:
@@ -258,14 +270,9 @@ class MemoryService:
                 f"{file}: not a domovoy memory export ({exc})",
                 hint="export one with `domovoy memory export FILE.json`",
             ) from exc
-        added = 0
-        for memory in memories:
-            if self.store.get(memory.id) is None:
-                self.store.add(memory)
-                self._index_quietly(
-                    memory.kind, [memory.id], self.embedder.embed([_passage(memory)])
-                )
-                added += 1
+        fresh = [m for m in memories if self.store.get(m.id) is None]
+        self.ingest(fresh)
+        added = len(fresh)
         extra = {k: v for k, v in data.items() if k not in ("format", "version", "memories")}
         return added, extra
 
@@ -274,7 +281,7 @@ def _numbers(text: str) -> list[str]:
     return re.findall(r"\d+", text)
 
 
-def _passage(memory: Memory) -> str:
+def passage(memory: Memory) -> str:
     """What is embedded: who said it and when, then the words (it roughly doubles recall on long
     conversations against embedding the words alone)."""
     day = time.strftime("%Y-%m-%d", time.gmtime(memory.created_at))

@@ -131,13 +131,17 @@ class Store:
     # --- writing -------------------------------------------------------------------------------
 
     def add(self, memory: Memory) -> Memory:
+        self.add_many([memory])
+        return memory
+
+    def add_many(self, memories: Sequence[Memory]) -> None:
+        """All in one transaction: all acknowledged together, or none."""
         with self.transaction() as db:
-            db.execute(
+            db.executemany(
                 "INSERT INTO memories (id, kind, text, created_at, updated_at, conversation, "
                 "speaker, importance, entities, mood, sources) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                _row(memory),
+                [_row(m) for m in memories],
             )
-        return memory
 
     def update_text(self, memory_id: str, text: str, importance: float | None = None) -> None:
         with self.transaction() as db:

@@ -15,6 +15,8 @@ import sys
 BENCHMARKS = {
     "stream_overhead": "eval.perf.stream_overhead",
     "multiturn_ttft": "eval.perf.multiturn_ttft",
+    "memory_recall": "eval.perf.memory_recall",
+    "embed_cache": "eval.perf.embed_cache",
 }
 
 

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 RRF_K = 10  # small: a few dozen candidates, and the first ranks should count
 CANDIDATES = 50
 HALF_LIFE_DAYS = 14.0
-WEIGHTS = {"relevance": 1.0, "recency": 0.2, "importance": 0.15}
+WEIGHTS = {"relevance": 1.0, "recency": 0.3, "importance": 0.2}
 DENSE_SHARE = 0.6  # relevance = this much cosine similarity, the rest rank fusion
 SAME = 0.985  # this similar to an existing memory, same numbers: nothing new (NOOP)
 CLOSE = 0.95  # this similar and from the same speaker: the newer words replace it (UPDATE)
@@ -62,10 +62,17 @@ class Recalled:
         return f"({day}) {who}{self.memory.text}"
 
 
-def importance_heuristic(text: str) -> float:
-    """A cheap 1–10 rating for when no model rates it: facts, names, numbers, feelings."""
+def importance_heuristic(text: str, speaker: str = "") -> float:
+    """A cheap 1–10 rating for when no model rates it: facts, names, numbers and feelings count;
+    questions, pleasantries and the assistant's own acknowledgements count less."""
     score = 3.0
     lowered = text.lower()
+    if text.rstrip().endswith("?"):
+        score -= 1
+    if len(text.split()) < 4:
+        score -= 1
+    if speaker == "assistant":
+        score -= 1
     if re.search(r"\d", text):
         score += 1
     if re.search(r"\b[A-ZА-ЯЁ][a-zа-яё]+", text[1:]):
@@ -144,7 +151,7 @@ class MemoryService:
             created_at=when if when is not None else self.clock(),
             speaker=speaker,
             conversation=conversation,
-            importance=importance if importance is not None else importance_heuristic(text),
+            importance=importance_heuristic(text, speaker) if importance is None else importance,
             entities=tuple(entities),
             mood=mood or {},
             sources=tuple(sources),
@@ -229,6 +236,9 @@ class MemoryService:
         if not ranks:
             return []
         found = self.store.get_many(list(ranks))
+        times = [m.created_at for m in found.values()]
+        oldest, newest = min(times, default=now), max(times, default=now)
+        span = max(newest - oldest, 1.0)
         best_rank = max(ranks.values())
         best_similarity = max(similarity.values(), default=0.0) or 1.0
         scored = []
@@ -240,7 +250,10 @@ class MemoryService:
                 1 - DENSE_SHARE
             ) * (rrf / best_rank)
             age_days = max(0.0, now - memory.created_at) / 86400
-            recency = math.exp(-math.log(2) * age_days / HALF_LIFE_DAYS)
+            decay = math.exp(-math.log(2) * age_days / HALF_LIFE_DAYS)
+            # Half absolute decay, half place among the candidates: of two memories on the same
+            # subject, the newer (the answer that changed) is preferred even months later.
+            recency = 0.5 * decay + 0.5 * (memory.created_at - oldest) / span
             importance = memory.importance / 10
             score = (
                 WEIGHTS["relevance"] * relevance
@@ -249,7 +262,14 @@ class MemoryService:
             )
             scored.append(Recalled(memory, score, relevance, recency, importance))
         scored.sort(key=lambda r: r.score, reverse=True)
-        return scored[:k]
+        out: list[Recalled] = []
+        seen: set[str] = set()
+        for r in scored:  # the same words said many times ("Of course.") count once
+            key = " ".join(r.memory.text.lower().split())
+            if key not in seen:
+                seen.add(key)
+                out.append(r)
+        return out[:k]
 
     # --- export and import ---------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-from app.wiring import Home, embedder_for
+from app.wiring import Home, open_memory
 from core.errors import DomovoyError, InputError
 from core.fs import atomic_write_text
 from memory.service import MemoryService
@@ -15,7 +15,7 @@ from memory.store import Memory
 
 
 def run_memory_command(home: Home, args: argparse.Namespace) -> int:
-    service = MemoryService(home.paths.data_dir / "memory", embedder_for(home))
+    service = open_memory(home)
     service.open()
     try:
         return _run(home, service, args)

@@ -36,6 +36,7 @@ from memory.embeddings import (
     packaged_minilm,
 )
 from memory.emotion import EmotionalState, EmotionClassifier, Reading
+from memory.entities import EntityExtractor
 from memory.service import MemoryService
 from models.catalogue import CATALOGUE_DIR
 
@@ -213,8 +214,17 @@ def embedder_for(home: Home) -> CachedEmbedder:
     return CachedEmbedder(inner, home.paths.cache_dir / "embeddings")
 
 
+def open_memory(home: Home) -> MemoryService:
+    """The memory service of this home (not yet opened: ``open`` checks the index)."""
+    return MemoryService(
+        home.paths.data_dir / "memory",
+        embedder_for(home),
+        entities=EntityExtractor(home.paths.entities_dir),
+    )
+
+
 def build_companion(home: Home, bus: EventBus, router: Router) -> Companion:
-    memory = MemoryService(home.paths.data_dir / "memory", embedder_for(home))
+    memory = open_memory(home)
     mood = EmotionalState(home.paths.data_dir / "emotion.json", bus)
     reader = EmotionClassifier(judge=llm_emotion_judge(router))
     return Companion(bus, memory, mood, reader)

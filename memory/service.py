@@ -10,6 +10,7 @@ reciprocal-rank fusion), recency (exponential decay) and importance (1–10), ea
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
@@ -27,6 +28,7 @@ from core.errors import DomovoyError
 from core.fs import atomic_write_text
 from memory.chroma_index import ChromaIndex
 from memory.embeddings import Embedder
+from memory.entities import EntityExtractor
 from memory.store import KINDS, Memory, MemoryKind, Store
 
 log = logging.getLogger(__name__)
@@ -89,11 +91,17 @@ def importance_heuristic(text: str, speaker: str = "") -> float:
 
 class MemoryService:
     def __init__(
-        self, folder: Path, embedder: Embedder, *, clock: Callable[[], float] = time.time
+        self,
+        folder: Path,
+        embedder: Embedder,
+        *,
+        clock: Callable[[], float] = time.time,
+        entities: EntityExtractor | None = None,
     ) -> None:
         self.folder = folder
         self.embedder = embedder
         self.clock = clock
+        self.entities = entities
         self.store = Store(folder / "memory.sqlite3")
         self.index = ChromaIndex(folder / "chroma", embedder.info)
         self._write_lock = threading.Lock()
@@ -145,6 +153,7 @@ class MemoryService:
         text = text.strip()
         if not text:
             raise DomovoyError("an empty memory is not stored")
+        entities = tuple(entities) or self._entities_in(text)
         memory = Memory(
             kind=kind,
             text=text,
@@ -152,7 +161,7 @@ class MemoryService:
             speaker=speaker,
             conversation=conversation,
             importance=importance_heuristic(text, speaker) if importance is None else importance,
-            entities=tuple(entities),
+            entities=entities,
             mood=mood or {},
             sources=tuple(sources),
         )
@@ -176,10 +185,22 @@ class MemoryService:
             self._index_quietly(kind, [memory.id], vector)
         return Written("ADD", memory)
 
+    def _entities_in(self, text: str) -> tuple[str, ...]:
+        if self.entities is None:
+            return ()
+        try:
+            return tuple(e.name for e in self.entities.extract(text))
+        except Exception:  # a broken dictionary costs the links, never the memory
+            log.exception("entities could not be read from a memory")
+            return ()
+
     def ingest(self, memories: Sequence[Memory], batch: int = 256) -> None:
         """Many memories at once, as they are (no merging): imports, evaluations, benchmarks."""
         for start in range(0, len(memories), batch):
-            chunk = list(memories[start : start + batch])
+            chunk = [
+                m if m.entities else dataclasses.replace(m, entities=self._entities_in(m.text))
+                for m in memories[start : start + batch]
+            ]
             self.store.add_many(chunk)
             vectors = self.embedder.embed([passage(m) for m in chunk], "passage")
             by_kind: dict[str, list[int]] = {}
@@ -232,6 +253,10 @@ class MemoryService:
         for rank, (memory_id, _) in enumerate(dense):
             ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         for rank, (memory_id, _) in enumerate(self.store.lexical(query, CANDIDATES)):
+            ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        # Through the entities the query names: "what do you know about Masha?"
+        named = self._entities_in(query)
+        for rank, memory_id in enumerate(self.store.by_entities(named, CANDIDATES)):
             ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         if not ranks:
             return []

@@ -50,6 +50,9 @@ CREATE TRIGGER IF NOT EXISTS memories_au AFTER UPDATE OF text ON memories BEGIN
     INSERT INTO memories_fts(memories_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
     INSERT INTO memories_fts(rowid, text) VALUES (new.rowid, new.text);
 END;
+CREATE TABLE IF NOT EXISTS memory_entities (memory_id TEXT NOT NULL, entity TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS memory_entities_entity ON memory_entities(entity);
+CREATE INDEX IF NOT EXISTS memory_entities_memory ON memory_entities(memory_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -142,6 +145,10 @@ class Store:
                 "speaker, importance, entities, mood, sources) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [_row(m) for m in memories],
             )
+            db.executemany(
+                "INSERT INTO memory_entities (memory_id, entity) VALUES (?, ?)",
+                [(m.id, e) for m in memories for e in m.entities],
+            )
 
     def update_text(self, memory_id: str, text: str, importance: float | None = None) -> None:
         with self.transaction() as db:
@@ -153,10 +160,12 @@ class Store:
 
     def delete(self, memory_id: str) -> bool:
         with self.transaction() as db:
+            db.execute("DELETE FROM memory_entities WHERE memory_id = ?", (memory_id,))
             return db.execute("DELETE FROM memories WHERE id = ?", (memory_id,)).rowcount > 0
 
     def delete_all(self) -> int:
         with self.transaction() as db:
+            db.execute("DELETE FROM memory_entities")
             return int(db.execute("DELETE FROM memories").rowcount)
 
     def set_meta(self, key: str, value: object) -> None:
@@ -211,6 +220,28 @@ class Store:
         with self._lock:
             row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
+
+    def by_entities(self, names: Sequence[str], limit: int = 50) -> list[str]:
+        """Ids of the memories that mention any of ``names``, the most recent first."""
+        if not names:
+            return []
+        marks = ",".join("?" * len(names))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT DISTINCT m.id, m.created_at FROM memory_entities e "
+                f"JOIN memories m ON m.id = e.memory_id WHERE e.entity IN ({marks}) "
+                "ORDER BY m.created_at DESC LIMIT ?",
+                [*names, limit],
+            ).fetchall()
+        return [r["id"] for r in rows]
+
+    def entity_names(self) -> list[tuple[str, int]]:
+        """Every entity mentioned, with how many memories mention it."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT entity, COUNT(*) AS n FROM memory_entities GROUP BY entity ORDER BY n DESC"
+            ).fetchall()
+        return [(r["entity"], int(r["n"])) for r in rows]
 
     def lexical(self, text: str, limit: int = 50) -> list[tuple[str, float]]:
         """FTS5 BM25: ids and scores (higher is better) of memories sharing words with ``text``."""

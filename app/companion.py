@@ -16,7 +16,8 @@ import uuid
 from core.events import EventBus, MemoryWritten, TurnFinished, TurnStarted
 from llm.prompt import TurnContext
 from memory.emotion import EmotionalState, EmotionClassifier
-from memory.service import MemoryService
+from memory.reflection import MemoryKeeper
+from memory.service import MemoryService, importance_heuristic
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +30,14 @@ class Companion:
         mood: EmotionalState,
         reader: EmotionClassifier,
         *,
+        keeper: MemoryKeeper | None = None,
         recall_k: int = 5,
     ) -> None:
         self.bus = bus
         self.memory = memory
         self.mood = mood
         self.reader = reader
+        self.keeper = keeper
         self.recall_k = recall_k
         self.conversation = uuid.uuid4().hex[:12]
         self.ready = threading.Event()
@@ -78,12 +81,14 @@ class Companion:
 
     def context(self, text: str) -> TurnContext:
         memories: tuple[str, ...] = ()
+        profile = ""
         if self.memory is not None and self.ready.is_set():
             try:
                 memories = tuple(r.line() for r in self.memory.recall(text, self.recall_k))
+                profile = self.keeper.summary() if self.keeper is not None else ""
             except Exception:  # recall failing must not cost the answer
                 log.exception("recall failed")
-        return TurnContext(memories=memories, mood=self.mood.render())
+        return TurnContext(memories=memories, mood=self.mood.render(), profile=profile)
 
     def _user_spoke(self, e: TurnStarted) -> None:
         self._writes.put(("user", e.text))
@@ -91,6 +96,12 @@ class Companion:
     def _assistant_spoke(self, e: TurnFinished) -> None:
         if e.text.strip() and not e.demo:  # a demo model's noise is neither felt nor remembered
             self._writes.put(("assistant", e.text))
+
+    def _rate(self, text: str, speaker: str) -> float | None:
+        """The model rates what may matter; the heuristic rates the rest (None: heuristic)."""
+        if self.keeper is None or speaker != "user" or importance_heuristic(text, speaker) < 5:
+            return None
+        return self.keeper.rate(text)
 
     def _write_loop(self) -> None:
         """Off the turn's path: reading the mood may ask the lightweight model."""

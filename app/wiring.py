@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from app.assistant import Assistant
 from app.companion import Companion
@@ -37,6 +38,7 @@ from memory.embeddings import (
 )
 from memory.emotion import EmotionalState, EmotionClassifier, Reading
 from memory.entities import EntityExtractor
+from memory.reflection import MemoryKeeper
 from memory.service import MemoryService
 from models.catalogue import CATALOGUE_DIR
 
@@ -227,7 +229,12 @@ def build_companion(home: Home, bus: EventBus, router: Router) -> Companion:
     memory = open_memory(home)
     mood = EmotionalState(home.paths.data_dir / "emotion.json", bus)
     reader = EmotionClassifier(judge=llm_emotion_judge(router))
-    return Companion(bus, memory, mood, reader)
+
+    def ask(prompt: str, schema: dict[str, Any]) -> Any:
+        messages = [ChatMessage(role="user", content=prompt)]
+        return ask_json(router, messages, schema, task="summary", retries=1)[0]
+
+    return Companion(bus, memory, mood, reader, keeper=MemoryKeeper(memory, ask))
 
 
 def llm_emotion_judge(router: Router) -> Callable[[str], Reading | None]:

@@ -33,6 +33,7 @@ class TurnContext:
     memories: tuple[str, ...] = ()
     mood: str = ""
     tools: str = ""
+    profile: str = ""  # the memory summary: what domovoy knows about the user
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,6 +97,7 @@ class PromptBuilder:
             mood=context.mood,
             memories=list(context.memories),
             tools=context.tools,
+            profile=context.profile,
         )
         messages = [
             ChatMessage(role="system", content=self.system(summary)),

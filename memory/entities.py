@@ -114,12 +114,6 @@ class EntityExtractor:
                 continue
         if nlp is None:
             nlp = spacy.blank("xx")
-        options = {"overwrite_ents": True}
-        ruler: Any = (
-            nlp.add_pipe("entity_ruler", before="ner", config=options)
-            if "ner" in nlp.pipe_names
-            else nlp.add_pipe("entity_ruler", config=options)
-        )
         dictionaries, self.problems = read_dictionaries(self.folder)
         patterns = []
         for name, (label, aliases) in dictionaries.items():
@@ -129,5 +123,9 @@ class EntityExtractor:
                     continue
                 pattern = [{"LOWER": {"REGEX": f"^{re.escape(stem(w))}"}} for w in words]
                 patterns.append({"label": label, "pattern": pattern, "id": name})
-        ruler.add_patterns(patterns)
+        if patterns:  # no dictionary yet: a trained pipeline's own names, or none
+            options = {"overwrite_ents": True}
+            before = "ner" if "ner" in nlp.pipe_names else None
+            ruler: Any = nlp.add_pipe("entity_ruler", config=options, before=before)
+            ruler.add_patterns(patterns)
         return nlp

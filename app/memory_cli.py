@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 
 from app.wiring import Home, open_memory
+from core import config as config_mod
 from core.errors import DomovoyError, InputError
 from core.fs import atomic_write_text
+from memory.embeddings import CachedEmbedder, EmbedderInfo, SentenceTransformerEmbedder
 from memory.service import MemoryService
 from memory.store import Memory
 
@@ -55,6 +57,8 @@ def _run(home: Home, service: MemoryService, args: argparse.Namespace) -> int:
             },
         )
         print(f"exported {count} memories, the mood and the entity dictionaries to {args.file}")
+    elif action == "migrate":
+        _migrate(home, service, args.target)
     elif action == "import":
         added, extra = service.import_(args.file)
         if isinstance(extra.get("emotion"), dict):
@@ -67,6 +71,35 @@ def _run(home: Home, service: MemoryService, args: argparse.Namespace) -> int:
     else:
         raise DomovoyError(f"unknown memory action {action!r}")
     return 0
+
+
+def _migrate(home: Home, service: MemoryService, target_id: str) -> None:
+    """Build the target model's index (resumable: run again after an interruption), then
+    switch recall and the config to it. The old index stays for an instant switch back."""
+    entry = home.registry.get(target_id)
+    if entry.manifest.role != "embedding" or not entry.installed:
+        raise InputError(
+            f"{target_id!r} is not an installed embedding model",
+            hint="`domovoy models list` shows the embedding models and which are installed",
+        )
+    dimension = int(entry.manifest.metadata.get("dimension", 0)) or home.config.embeddings.main.dim
+    target = CachedEmbedder(
+        SentenceTransformerEmbedder(
+            EmbedderInfo(entry.id, entry.manifest.revision, dimension), entry.path
+        ),
+        home.paths.cache_dir / "embeddings",
+    )
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done}/{total} memories indexed with {entry.id}", end="", flush=True)
+
+    service.migrate(target, progress=progress)
+    print()
+    service.switch_to(target)
+    home.config.embeddings.main.id = entry.id
+    home.config.embeddings.main.dim = dimension
+    config_mod.save(home.config, home.paths.config_file)
+    print(f"recall now uses {entry.id}; the previous index is kept for switching back")
 
 
 def _line(memory: Memory) -> str:

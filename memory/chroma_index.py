@@ -135,24 +135,44 @@ class ChromaIndex:
 
     # --- collections ---------------------------------------------------------------------------
 
-    def collection(self, kind: str) -> Any:
-        name = collection_name(kind, self.info)
+    def collection(self, kind: str, info: EmbedderInfo | None = None) -> Any:
+        """The collection of ``kind`` for an embedding model (the active one by default)."""
+        info = info or self.info
+        name = collection_name(kind, info)
         if name not in self._collections:
             self._collections[name] = self._client.get_or_create_collection(
                 name,
                 embedding_function=None,  # never Chroma's default: it downloads a model
                 configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
-                metadata={"model": self.info.model_id, "revision": self.info.revision},
+                metadata={"model": info.model_id, "revision": info.revision},
             )
         return self._collections[name]
 
-    def upsert(self, kind: str, ids: Sequence[str], vectors: Vectors) -> None:
+    def upsert(
+        self, kind: str, ids: Sequence[str], vectors: Vectors, info: EmbedderInfo | None = None
+    ) -> None:
         if len(ids):
-            self.collection(kind).upsert(ids=list(ids), embeddings=np.asarray(vectors))
+            self.collection(kind, info).upsert(ids=list(ids), embeddings=np.asarray(vectors))
 
     def delete(self, kind: str, ids: Sequence[str]) -> None:
+        """From every model's collection of ``kind``: a forgotten memory is gone everywhere."""
         if ids:
-            self.collection(kind).delete(ids=list(ids))
+            for collection in self._client.list_collections():
+                if collection.name.startswith(f"{kind}-"):
+                    self._client.get_collection(collection.name).delete(ids=list(ids))
+
+    def collection_names(self) -> list[str]:
+        return sorted(c.name for c in self._client.list_collections())
+
+    def drop_model(self, info: EmbedderInfo) -> int:
+        """Remove a model's collections (the user no longer wants the old index)."""
+        dropped = 0
+        for collection in self._client.list_collections():
+            if collection.name.endswith(collection_name("", info)):
+                self._client.delete_collection(collection.name)
+                self._collections.pop(collection.name, None)
+                dropped += 1
+        return dropped
 
     def reset(self) -> None:
         self._client.reset()

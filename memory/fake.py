@@ -16,8 +16,8 @@ from memory.embeddings import EmbedderInfo, Kind, Vectors
 
 
 class HashEmbedder:
-    def __init__(self, dimension: int = 64) -> None:
-        self.info = EmbedderInfo("hash-embedder", "1", dimension)
+    def __init__(self, dimension: int = 64, model_id: str = "hash-embedder") -> None:
+        self.info = EmbedderInfo(model_id, "1", dimension)
         self.calls = 0
 
     def embed(self, texts: Sequence[str], kind: Kind = "passage") -> Vectors:

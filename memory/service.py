@@ -102,6 +102,7 @@ class MemoryService:
         self.embedder = embedder
         self.clock = clock
         self.entities = entities
+        self.migrating: list[Embedder] = []  # models being built: new memories go to them too
         self.store = Store(folder / "memory.sqlite3")
         self.index = ChromaIndex(folder / "chroma", embedder.info)
         self._write_lock = threading.Lock()
@@ -212,8 +213,65 @@ class MemoryService:
     def _index_quietly(self, kind: str, ids: list[str], vectors: np.ndarray) -> None:
         try:
             self.index.upsert(kind, ids, vectors)
+            for target in self.migrating:
+                texts = [passage(m) for m in self.store.get_many(ids).values()]
+                self.index.upsert(kind, ids, target.embed(texts, "passage"), target.info)
         except Exception:  # the store has it; the next start finds the index behind and rebuilds
             log.exception("the memory index could not take %s", ids)
+
+    # --- switching embedding models ------------------------------------------------------------
+
+    def migrate(
+        self,
+        target: Embedder,
+        *,
+        batch: int = 64,
+        progress: Callable[[int, int], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> bool:
+        """Build ``target``'s collections from the store, in batches, resumable after a kill;
+        recall keeps using the active model meanwhile. True once complete."""
+        key = f"migration:{_model_key(target)}"
+        state = self.store.meta(key, None)
+        position = int(state["position"]) if isinstance(state, dict) else 0
+        memories = sorted(self.store.all(), key=lambda m: (m.created_at, m.id))
+        self.migrating.append(target)
+        try:
+            for start in range(position, len(memories), batch):
+                if stop is not None and stop.is_set():
+                    return False
+                chunk = memories[start : start + batch]
+                vectors = target.embed([passage(m) for m in chunk], "passage")
+                for kind in {m.kind for m in chunk}:
+                    rows = [i for i, m in enumerate(chunk) if m.kind == kind]
+                    ids = [chunk[i].id for i in rows]
+                    self.index.upsert(kind, ids, vectors[rows], target.info)
+                position = start + len(chunk)
+                self.store.set_meta(key, {"position": position, "total": len(memories)})
+                if progress is not None:
+                    progress(position, len(memories))
+        finally:
+            self.migrating.remove(target)
+        self.store.set_meta(
+            key, {"position": len(memories), "total": len(memories), "complete": True}
+        )
+        return True
+
+    def migration_complete(self, target: Embedder) -> bool:
+        state = self.store.meta(f"migration:{_model_key(target)}", None)
+        return isinstance(state, dict) and bool(state.get("complete"))
+
+    def switch_to(self, target: Embedder) -> None:
+        """Recall with ``target`` from now on: only once its collections are complete."""
+        if not self.migration_complete(target):
+            raise DomovoyError(
+                f"the memory index for {target.info.model_id} is not complete yet",
+                hint="run `domovoy memory migrate --to ID` until it finishes",
+            )
+        previous = self.embedder
+        self.store.set_meta(f"migration:{_model_key(previous)}", {"complete": True})
+        self.embedder = target
+        self.index.info = target.info
 
     def forget(self, memory_id: str) -> bool:
         memory = self.store.get(memory_id)
@@ -320,6 +378,11 @@ class MemoryService:
         added = len(fresh)
         extra = {k: v for k, v in data.items() if k not in ("format", "version", "memories")}
         return added, extra
+
+
+def _model_key(embedder: Embedder) -> str:
+    info = embedder.info
+    return f"{info.model_id}@{info.revision}/{info.dimension}"
 
 
 def _numbers(text: str) -> list[str]:

@@ -260,3 +260,32 @@ def test_memory_commands_from_export_to_import_into_an_empty_home(
     code, _, err = run(capsys, "memory", "show", "nope")
     assert code == 1 and "no memory has the id" in err
     assert run(capsys, "memory", "forget", "--all")[1].startswith("forgot 1")
+
+
+def test_memory_migrate_to_another_installed_embedding_model(
+    capsys: pytest.CaptureFixture[str], domovoy_home: Paths
+) -> None:
+    from app.wiring import Home, open_memory
+    from memory.embeddings import packaged_minilm
+
+    domovoy_home.ensure()
+    manifest = {
+        "id": "minilm-copy", "family": "minilm", "role": "embedding",
+        "path": str(packaged_minilm()),
+        "format": "sentence-transformers", "quant": "fp32", "context_length": 256,
+        "capabilities": ["embed"], "revision": "copy-1", "checksum_sha256": None,
+        "skip_checksum": True, "metadata": {"dimension": 384},
+    }  # fmt: skip
+    (domovoy_home.manifests_dir / "minilm-copy.yaml").write_text(yaml.safe_dump(manifest))
+    service = open_memory(Home.open())
+    service.open()
+    kept = service.remember("My grandmother bakes cabbage pies", speaker="user").memory
+    service.close()
+    code, out, err = run(capsys, "memory", "migrate", "--to", "minilm-copy")
+    assert code == 0, err
+    assert "1/1 memories indexed with minilm-copy" in out
+    assert Home.open().config.embeddings.main.id == "minilm-copy"
+    code, out, _ = run(capsys, "memory", "search", "who bakes pies")
+    assert out.splitlines()[0].split()[1] == kept.id
+    code, _, err = run(capsys, "memory", "migrate", "--to", "gpt-oss-20b-q4km")
+    assert code == 1 and "not an installed embedding model" in err

@@ -36,7 +36,7 @@ from memory.embeddings import (
     SentenceTransformerEmbedder,
     packaged_minilm,
 )
-from memory.emotion import EmotionalState, EmotionClassifier, Reading
+from memory.emotion import EmotionalState, EmotionClassifier, Reading, TransformerEmotion
 from memory.entities import EntityExtractor
 from memory.reflection import MemoryKeeper
 from memory.service import MemoryService
@@ -228,13 +228,24 @@ def open_memory(home: Home) -> MemoryService:
 def build_companion(home: Home, bus: EventBus, router: Router) -> Companion:
     memory = open_memory(home)
     mood = EmotionalState(home.paths.data_dir / "emotion.json", bus)
-    reader = EmotionClassifier(judge=llm_emotion_judge(router))
+    reader = EmotionClassifier(model=emotion_model(home), judge=llm_emotion_judge(router))
 
     def ask(prompt: str, schema: dict[str, Any]) -> Any:
         messages = [ChatMessage(role="user", content=prompt)]
         return ask_json(router, messages, schema, task="summary", retries=1)[0]
 
     return Companion(bus, memory, mood, reader, keeper=MemoryKeeper(memory, ask))
+
+
+def emotion_model(home: Home) -> TransformerEmotion | None:
+    """The configured emotion classifier, when it is installed; else the lexicon reads."""
+    model_id = home.config.classification.emotion.model
+    if not model_id or model_id not in home.registry:
+        return None
+    entry = home.registry.get(model_id)
+    if not entry.installed or entry.manifest.format != "transformers":
+        return None
+    return TransformerEmotion(entry.path)
 
 
 def llm_emotion_judge(router: Router) -> Callable[[str], Reading | None]:

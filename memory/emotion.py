@@ -242,3 +242,47 @@ def prosody(mood: MoodSnapshot) -> Prosody:
         volume=round(min(1.0, 0.75 + 0.2 * mood.arousal + 0.05 * mood.valence), 3),
         sentence_pause_s=round(0.25 + 0.35 * (1 - mood.arousal), 3),
     )
+
+
+# Where each basic emotion sits (valence, arousal): for classifiers that only name the emotion.
+PLACES = {
+    "joy": (0.8, 0.6),
+    "sadness": (-0.7, 0.25),
+    "anger": (-0.7, 0.85),
+    "fear": (-0.6, 0.8),
+    "surprise": (0.2, 0.8),
+    "disgust": (-0.6, 0.5),
+    "neutral": (0.0, 0.3),
+}
+
+
+class TransformerEmotion:
+    """An installed emotion classifier (transformers), e.g. a DistilRoBERTa emotion model."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._pipe: object = None
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> Reading | None:
+        with self._lock:
+            if self._pipe is None:
+                import os
+
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                from transformers import pipeline
+
+                self._pipe = pipeline(
+                    "text-classification", model=str(self.path), top_k=None, device="cpu"
+                )
+        scores = self._pipe(text[:2000])  # type: ignore[operator]
+        if scores and isinstance(scores[0], list):
+            scores = scores[0]
+        probabilities = {str(s["label"]).lower(): float(s["score"]) for s in scores}
+        known = {k: v for k, v in probabilities.items() if k in PLACES}
+        if not known:
+            return None  # labels this chain does not know: the lexicon reads instead
+        valence = sum(PLACES[k][0] * v for k, v in known.items()) / sum(known.values())
+        arousal = sum(PLACES[k][1] * v for k, v in known.items()) / sum(known.values())
+        emotions = {k: v for k, v in known.items() if k != "neutral" and v >= 0.2}
+        return Reading(valence, arousal, emotions, max(known.values()), "model")

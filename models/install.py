@@ -17,6 +17,7 @@ from core.registry.manifest import Role
 from core.registry.validate import check_rules
 from models.gguf_info import read_gguf_info
 from models.testing import make_tiny_gguf
+from models.testing.tiny_classifier import make_tiny_emotion_classifier
 
 
 def write_manifest(manifest: Manifest, paths: Paths) -> Path:
@@ -132,7 +133,30 @@ def install_demo(paths: Paths) -> list[Manifest]:
         )
         write_manifest(manifest, paths)
         installed.append(manifest)
+    emotion = paths.models_dir / "demo" / "demo-tiny-emotion"
+    make_tiny_emotion_classifier(emotion)
+    manifest = Manifest(
+        id="demo-tiny-emotion",
+        family="demo",
+        role="emotion",
+        path="demo/demo-tiny-emotion",
+        format="transformers",
+        quant="fp32",
+        context_length=128,
+        capabilities=["classify", "emotion"],
+        revision="demo-1",
+        checksum_sha256=None,
+        skip_checksum=True,  # a folder of files, written here and now
+        load="on_demand",
+        adapter="transformers",
+        description=f"tiny BERT-architecture emotion classifier. {DEMO_NOTE}",
+        license="GPL-3.0-or-later",
+        metadata={"demo": True, "maker": "models.testing.tiny_classifier"},
+    )
+    write_manifest(manifest, paths)
+    installed.append(manifest)
     config = config_mod.load(paths.config_file)
+    config.classification.emotion.model = manifest.id
     for demo in DEMO_MODELS:
         role = config.llm.role(demo.role)
         role.id = demo.id

@@ -79,3 +79,13 @@ def test_prosody_follows_the_mood() -> None:
     assert low.volume < high.volume
     assert low.sentence_pause_s > high.sentence_pause_s
     assert "a little low" in describe(MoodSnapshot(valence=-0.7, arousal=0.2))
+
+
+def test_an_installed_transformer_model_reads_first(tmp_path: Path) -> None:
+    from memory.emotion import TransformerEmotion
+    from models.testing.tiny_classifier import make_tiny_emotion_classifier
+
+    model = TransformerEmotion(make_tiny_emotion_classifier(tmp_path / "emo"))
+    reading = EmotionClassifier(model=model).read("Я так рад!")
+    assert reading.source == "model"
+    assert -1 <= reading.valence <= 1 and 0 <= reading.arousal <= 1 and 0 < reading.confidence <= 1

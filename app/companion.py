@@ -12,9 +12,11 @@ import logging
 import queue
 import threading
 import uuid
+from collections.abc import Callable
 
-from core.events import EventBus, MemoryWritten, TurnFinished, TurnStarted
+from core.events import EventBus, MemoryWritten, MigrationProgress, TurnFinished, TurnStarted
 from llm.prompt import TurnContext
+from memory.embeddings import Embedder
 from memory.emotion import EmotionalState, EmotionClassifier
 from memory.reflection import MemoryKeeper
 from memory.service import MemoryService, importance_heuristic
@@ -32,6 +34,7 @@ class Companion:
         *,
         keeper: MemoryKeeper | None = None,
         recall_k: int = 5,
+        pressure: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.bus = bus
         self.memory = memory
@@ -39,11 +42,13 @@ class Companion:
         self.reader = reader
         self.keeper = keeper
         self.recall_k = recall_k
+        self.pressure = pressure
         self.conversation = uuid.uuid4().hex[:12]
         self.ready = threading.Event()
         self.problem = ""
         self._writes: queue.Queue[tuple[str, str] | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
         bus.subscribe(TurnStarted, self._user_spoke)
         bus.subscribe(TurnFinished, self._assistant_spoke)
 
@@ -60,6 +65,7 @@ class Companion:
 
     def stop(self) -> None:
         """Shutdown: finish pending writes, save the mood, close the store."""
+        self._stopping.set()
         self._writes.put(None)
         for thread in self._threads:
             thread.join(timeout=30)
@@ -84,7 +90,9 @@ class Companion:
         profile = ""
         if self.memory is not None and self.ready.is_set():
             try:
-                memories = tuple(r.line() for r in self.memory.recall(text, self.recall_k))
+                light = self.pressure() is not None
+                found = self.memory.recall(text, self.recall_k, light=light)
+                memories = tuple(r.line() for r in found)
                 profile = self.keeper.summary() if self.keeper is not None else ""
             except Exception:  # recall failing must not cost the answer
                 log.exception("recall failed")
@@ -96,6 +104,31 @@ class Companion:
     def _assistant_spoke(self, e: TurnFinished) -> None:
         if e.text.strip() and not e.demo:  # a demo model's noise is neither felt nor remembered
             self._writes.put(("assistant", e.text))
+
+    def migrate(self, target: Embedder) -> threading.Thread:
+        """Re-index with ``target`` in the background, with progress events; recall switches
+        to it only once it is complete."""
+
+        def work() -> None:
+            if self.memory is None:
+                return
+            self.ready.wait()
+            model_id = target.info.model_id
+
+            def progress(done: int, total: int) -> None:
+                self.bus.publish(MigrationProgress(model_id=model_id, done=done, total=total))
+
+            if self.memory.migrate(target, progress=progress, stop=self._stopping):
+                self.memory.switch_to(target)
+                total = self.memory.store.count()
+                self.bus.publish(
+                    MigrationProgress(model_id=model_id, done=total, total=total, complete=True)
+                )
+
+        thread = threading.Thread(target=work, name="domovoy-migrate", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return thread
 
     def _rate(self, text: str, speaker: str) -> float | None:
         """The model rates what may matter; the heuristic rates the rest (None: heuristic)."""

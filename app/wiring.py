@@ -10,7 +10,7 @@ from typing import Any
 from app.assistant import Assistant
 from app.companion import Companion
 from core import config as config_mod
-from core.config import ROLES, Config
+from core.config import ROLES, Config, EmbeddingConfig
 from core.errors import DomovoyError, ModelFileError, ModelLoadError
 from core.events import EventBus
 from core.hardware import llama_supports_gpu_offload, nvidia_gpus
@@ -201,27 +201,43 @@ def build_assistant(
     return assistant, problems.get("primary")
 
 
+def _installed_embedder(home: Home, choice: EmbeddingConfig) -> CachedEmbedder | None:
+    if not choice.id or choice.id not in home.registry:
+        return None
+    entry = home.registry.get(choice.id)
+    if not entry.installed or entry.manifest.format != "sentence-transformers":
+        return None
+    info = EmbedderInfo(entry.id, entry.manifest.revision, choice.dim)
+    inner = SentenceTransformerEmbedder(info, entry.path, scheduler=home.scheduler)
+    return CachedEmbedder(inner, home.paths.cache_dir / "embeddings")
+
+
 def embedder_for(home: Home) -> CachedEmbedder:
     """The configured embedding model if installed, else the fallback, else the packaged
     all-MiniLM-L6-v2 (English only, but always there)."""
     for choice in (home.config.embeddings.main, home.config.embeddings.fallback):
-        if choice.id and choice.id in home.registry:
-            entry = home.registry.get(choice.id)
-            if entry.installed and entry.manifest.format == "sentence-transformers":
-                info = EmbedderInfo(entry.id, entry.manifest.revision, choice.dim)
-                inner = SentenceTransformerEmbedder(info, entry.path)
-                return CachedEmbedder(inner, home.paths.cache_dir / "embeddings")
+        found = _installed_embedder(home, choice)
+        if found is not None:
+            return found
     info = EmbedderInfo("all-minilm-l6-v2", "packaged", 384)
-    inner = SentenceTransformerEmbedder(info, packaged_minilm())
+    inner = SentenceTransformerEmbedder(info, packaged_minilm(), scheduler=home.scheduler)
     return CachedEmbedder(inner, home.paths.cache_dir / "embeddings")
+
+
+def fallback_embedder_for(home: Home, main: CachedEmbedder) -> CachedEmbedder | None:
+    """The small model recall switches to under pressure, when installed beside the main one."""
+    found = _installed_embedder(home, home.config.embeddings.fallback)
+    return found if found is not None and found.info != main.info else None
 
 
 def open_memory(home: Home) -> MemoryService:
     """The memory service of this home (not yet opened: ``open`` checks the index)."""
+    main = embedder_for(home)
     return MemoryService(
         home.paths.data_dir / "memory",
-        embedder_for(home),
+        main,
         entities=EntityExtractor(home.paths.entities_dir),
+        fallback=fallback_embedder_for(home, main),
     )
 
 
@@ -234,7 +250,8 @@ def build_companion(home: Home, bus: EventBus, router: Router) -> Companion:
         messages = [ChatMessage(role="user", content=prompt)]
         return ask_json(router, messages, schema, task="summary", retries=1)[0]
 
-    return Companion(bus, memory, mood, reader, keeper=MemoryKeeper(memory, ask))
+    keeper = MemoryKeeper(memory, ask)
+    return Companion(bus, memory, mood, reader, keeper=keeper, pressure=home.scheduler.pressure)
 
 
 def emotion_model(home: Home) -> TransformerEmotion | None:

@@ -232,6 +232,16 @@ class MemoryWritten(Event):
     text: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MigrationProgress(Event):
+    """Memory is being re-indexed with another embedding model."""
+
+    model_id: str
+    done: int
+    total: int
+    complete: bool = False
+
+
 # --- the GPU ----------------------------------------------------------------------------------
 
 
@@ -298,6 +308,7 @@ __all__ = [
     "LeaseReleased",
     "LongContextReflection",
     "MemoryWritten",
+    "MigrationProgress",
     "ModelLoadFailed",
     "ModelLoaded",
     "ModelLoading",

@@ -181,9 +181,11 @@ class ChromaIndex:
     def count(self, kind: str) -> int:
         return int(self.collection(kind).count())
 
-    def query(self, kind: str, vector: Vectors, k: int) -> list[tuple[str, float]]:
+    def query(
+        self, kind: str, vector: Vectors, k: int, info: EmbedderInfo | None = None
+    ) -> list[tuple[str, float]]:
         """Ids and cosine similarities of the ``k`` nearest memories of ``kind``."""
-        collection = self.collection(kind)
+        collection = self.collection(kind, info)
         n = min(k, int(collection.count()))
         if n == 0:
             return []

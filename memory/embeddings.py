@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.errors import ModelFileError, ModelLoadError
+from core.scheduler import GpuScheduler, Priority
 
 Kind = Literal["query", "passage"]
 Vectors = npt.NDArray[np.float32]
@@ -48,10 +49,22 @@ def packaged_minilm() -> Path:
 
 
 class SentenceTransformerEmbedder:
-    def __init__(self, info: EmbedderInfo, path: Path, *, batch_size: int = 32) -> None:
+    """A sentence-transformers model. With a scheduler and a CUDA GPU it runs there, under the
+    GPU lease at background priority (the voice and the chat come first); otherwise on the CPU."""
+
+    def __init__(
+        self,
+        info: EmbedderInfo,
+        path: Path,
+        *,
+        batch_size: int = 32,
+        scheduler: GpuScheduler | None = None,
+    ) -> None:
         self.info = info
         self.path = path
         self.batch_size = batch_size
+        self.scheduler = scheduler
+        self.device = "cpu"
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -67,10 +80,13 @@ class SentenceTransformerEmbedder:
                     )
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                import torch
                 from sentence_transformers import SentenceTransformer
 
+                gpu = self.scheduler is not None and torch.cuda.is_available()
+                self.device = "cuda" if gpu else "cpu"
                 try:
-                    self._model = SentenceTransformer(str(self.path), device="cpu")
+                    self._model = SentenceTransformer(str(self.path), device=self.device)
                 except Exception as exc:  # torch and transformers raise many kinds
                     raise ModelLoadError(
                         self.info.model_id, f"{type(exc).__name__}: {exc}"
@@ -88,6 +104,12 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: Sequence[str], kind: Kind = "passage") -> Vectors:
         model = self._load()
+        if self.device == "cuda" and self.scheduler is not None:
+            with self.scheduler.lease(f"embed:{self.info.model_id}", priority=Priority.BACKGROUND):
+                return self._encode(model, texts)
+        return self._encode(model, texts)
+
+    def _encode(self, model: Any, texts: Sequence[str]) -> Vectors:
         vectors = model.encode(
             list(texts),
             batch_size=self.batch_size,

@@ -97,9 +97,11 @@ class MemoryService:
         *,
         clock: Callable[[], float] = time.time,
         entities: EntityExtractor | None = None,
+        fallback: Embedder | None = None,
     ) -> None:
         self.folder = folder
         self.embedder = embedder
+        self.fallback = fallback  # a small model for recall while the machine is under pressure
         self.clock = clock
         self.entities = entities
         self.migrating: list[Embedder] = []  # models being built: new memories go to them too
@@ -112,6 +114,11 @@ class MemoryService:
         healthy = self.index.open(check=check)
         if not healthy or self._index_lags():
             self.rebuild()
+        if self.fallback is not None and (
+            not healthy or not self.migration_complete(self.fallback)
+        ):
+            self.store.set_meta(f"migration:{_model_key(self.fallback)}", None)
+            self.migrate(self.fallback)
 
     def close(self) -> None:
         self.index.close()
@@ -213,7 +220,8 @@ class MemoryService:
     def _index_quietly(self, kind: str, ids: list[str], vectors: np.ndarray) -> None:
         try:
             self.index.upsert(kind, ids, vectors)
-            for target in self.migrating:
+            also = [*self.migrating, *([self.fallback] if self.fallback is not None else [])]
+            for target in also:
                 texts = [passage(m) for m in self.store.get_many(ids).values()]
                 self.index.upsert(kind, ids, target.embed(texts, "passage"), target.info)
         except Exception:  # the store has it; the next start finds the index behind and rebuilds
@@ -295,16 +303,21 @@ class MemoryService:
         *,
         now: float | None = None,
         kinds: Sequence[MemoryKind] = KINDS,
+        light: bool = False,
     ) -> list[Recalled]:
+        """``light``: the machine is under pressure; the fallback model embeds the query."""
         query = query.strip()
         if not query:
             return []
         now = now if now is not None else self.clock()
-        vector = self.embedder.embed([query], "query")[0]
+        embedder = self.embedder
+        if light and self.fallback is not None and self.migration_complete(self.fallback):
+            embedder = self.fallback
+        vector = embedder.embed([query], "query")[0]
         ranks: dict[str, float] = {}
         dense: list[tuple[str, float]] = []
         for kind in kinds:
-            dense += self.index.query(kind, vector, CANDIDATES)
+            dense += self.index.query(kind, vector, CANDIDATES, embedder.info)
         dense.sort(key=lambda pair: pair[1], reverse=True)
         dense = dense[:CANDIDATES]
         similarity = {memory_id: max(0.0, s) for memory_id, s in dense}

@@ -71,3 +71,38 @@ def test_a_forgotten_memory_leaves_every_models_index(tmp_path: Path) -> None:
     assert service.index.collection("episode", new.info).count() == 0
     assert service.index.collection("episode", old.info).count() == 0
     service.close()
+
+
+def test_under_pressure_recall_uses_the_small_fallback_model(tmp_path: Path) -> None:
+    main, small = HashEmbedder(64, "big-model"), HashEmbedder(16, "small-model")
+    service = MemoryService(tmp_path / "mem", main, fallback=small)
+    service.open(check=False)  # the fallback's collections are built at open
+    memory = service.remember("my cat Barsik sleeps all day", speaker="user").memory
+    assert service.index.collection("episode", small.info).count() == 1  # written to both
+    main.calls = small.calls = 0
+    assert service.recall("Barsik", 1, light=True)[0].memory.id == memory.id
+    assert small.calls == 1 and main.calls == 0
+    assert service.recall("Barsik", 1)[0].memory.id == memory.id
+    assert main.calls == 1
+    service.close()
+
+
+def test_the_companion_migrates_in_the_background_with_progress_events(tmp_path: Path) -> None:
+    from app.companion import Companion
+    from core.events import EventBus, MigrationProgress
+    from memory.emotion import EmotionalState, EmotionClassifier
+
+    bus = EventBus(strict=True)
+    events: list[MigrationProgress] = []
+    bus.subscribe(MigrationProgress, events.append)
+    old, new = HashEmbedder(64, "old-model"), HashEmbedder(32, "new-model")
+    memory = MemoryService(tmp_path / "mem", old)
+    companion = Companion(bus, memory, EmotionalState(tmp_path / "e.json"), EmotionClassifier())
+    companion.start()
+    companion.ready.wait(30)
+    fill(memory)
+    companion.migrate(new).join(60)
+    assert events and events[-1].complete and events[-1].done == 40
+    assert [e.done for e in events[:-1]] == sorted(e.done for e in events[:-1])
+    assert memory.embedder is new
+    companion.stop()

@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -226,6 +227,41 @@ def _cmd_add(args: argparse.Namespace) -> int:
     facts = f"{manifest.family}, {manifest.quant}, context {manifest.context_length}"
     print(f"added {manifest.id} ({facts})")
     print(f"manifest: {file}")
+    return 0
+
+
+def _cmd_pull(args: argparse.Namespace) -> int:
+    from app.wiring import Home
+    from core.events import DownloadProgress
+    from models.pull import Puller
+
+    home = Home.open()
+    last = [0.0]
+
+    def show(p: DownloadProgress) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.2 and p.done != p.total:
+            return
+        last[0] = now
+        if p.total:
+            share = p.done / p.total
+            bar = "#" * int(share * 30)
+            line = f"[{bar:<30}] {share:6.1%} {p.done / 1e6:8.1f} MB"
+            line += f"  {p.speed_bps / 1e6:6.1f} MB/s  ETA {p.eta_s:5.0f} s"
+        else:
+            line = f"{p.done / 1e6:8.1f} MB  {p.speed_bps / 1e6:6.1f} MB/s"
+        print(f"\r{line}", end="", file=sys.stderr, flush=True)
+
+    cancel = threading.Event()
+    try:
+        manifest = Puller(home.paths, home.registry, progress=show).pull(args.model_id, cancel)
+    except KeyboardInterrupt:
+        cancel.set()
+        print("\ncancelled: run pull again to continue", file=sys.stderr)
+        return 130
+    finally:
+        print(file=sys.stderr)
+    print(f"installed {manifest.id} (sha256 {manifest.checksum_sha256})")
     return 0
 
 

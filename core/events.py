@@ -290,6 +290,15 @@ class ModelLoadFailed(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DownloadProgress(Event):
+    model_id: str
+    done: int
+    total: int  # 0 when the server does not say
+    speed_bps: float
+    eta_s: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ModelUnloaded(Event):
     model_id: str
     role: str
@@ -298,6 +307,7 @@ class ModelUnloaded(Event):
 
 __all__ = [
     "ContextUsage",
+    "DownloadProgress",
     "EmotionChanged",
     "Event",
     "EventBus",

@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True)
     add.add_argument("--replace", action="store_true", help="overwrite a manifest with this id")
     add.set_defaults(func=_cmd_add)
+    pull = msub.add_parser("pull", help="download a catalogue model (resumable, verified)")
+    pull.add_argument("model_id")
+    pull.set_defaults(func=_cmd_pull)
     demo = msub.add_parser(
         "install-demo", help="install tiny demo models (their replies are noise)"
     )

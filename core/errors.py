@@ -102,9 +102,9 @@ class NoModelForRoleError(ModelError):
         super().__init__(
             what,
             hint=(
-                "download a GGUF (`domovoy models list --sources` shows where each catalogue "
-                f"model comes from), register it with `domovoy models add FILE.gguf --id ID "
-                f"--role {role}`, or try the tiny demo models: `domovoy models install-demo`"
+                "download one (`domovoy models pull ID`), register a GGUF you have "
+                f"(`domovoy models add FILE.gguf --id ID --role {role}`), or try the tiny demo "
+                "models: `domovoy models install-demo`"
             ),
         )
 

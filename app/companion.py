@@ -49,6 +49,7 @@ class Companion:
         self._writes: queue.Queue[tuple[str, str] | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
+        self.last_recalled: list[str] = []  # ids recalled for the latest turn (evals read it)
         bus.subscribe(TurnStarted, self._user_spoke)
         bus.subscribe(TurnFinished, self._assistant_spoke)
 
@@ -92,6 +93,7 @@ class Companion:
             try:
                 light = self.pressure() is not None
                 found = self.memory.recall(text, self.recall_k, light=light)
+                self.last_recalled = [r.memory.id for r in found]
                 memories = tuple(r.line() for r in found)
                 profile = self.keeper.summary() if self.keeper is not None else ""
             except Exception:  # recall failing must not cost the answer
@@ -136,31 +138,52 @@ class Companion:
             return None
         return self.keeper.rate(text)
 
+    def drain(self, timeout: float = 120.0) -> None:
+        """Wait until every pending write (and mood reading) is done."""
+        deadline = threading.Event()
+        timer = threading.Timer(timeout, deadline.set)
+        timer.start()
+        try:
+            while self._writes.unfinished_tasks and not deadline.wait(0.02):
+                pass
+        finally:
+            timer.cancel()
+
     def _write_loop(self) -> None:
         """Off the turn's path: reading the mood may ask the lightweight model."""
         while (item := self._writes.get()) is not None:
-            speaker, text = item
             try:
-                self.mood.observe(
-                    self.reader.read(text), weight=0.35 if speaker == "user" else 0.12
-                )
-            except Exception:
-                log.exception("the mood could not be read")
-            if self.memory is None:
-                continue
-            self.ready.wait(timeout=120)
-            try:
-                written = self.memory.remember(
-                    text, speaker=speaker, conversation=self.conversation
-                )
-            except Exception:
-                log.exception("a memory could not be written")
-                continue
-            self.bus.publish(
-                MemoryWritten(
-                    memory_id=written.memory.id,
-                    action=written.action,
-                    kind=written.memory.kind,
-                    text=written.memory.text,
-                )
+                self._write_one(item)
+            finally:
+                self._writes.task_done()
+        self._writes.task_done()
+
+    def _write_one(self, item: tuple[str, str]) -> None:
+        speaker, text = item
+        try:
+            self.mood.observe(self.reader.read(text), weight=0.35 if speaker == "user" else 0.12)
+        except Exception:
+            log.exception("the mood could not be read")
+        if self.memory is None:
+            return
+        self.ready.wait(timeout=120)
+        try:
+            written = self.memory.remember(
+                text,
+                speaker=speaker,
+                conversation=self.conversation,
+                importance=self._rate(text, speaker),
             )
+            if self.keeper is not None and written.action != "NOOP":
+                self.keeper.noted(written.memory)
+        except Exception:
+            log.exception("a memory could not be written")
+            return
+        self.bus.publish(
+            MemoryWritten(
+                memory_id=written.memory.id,
+                action=written.action,
+                kind=written.memory.kind,
+                text=written.memory.text,
+            )
+        )

@@ -69,3 +69,35 @@ def test_a_demo_models_noise_is_not_remembered(tmp_path: Path) -> None:
     wait_until(lambda: len(written) == 1, timeout=30)
     companion.stop()
     assert [w.text for w in written] == ["hello there"]
+
+
+def test_the_keeper_rates_reflects_and_summarizes_through_the_companion(tmp_path: Path) -> None:
+    from typing import Any
+
+    from core.events import Timings, TurnStarted
+    from memory.reflection import MemoryKeeper
+
+    asked: list[str] = []
+
+    def ask(prompt: str, schema: dict[str, Any]) -> Any:
+        asked.append(prompt)
+        if "importance" in schema["properties"]:
+            return {"importance": 9}
+        return {"summary": "Loves the cat Barsik."}
+
+    bus = EventBus(strict=True)
+    memory = MemoryService(tmp_path / "mem", HashEmbedder())
+    keeper = MemoryKeeper(memory, ask, threshold=1000, summary_every=1)
+    companion = Companion(
+        bus, memory, EmotionalState(tmp_path / "e.json"), EmotionClassifier(), keeper=keeper
+    )
+    companion.start()
+    bus.publish(TurnStarted(turn_id=1, text="Remember: my cat Barsik was born on 3 May!"))
+    bus.publish(
+        TurnFinished(turn_id=1, text="I will.", model_used="m", role="primary", timings=Timings())
+    )
+    companion.drain()
+    stored = memory.store.recent(limit=5)
+    assert any(m.importance == 9 for m in stored)  # the model rated what may matter
+    assert companion.context("cat").profile == "Loves the cat Barsik."
+    companion.stop()

@@ -90,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
     m_import.add_argument("file", type=Path)
     m_import.set_defaults(func=_cmd_memory, action="import")
 
+    evaluate = sub.add_parser("eval", help="run scenario evaluations and write reports")
+    esub = evaluate.add_subparsers(title="eval commands", required=True)
+    erun = esub.add_parser("run", help="run scenarios (default: the control set)")
+    erun.add_argument("scenarios", nargs="*", type=Path)
+    erun.add_argument("--model", help="the model that plays the primary role for this run")
+    erun.add_argument("--reports", type=Path, default=Path("reports"))
+    erun.set_defaults(func=_cmd_eval)
+
     doctor = sub.add_parser("doctor", help="this machine, installed models, what fits")
     doctor.add_argument("--json", action="store_true")
     doctor.add_argument(
@@ -285,6 +293,27 @@ def _cmd_memory(args: argparse.Namespace) -> int:
     from app.wiring import Home
 
     return run_memory_command(Home.open(), args)
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from app.evaluate import AssistantUnderTest
+    from app.wiring import Home
+    from eval.report import write
+    from eval.runner import run
+    from eval.scenario import load_scenarios
+
+    control = Path(__file__).resolve().parents[1] / "eval" / "scenarios" / "control"
+    scenarios = load_scenarios(args.scenarios or [control])
+    sut = AssistantUnderTest(Home.open(), model=args.model)
+    try:
+        report = run(sut, scenarios)
+    finally:
+        sut.close()
+    files = write(report, args.reports)
+    for metric, value in report.totals.items():
+        print(f"{metric:<24} {'—' if value is None else f'{value:.3f}'}")
+    print(f"report: {files['json']}\n        {files['markdown']}")
+    return 0
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:

@@ -51,15 +51,16 @@ class ToolStep:
         self.classifier.predict("hello")
 
     def decide(self, text: str) -> ToolDecision:
+        """Tools are the exception: a message the classifier takes for conversation needs none.
+        A tool it names is used when it is sure, or when the tool finds its arguments in the
+        words; otherwise the lightweight model decides between that tool and none."""
         intent = self.classifier.predict(text)
-        if intent.confidence >= self.sure:
-            if intent.label not in self.registry:
-                return ToolDecision(None, confidence=intent.confidence)  # plain conversation
-            arguments = self.registry.get(intent.label).extract(text)
-            if arguments is not None:
-                return ToolDecision(intent.label, arguments, "classifier", intent.confidence)
-            return self._plan(text, only=intent.label)
-        return self._plan(text)
+        if intent.label not in self.registry:
+            return ToolDecision(None, confidence=intent.confidence)  # plain conversation
+        arguments = self.registry.get(intent.label).extract(text)
+        if arguments is not None and (intent.confidence >= self.sure or arguments):
+            return ToolDecision(intent.label, arguments, "classifier", intent.confidence)
+        return self._plan(text, only=intent.label)
 
     def run(self, text: str) -> tuple[ToolDecision, ToolOutcome | None]:
         decision = self.decide(text)
@@ -75,7 +76,7 @@ class ToolStep:
         )
         schema = self.registry.plan_schema()
         if only:
-            schema["properties"]["tool"] = {"enum": [only]}
+            schema["properties"]["tool"] = {"enum": [only, "none"]}
         try:
             plan, _ = ask_json(self.router, [ChatMessage(role="user", content=prompt)], schema)
         except DomovoyError as exc:

@@ -97,9 +97,13 @@ class EmotionClassifier:
 
     def read(self, text: str) -> Reading:
         if self.model is not None:
-            reading = self.model(text)
-            if reading is not None:
-                return reading
+            modelled = self.model(text)
+            if modelled is not None and modelled.confidence >= self.unsure_below:
+                return modelled
+            lexical = self.lexicon.read(text)  # the model is unsure: clear words decide
+            if modelled is not None and lexical.confidence <= modelled.confidence:
+                return modelled
+            return lexical
         reading = self.lexicon.read(text)
         # Unsure: one weak cue, or cues that pull different ways. No cue at all is plain neutral.
         unsure = 0 < reading.confidence < self.unsure_below or len(reading.emotions) >= 2

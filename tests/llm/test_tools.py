@@ -7,7 +7,7 @@ from core.errors import GenerationError
 from core.events import EventBus
 from llm.base import ChatMessage, GenerationParams
 from llm.fake import FakeLLM
-from llm.intent import IntentClassifier
+from llm.intent import Intent, IntentClassifier
 from llm.llama_cpp import LlamaCppLLM
 from llm.router import ModelSlot, Router
 from llm.structured import ask_json, extract_json
@@ -167,12 +167,32 @@ def test_a_sure_tool_runs_without_asking_any_model(classifier: IntentClassifier)
     assert light.seen == []
 
 
-def test_when_unsure_the_lightweight_models_plan_decides(classifier: IntentClassifier) -> None:
+class FixedIntent:
+    """A classifier that always says the same: to put the tool step in a given state."""
+
+    def __init__(self, label: str, confidence: float) -> None:
+        self.intent = Intent(label, confidence)
+
+    def predict(self, text: str) -> Intent:
+        return self.intent
+
+
+def test_when_unsure_the_lightweight_models_plan_decides() -> None:
     light = FakeLLM(['{"tool": "calculate", "arguments": {"expression": "6*7"}}'])
-    step = ToolStep(builtin_tools(), classifier, router_with(lightweight=light), sure=0.99)
+    step = ToolStep(builtin_tools(), FixedIntent("calculate", 0.4), router_with(lightweight=light))  # type: ignore[arg-type]
     decision, outcome = step.run("what is the answer to everything, six by seven")
     assert decision.decided_by == "planner" and outcome is not None and outcome.text == "42"
     assert "calculate" in light.seen[0][0].content  # the plan prompt lists the tools
+    assert json.loads(light.params_seen[0].json_schema or "{}")["properties"]["tool"] == {
+        "enum": ["calculate", "none"]
+    }  # the planner chooses between the likely tool and none
+
+
+def test_a_planner_may_say_no_tool() -> None:
+    light = FakeLLM(['{"tool": "none", "arguments": {}}'])
+    step = ToolStep(builtin_tools(), FixedIntent("time", 0.4), router_with(lightweight=light))  # type: ignore[arg-type]
+    decision, outcome = step.run("time flies like an arrow")
+    assert decision.tool is None and decision.decided_by == "planner" and outcome is None
 
 
 def test_a_plain_message_needs_no_tool(classifier: IntentClassifier) -> None:
@@ -181,9 +201,9 @@ def test_a_plain_message_needs_no_tool(classifier: IntentClassifier) -> None:
     assert decision.tool is None and outcome is None
 
 
-def test_a_planner_that_fails_means_no_tool_not_no_answer(classifier: IntentClassifier) -> None:
+def test_a_planner_that_fails_means_no_tool_not_no_answer() -> None:
     step = ToolStep(
-        builtin_tools(), classifier, router_with(lightweight=FakeLLM(["garbage"])), sure=0.99
-    )
+        builtin_tools(), FixedIntent("time", 0.4), router_with(lightweight=FakeLLM(["garbage"]))
+    )  # type: ignore[arg-type]
     decision, outcome = step.run("hmm")
     assert decision.decided_by == "nobody" and outcome is None

@@ -86,6 +86,10 @@ def test_an_installed_transformer_model_reads_first(tmp_path: Path) -> None:
     from models.testing.tiny_classifier import make_tiny_emotion_classifier
 
     model = TransformerEmotion(make_tiny_emotion_classifier(tmp_path / "emo"))
-    reading = EmotionClassifier(model=model).read("Я так рад!")
+    chain = EmotionClassifier(model=model)
+    reading = chain.read("Завтра поеду в магазин")  # no word cue: the model's reading stands
     assert reading.source == "model"
     assert -1 <= reading.valence <= 1 and 0 <= reading.arousal <= 1 and 0 < reading.confidence <= 1
+    # The tiny model's noise is never sure; where it is unsure, clear words decide.
+    assert reading.confidence < chain.unsure_below
+    assert chain.read("Я так рад!").source == "lexicon"

@@ -10,9 +10,13 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import DomovoyError
 from core.events import EventBus, ModelLoading, TokenStreamed, TurnFailed, TurnFinished
+
+if TYPE_CHECKING:
+    from app.wiring import Home
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,7 +61,18 @@ def _parser() -> argparse.ArgumentParser:
     add.set_defaults(func=_cmd_add)
     pull = msub.add_parser("pull", help="download a catalogue model (resumable, verified)")
     pull.add_argument("model_id")
+    pull.add_argument(
+        "--stage", metavar="ROLE", help="download into staging, warm it up for ROLE, then promote"
+    )
     pull.set_defaults(func=_cmd_pull)
+    stage = msub.add_parser("stage", help="a new version of a role: warm-up eval, then promote")
+    stage.add_argument("file", type=Path)
+    stage.add_argument("--id", required=True, dest="model_id")
+    stage.add_argument("--role", required=True)
+    stage.set_defaults(func=_cmd_stage)
+    rollback = msub.add_parser("rollback", help="give a role back to its previous model")
+    rollback.add_argument("role")
+    rollback.set_defaults(func=_cmd_rollback)
     demo = msub.add_parser(
         "install-demo", help="install tiny demo models (their replies are noise)"
     )
@@ -264,15 +279,52 @@ def _cmd_pull(args: argparse.Namespace) -> int:
         print(f"\r{line}", end="", file=sys.stderr, flush=True)
 
     cancel = threading.Event()
+    staging = home.paths.models_dir / "staging" if args.stage else None
     try:
-        manifest = Puller(home.paths, home.registry, progress=show).pull(args.model_id, cancel)
+        puller = Puller(home.paths, home.registry, progress=show)
+        manifest = puller.pull(args.model_id, cancel, staging=staging)
     except KeyboardInterrupt:
         cancel.set()
         print("\ncancelled: run pull again to continue", file=sys.stderr)
         return 130
     finally:
         print(file=sys.stderr)
+    if args.stage:
+        print(f"staged {manifest.id} (sha256 {manifest.checksum_sha256})")
+        return _warm_up(home, manifest.id, args.stage)
     print(f"installed {manifest.id} (sha256 {manifest.checksum_sha256})")
+    return 0
+
+
+def _warm_up(home: Home, model_id: str, role: str) -> int:
+    from app.update_gate import UpdateGate
+
+    print(f"warming up {model_id} as {role} on the control scenarios…", file=sys.stderr)
+    result = UpdateGate(home).warm_up(model_id, role)
+    if result.promoted:
+        print(f"promoted {model_id} to {role}; `domovoy models rollback {role}` undoes it")
+        return 0
+    print(f"rejected {model_id}: it stays in staging")
+    for reason in result.reasons:
+        print(f"  {reason}")
+    return 1
+
+
+def _cmd_stage(args: argparse.Namespace) -> int:
+    from app.update_gate import UpdateGate
+    from app.wiring import Home
+
+    home = Home.open()
+    UpdateGate(home).stage(args.file, model_id=args.model_id, role=args.role)
+    return _warm_up(home, args.model_id, args.role)
+
+
+def _cmd_rollback(args: argparse.Namespace) -> int:
+    from app.update_gate import UpdateGate
+    from app.wiring import Home
+
+    previous = UpdateGate(Home.open()).rollback(args.role)
+    print(f"{args.role} is {previous} again")
     return 0
 
 

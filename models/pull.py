@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from core.errors import ChecksumMismatchError, ModelError
 from core.events import DownloadProgress, EventBus
+from core.fs import atomic_write_text
 from core.paths import Paths
 from core.registry import Manifest, Registry
 from core.registry.checksum import sha256_file
@@ -101,21 +102,30 @@ class Puller:
         self.timeout_s = timeout_s
         self.disk_free = disk_free or (lambda p: shutil.disk_usage(_existing(p)).free)
 
-    def pull(self, model_id: str, cancel: threading.Event | None = None) -> Manifest:
+    def pull(
+        self, model_id: str, cancel: threading.Event | None = None, *, staging: Path | None = None
+    ) -> Manifest:
+        """Download and register; with ``staging``, into that folder for the update gate
+        (warm-up, then promotion or rejection) instead of straight into use."""
         entry = self.registry.get(model_id)
         manifest = entry.manifest
         url = url_of(manifest)
         check_url(url)
         size = manifest.source.size_bytes if manifest.source else None
-        job = Job(url, entry.path, size, manifest.checksum_sha256)
+        target = entry.path if staging is None else staging / model_id / entry.path.name
+        job = Job(url, target, size, manifest.checksum_sha256)
         digest = self.download(model_id, job, cancel)
-        installed = manifest.model_copy(
-            update={
-                "checksum_sha256": digest,
-                "metadata": {**manifest.metadata, "pulled_from": url, "pulled_at": time.time()},
-            }
-        )
-        write_manifest(installed, self.paths)  # registered only now that the file is in place
+        update: dict[str, object] = {
+            "checksum_sha256": digest,
+            "metadata": {**manifest.metadata, "pulled_from": url, "pulled_at": time.time()},
+        }
+        if staging is not None:
+            update["path"] = str(target)
+        installed = manifest.model_copy(update=update)
+        if staging is not None:
+            atomic_write_text(staging / f"{model_id}.yaml", installed.to_yaml())
+        else:
+            write_manifest(installed, self.paths)  # registered only now the file is in place
         return installed
 
     def download(self, model_id: str, job: Job, cancel: threading.Event | None = None) -> str:

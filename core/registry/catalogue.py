@@ -74,6 +74,10 @@ class Registry:
                 )
         return cls(entries.values(), problems=problems, checksums=checksums)
 
+    def include(self, entry: Entry) -> None:
+        """Take one more entry (a staged model under evaluation), replacing one with its id."""
+        self._entries[entry.id] = entry
+
     def __contains__(self, model_id: object) -> bool:
         return model_id in self._entries
 

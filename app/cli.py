@@ -17,6 +17,7 @@ from core.events import EventBus, ModelLoading, TokenStreamed, TurnFailed, TurnF
 
 if TYPE_CHECKING:
     from app.wiring import Home
+    from core.registry import Manifest
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -289,11 +290,32 @@ def _cmd_pull(args: argparse.Namespace) -> int:
         return 130
     finally:
         print(file=sys.stderr)
+    _report_fit(home, manifest)
     if args.stage:
         print(f"staged {manifest.id} (sha256 {manifest.checksum_sha256})")
         return _warm_up(home, manifest.id, args.stage)
     print(f"installed {manifest.id} (sha256 {manifest.checksum_sha256})")
     return 0
+
+
+def _report_fit(home: Home, manifest: Manifest) -> None:
+    """How the model will sit on this machine: the planner on its own tensor inventory."""
+    if manifest.format != "gguf":
+        return
+    from core.hardware import machine
+    from models.vram import MIB, inventory_from_gguf, plan
+
+    facts = machine(home.paths.models_dir)
+    vram = facts.vram_free_mb * MIB if facts.llama_gpu_offload else 0
+    path = Path(manifest.path)
+    path = path if path.is_absolute() else home.paths.models_dir / path
+    context = min(manifest.context_length, 8192)
+    placed = plan(inventory_from_gguf(path), context, vram_free_bytes=vram)
+    fits = placed.cpu_bytes <= facts.ram_free_mb * MIB
+    verdict = (
+        "fits this machine" if fits else f"needs more RAM than the {facts.ram_free_mb} MB free"
+    )
+    print(f"at {context} tokens of context: {placed.describe()}; {verdict}")
 
 
 def _warm_up(home: Home, model_id: str, role: str) -> int:

@@ -189,5 +189,6 @@ def test_the_cli_shows_progress_and_installs(
     out, err = capsys.readouterr()
     assert f"installed blob-model (sha256 {SHA})" in out
     assert "100.0%" in err and "MB/s" in err and "ETA" in err
+    assert "fit: unknown (" in out  # the fit is reported (this blob is no real model)
     assert main(["models", "pull", "no-such-model"]) == 1
     assert "no model has the id 'no-such-model'" in capsys.readouterr().err

@@ -310,12 +310,16 @@ def _report_fit(home: Home, manifest: Manifest) -> None:
     path = Path(manifest.path)
     path = path if path.is_absolute() else home.paths.models_dir / path
     context = min(manifest.context_length, 8192)
-    placed = plan(inventory_from_gguf(path), context, vram_free_bytes=vram)
+    try:
+        placed = plan(inventory_from_gguf(path), context, vram_free_bytes=vram)
+    except DomovoyError as exc:
+        print(f"fit: unknown ({exc.message})")
+        return
     fits = placed.cpu_bytes <= facts.ram_free_mb * MIB
     verdict = (
         "fits this machine" if fits else f"needs more RAM than the {facts.ram_free_mb} MB free"
     )
-    print(f"at {context} tokens of context: {placed.describe()}; {verdict}")
+    print(f"fit: at {context} tokens of context, {placed.describe()}; {verdict}")
 
 
 def _warm_up(home: Home, model_id: str, role: str) -> int:

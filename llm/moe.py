@@ -19,6 +19,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from core.errors import DomovoyError
 from core.events import (
@@ -37,7 +38,7 @@ from core.events import (
 )
 from core.metrics import Metrics
 from llm.base import ChatMessage, Output, final_text
-from llm.router import Kind, ModelSlot, Router
+from llm.router import Kind, ModelSlot, Router, Task
 from llm.structured import ask_json
 
 log = logging.getLogger(__name__)
@@ -130,130 +131,78 @@ class MoeTasks:
 
     def _handle(self, event: Event) -> None:
         self.requests += 1
+        if isinstance(event, LongContextReflection):
+            self.long_context += 1
         kind: Kind = "deep" if self.enabled else "quick"
+        metric = (
+            "moe_judge_latency_ms" if isinstance(event, NeedJudge) else "moe_planner_latency_ms"
+        )
+        result: type[JudgeResult | PlanResult | ReflectionResult] = (
+            JudgeResult if isinstance(event, NeedJudge)
+            else PlanResult if isinstance(event, GeneratePlan)
+            else ReflectionResult
+        )  # fmt: skip
+        request_id = getattr(event, "request_id", "")
         cancel = threading.Event()
         timer = threading.Timer(self.time_limit_s, cancel.set)
         timer.start()
         start = self.clock()
         try:
-            if isinstance(event, NeedJudge):
-                self._judge(event, kind, cancel, start)
-            elif isinstance(event, GeneratePlan):
-                self._plan(event, kind, cancel, start)
-            elif isinstance(event, LongContextReflection):
-                self.long_context += 1
-                self._reflect(event, kind, cancel, start)
+            fields = self._perform(event, kind, cancel)
+        except DomovoyError as exc:
+            ms = self._observe(metric, start)
+            self.bus.publish(
+                result(request_id=request_id, ok=False, latency_ms=ms, error=self._why(exc, cancel))
+            )
+            return
         finally:
             timer.cancel()
+        ms = self._observe(metric, start)
+        self.bus.publish(result(request_id=request_id, ok=True, latency_ms=ms, **fields))
 
-    def _judge(self, e: NeedJudge, kind: Kind, cancel: threading.Event, start: float) -> None:
+    def _perform(self, event: Event, kind: Kind, cancel: threading.Event) -> dict[str, Any]:
+        """The task itself; returns the result's fields (DomovoyError when it cannot)."""
+        if isinstance(event, NeedJudge):
+            prompt = (
+                "Judge the answer below against the criteria. Reply with JSON: "
+                '{"verdict": true or false, "score": 0..1, "reason": "..."}.\n\n'
+                f"Criteria: {event.criteria}\n\nQuestion: {event.question}\n\n"
+                f"Answer: {event.answer}"
+            )
+            value, model = self._ask(prompt, JUDGE_SCHEMA, kind, "judge", cancel)
+            verdict = bool(value["verdict"])
+            if event.expected is not None:
+                self._compared += 1
+                self._agreed += int(verdict == event.expected)
+                self.metrics.set("moe_judge_agreement_rate", self._agreed / self._compared)
+            score, reason = float(value["score"]), str(value["reason"])
+            return {"verdict": verdict, "score": score, "reason": reason, "model_used": model}
+        if isinstance(event, GeneratePlan):
+            prompt = (
+                "Make a short plan of steps for this goal. "
+                f'Reply with JSON: {{"steps": [...]}}.\n\nGoal: {event.goal}'
+            )
+            value, model = self._ask(prompt, PLAN_SCHEMA, kind, "plan", cancel)
+            return {"steps": tuple(str(s) for s in value["steps"]), "model_used": model}
+        assert isinstance(event, LongContextReflection)
         prompt = (
-            "Judge the answer below against the criteria. Reply with JSON: "
-            '{"verdict": true or false, "score": 0..1, "reason": "..."}.\n\n'
-            f"Criteria: {e.criteria}\n\nQuestion: {e.question}\n\nAnswer: {e.answer}"
+            f"Reflect on the text below: what matters in it, in a few sentences.\n\n{event.text}"
         )
-        try:
-            value, answered = ask_json(
-                self.router,
-                [ChatMessage(role="user", content=prompt)],
-                JUDGE_SCHEMA,
-                kind=kind,
-                task="judge",
-                cancel=cancel,
-                retries=1,
-            )
-        except DomovoyError as exc:
-            ms = self._observe("moe_judge_latency_ms", start)
-            self.bus.publish(
-                JudgeResult(
-                    request_id=e.request_id, ok=False, latency_ms=ms, error=self._why(exc, cancel)
-                )
-            )
-            return
-        ms = self._observe("moe_judge_latency_ms", start)
-        verdict = bool(value["verdict"])
-        if e.expected is not None:
-            self._compared += 1
-            self._agreed += int(verdict == e.expected)
-            self.metrics.set("moe_judge_agreement_rate", self._agreed / self._compared)
-        self.bus.publish(
-            JudgeResult(
-                request_id=e.request_id,
-                ok=True,
-                verdict=verdict,
-                score=float(value["score"]),
-                reason=str(value["reason"]),
-                model_used=answered.slot.model_id,
-                latency_ms=ms,
-            )
-        )
-
-    def _plan(self, e: GeneratePlan, kind: Kind, cancel: threading.Event, start: float) -> None:
-        prompt = (
-            "Make a short plan of steps for this goal. "
-            f'Reply with JSON: {{"steps": [...]}}.\n\nGoal: {e.goal}'
-        )
-        try:
-            value, answered = ask_json(
-                self.router,
-                [ChatMessage(role="user", content=prompt)],
-                PLAN_SCHEMA,
-                kind=kind,
-                task="plan",
-                cancel=cancel,
-                retries=1,
-            )
-        except DomovoyError as exc:
-            ms = self._observe("moe_planner_latency_ms", start)
-            self.bus.publish(
-                PlanResult(
-                    request_id=e.request_id, ok=False, latency_ms=ms, error=self._why(exc, cancel)
-                )
-            )
-            return
-        ms = self._observe("moe_planner_latency_ms", start)
-        steps = tuple(str(s) for s in value["steps"])
-        self.bus.publish(
-            PlanResult(
-                request_id=e.request_id,
-                ok=True,
-                steps=steps,
-                model_used=answered.slot.model_id,
-                latency_ms=ms,
-            )
-        )
-
-    def _reflect(
-        self, e: LongContextReflection, kind: Kind, cancel: threading.Event, start: float
-    ) -> None:
-        prompt = f"Reflect on the text below: what matters in it, in a few sentences.\n\n{e.text}"
         outputs: list[Output] = []
-        try:
-            answered = self.router.run(
-                kind,
-                lambda slot: [ChatMessage(role="user", content=prompt)],
-                outputs.append,
-                cancel,
-                task="summary",
-            )
-        except DomovoyError as exc:
-            ms = self._observe("moe_planner_latency_ms", start)
-            self.bus.publish(
-                ReflectionResult(
-                    request_id=e.request_id, ok=False, latency_ms=ms, error=self._why(exc, cancel)
-                )
-            )
-            return
-        ms = self._observe("moe_planner_latency_ms", start)
-        self.bus.publish(
-            ReflectionResult(
-                request_id=e.request_id,
-                ok=True,
-                text=final_text(outputs),
-                model_used=answered.slot.model_id,
-                latency_ms=ms,
-            )
+        answered = self.router.run(
+            kind, lambda slot: [ChatMessage(role="user", content=prompt)], outputs.append, cancel,
+            task="summary",
+        )  # fmt: skip
+        return {"text": final_text(outputs), "model_used": answered.slot.model_id}
+
+    def _ask(
+        self, prompt: str, schema: dict[str, Any], kind: Kind, task: Task, cancel: threading.Event
+    ) -> tuple[Any, str]:
+        messages = [ChatMessage(role="user", content=prompt)]
+        value, answered = ask_json(
+            self.router, messages, schema, kind=kind, task=task, cancel=cancel, retries=1
         )
+        return value, answered.slot.model_id
 
     # --- bookkeeping ---------------------------------------------------------------------------
 

@@ -7,17 +7,12 @@ import json
 import logging
 import sys
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from app import cli_models
 from core.errors import DomovoyError
 from core.events import EventBus, ModelLoading, TokenStreamed, TurnFailed, TurnFinished
-
-if TYPE_CHECKING:
-    from app.wiring import Home
-    from core.registry import Manifest
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,34 +45,34 @@ def _parser() -> argparse.ArgumentParser:
     msub = models.add_subparsers(title="models commands", required=True)
     validate = msub.add_parser("validate", help="check manifest files against the schema and rules")
     validate.add_argument("files", nargs="+", type=Path)
-    validate.set_defaults(func=_cmd_validate)
+    validate.set_defaults(func=cli_models.cmd_validate)
     lst = msub.add_parser("list", help="catalogue, installed models, and who plays each role")
     lst.add_argument("--sources", action="store_true", help="also show where each model comes from")
-    lst.set_defaults(func=_cmd_list)
+    lst.set_defaults(func=cli_models.cmd_list)
     add = msub.add_parser("add", help="register a GGUF file you have")
     add.add_argument("file", type=Path)
     add.add_argument("--id", required=True, dest="model_id")
     add.add_argument("--role", required=True)
     add.add_argument("--replace", action="store_true", help="overwrite a manifest with this id")
-    add.set_defaults(func=_cmd_add)
+    add.set_defaults(func=cli_models.cmd_add)
     pull = msub.add_parser("pull", help="download a catalogue model (resumable, verified)")
     pull.add_argument("model_id")
     pull.add_argument(
         "--stage", metavar="ROLE", help="download into staging, warm it up for ROLE, then promote"
     )
-    pull.set_defaults(func=_cmd_pull)
+    pull.set_defaults(func=cli_models.cmd_pull)
     stage = msub.add_parser("stage", help="a new version of a role: warm-up eval, then promote")
     stage.add_argument("file", type=Path)
     stage.add_argument("--id", required=True, dest="model_id")
     stage.add_argument("--role", required=True)
-    stage.set_defaults(func=_cmd_stage)
+    stage.set_defaults(func=cli_models.cmd_stage)
     rollback = msub.add_parser("rollback", help="give a role back to its previous model")
     rollback.add_argument("role")
-    rollback.set_defaults(func=_cmd_rollback)
+    rollback.set_defaults(func=cli_models.cmd_rollback)
     demo = msub.add_parser(
         "install-demo", help="install tiny demo models (their replies are noise)"
     )
-    demo.set_defaults(func=_cmd_install_demo)
+    demo.set_defaults(func=cli_models.cmd_install_demo)
 
     memory = sub.add_parser("memory", help="what domovoy remembers: list, search, forget, export")
     mem = memory.add_subparsers(title="memory commands", required=True)
@@ -196,174 +191,6 @@ def _cmd_chat(args: argparse.Namespace) -> int:
                 print(f"domovoy: {exc}", file=sys.stderr)
     finally:
         assistant.shutdown()
-
-
-def _cmd_validate(args: argparse.Namespace) -> int:
-    from core.paths import Paths
-    from core.registry import validate_files
-    from core.registry.checksum import ChecksumCache
-
-    paths = Paths.from_env()
-    good, problems = validate_files(
-        args.files, models_dir=paths.models_dir, checksums=ChecksumCache(paths.checksum_cache)
-    )
-    for problem in problems:
-        print(problem)
-    if not problems:
-        print(f"{len(good)} manifest(s) valid")
-    return 1 if problems else 0
-
-
-def _cmd_list(args: argparse.Namespace) -> int:
-    from app.wiring import Home
-    from core.config import ROLES
-
-    home = Home.open()
-    roles = {home.config.llm.role(r).id: r for r in ROLES if home.config.llm.role(r).id}
-    print(f"{'ID':<36} {'ROLE':<12} {'ORIGIN':<10} {'INSTALLED':<10} PLAYS")
-    for e in home.registry.entries():
-        plays = roles.get(e.id, "")
-        demo = " (demo: noise)" if e.manifest.is_demo else ""
-        installed = "yes" if e.installed else "no"
-        print(f"{e.id:<36} {e.manifest.role:<12} {e.origin:<10} {installed:<10} {plays}{demo}")
-        source = e.manifest.source
-        if args.sources and source is not None:
-            where = source.url or f"https://huggingface.co/{source.repo}"
-            if source.repo and source.file:
-                where += f"/resolve/{source.revision}/{source.file}"
-            size = f", about {source.size_bytes / 1e9:.2f} GB" if source.size_bytes else ""
-            print(f"    from {where}{size} → {e.path}")
-    for role in ROLES:
-        model_id = home.config.llm.role(role).id
-        if model_id and model_id not in home.registry:
-            print(f"warning: the {role} role names {model_id!r}, which no manifest describes")
-    for problem in home.registry.problems:
-        print(f"warning: {problem}")
-    return 0
-
-
-def _cmd_add(args: argparse.Namespace) -> int:
-    from core.paths import Paths
-    from models.install import add_gguf
-
-    paths = Paths.from_env()
-    paths.ensure()
-    manifest, file = add_gguf(
-        paths, args.file, model_id=args.model_id, role=args.role, replace=args.replace
-    )
-    facts = f"{manifest.family}, {manifest.quant}, context {manifest.context_length}"
-    print(f"added {manifest.id} ({facts})")
-    print(f"manifest: {file}")
-    return 0
-
-
-def _cmd_pull(args: argparse.Namespace) -> int:
-    from app.wiring import Home
-    from core.events import DownloadProgress
-    from models.pull import Puller
-
-    home = Home.open()
-    last = [0.0]
-
-    def show(p: DownloadProgress) -> None:
-        now = time.monotonic()
-        if now - last[0] < 0.2 and p.done != p.total:
-            return
-        last[0] = now
-        if p.total:
-            share = p.done / p.total
-            bar = "#" * int(share * 30)
-            line = f"[{bar:<30}] {share:6.1%} {p.done / 1e6:8.1f} MB"
-            line += f"  {p.speed_bps / 1e6:6.1f} MB/s  ETA {p.eta_s:5.0f} s"
-        else:
-            line = f"{p.done / 1e6:8.1f} MB  {p.speed_bps / 1e6:6.1f} MB/s"
-        print(f"\r{line}", end="", file=sys.stderr, flush=True)
-
-    cancel = threading.Event()
-    staging = home.paths.models_dir / "staging" if args.stage else None
-    try:
-        puller = Puller(home.paths, home.registry, progress=show)
-        manifest = puller.pull(args.model_id, cancel, staging=staging)
-    except KeyboardInterrupt:
-        cancel.set()
-        print("\ncancelled: run pull again to continue", file=sys.stderr)
-        return 130
-    finally:
-        print(file=sys.stderr)
-    _report_fit(home, manifest)
-    if args.stage:
-        print(f"staged {manifest.id} (sha256 {manifest.checksum_sha256})")
-        return _warm_up(home, manifest.id, args.stage)
-    print(f"installed {manifest.id} (sha256 {manifest.checksum_sha256})")
-    return 0
-
-
-def _report_fit(home: Home, manifest: Manifest) -> None:
-    """How the model will sit on this machine: the planner on its own tensor inventory."""
-    if manifest.format != "gguf":
-        return
-    from core.hardware import machine
-    from models.vram import MIB, inventory_from_gguf, plan
-
-    facts = machine(home.paths.models_dir)
-    vram = facts.vram_free_mb * MIB if facts.llama_gpu_offload else 0
-    path = Path(manifest.path)
-    path = path if path.is_absolute() else home.paths.models_dir / path
-    context = min(manifest.context_length, 8192)
-    try:
-        placed = plan(inventory_from_gguf(path), context, vram_free_bytes=vram)
-    except DomovoyError as exc:
-        print(f"fit: unknown ({exc.message})")
-        return
-    fits = placed.cpu_bytes <= facts.ram_free_mb * MIB
-    verdict = (
-        "fits this machine" if fits else f"needs more RAM than the {facts.ram_free_mb} MB free"
-    )
-    print(f"fit: at {context} tokens of context, {placed.describe()}; {verdict}")
-
-
-def _warm_up(home: Home, model_id: str, role: str) -> int:
-    from app.update_gate import UpdateGate
-
-    print(f"warming up {model_id} as {role} on the control scenarios…", file=sys.stderr)
-    result = UpdateGate(home).warm_up(model_id, role)
-    if result.promoted:
-        print(f"promoted {model_id} to {role}; `domovoy models rollback {role}` undoes it")
-        return 0
-    print(f"rejected {model_id}: it stays in staging")
-    for reason in result.reasons:
-        print(f"  {reason}")
-    return 1
-
-
-def _cmd_stage(args: argparse.Namespace) -> int:
-    from app.update_gate import UpdateGate
-    from app.wiring import Home
-
-    home = Home.open()
-    UpdateGate(home).stage(args.file, model_id=args.model_id, role=args.role)
-    return _warm_up(home, args.model_id, args.role)
-
-
-def _cmd_rollback(args: argparse.Namespace) -> int:
-    from app.update_gate import UpdateGate
-    from app.wiring import Home
-
-    previous = UpdateGate(Home.open()).rollback(args.role)
-    print(f"{args.role} is {previous} again")
-    return 0
-
-
-def _cmd_install_demo(args: argparse.Namespace) -> int:
-    from core.paths import Paths
-    from models.install import DEMO_NOTE, install_demo
-
-    paths = Paths.from_env()
-    for manifest in install_demo(paths):
-        print(f"installed {manifest.id} as {manifest.role}")
-    print(DEMO_NOTE)
-    print("Try: domovoy chat --once 'Привет'")
-    return 0
 
 
 def _cmd_memory(args: argparse.Namespace) -> int:

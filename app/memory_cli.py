@@ -12,6 +12,7 @@ from core import config as config_mod
 from core.errors import DomovoyError, InputError
 from core.fs import atomic_write_text
 from memory.embeddings import CachedEmbedder, EmbedderInfo, SentenceTransformerEmbedder
+from memory.portable import export_memories, import_memories
 from memory.service import MemoryService
 from memory.store import Memory
 
@@ -49,7 +50,8 @@ def _run(home: Home, service: MemoryService, args: argparse.Namespace) -> int:
         else:
             raise InputError("say which memory to forget (an id), or --all")
     elif action == "export":
-        count = service.export(
+        count = export_memories(
+            service,
             args.file,
             {
                 "emotion": _read_json(home.paths.data_dir / "emotion.json"),
@@ -60,7 +62,7 @@ def _run(home: Home, service: MemoryService, args: argparse.Namespace) -> int:
     elif action == "migrate":
         _migrate(home, service, args.target)
     elif action == "import":
-        added, extra = service.import_(args.file)
+        added, extra = import_memories(service, args.file)
         if isinstance(extra.get("emotion"), dict):
             atomic_write_text(home.paths.data_dir / "emotion.json", json.dumps(extra["emotion"]))
         entities = extra.get("entities")

@@ -11,7 +11,6 @@ reciprocal-rank fusion), recency (exponential decay) and importance (1–10), ea
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import math
 import re
@@ -25,7 +24,6 @@ from typing import Literal
 import numpy as np
 
 from core.errors import DomovoyError
-from core.fs import atomic_write_text
 from memory.chroma_index import ChromaIndex
 from memory.embeddings import Embedder
 from memory.entities import EntityExtractor
@@ -366,31 +364,6 @@ class MemoryService:
                 seen.add(key)
                 out.append(r)
         return out[:k]
-
-    # --- export and import ---------------------------------------------------------------------
-
-    def export(self, file: Path, extra: dict[str, object] | None = None) -> int:
-        memories = [m.to_json() for m in self.store.all()]
-        data = {"format": "domovoy-memory", "version": 1, "memories": memories, **(extra or {})}
-        atomic_write_text(file, json.dumps(data, ensure_ascii=False, indent=1))
-        return len(memories)
-
-    def import_(self, file: Path) -> tuple[int, dict[str, object]]:
-        """Add the memories of an export (those already here are skipped); returns how many were
-        added and the export's other sections (emotional state, entities)."""
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-            memories = [Memory.from_json(m) for m in data["memories"]]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise DomovoyError(
-                f"{file}: not a domovoy memory export ({exc})",
-                hint="export one with `domovoy memory export FILE.json`",
-            ) from exc
-        fresh = [m for m in memories if self.store.get(m.id) is None]
-        self.ingest(fresh)
-        added = len(fresh)
-        extra = {k: v for k, v in data.items() if k not in ("format", "version", "memories")}
-        return added, extra
 
 
 def _model_key(embedder: Embedder) -> str:

@@ -9,6 +9,7 @@ import pytest
 from core.errors import DomovoyError
 from memory.chroma_index import ChromaIndex, MemoryLockedError
 from memory.embeddings import CachedEmbedder, EmbedderInfo, SentenceTransformerEmbedder, cache_key
+from memory.portable import export_memories, import_memories
 from memory.service import MemoryService
 from memory.store import fts_query
 
@@ -83,23 +84,23 @@ def test_export_then_import_into_an_empty_home_restores_everything(
         text = f"On day {i} we talked about {thing}"
         memory.remember(text, speaker="user", when=NOW - i * DAY, dedupe=False)
     file = tmp_path / "export.json"
-    assert memory.export(file, {"emotion": {"valence": 0.4}}) == 12
+    assert export_memories(memory, file, {"emotion": {"valence": 0.4}}) == 12
     fresh = MemoryService(
         tmp_path / "other", CachedEmbedder(minilm, tmp_path / "c2"), clock=lambda: NOW
     )
     fresh.open()
-    added, extra = fresh.import_(file)
+    added, extra = import_memories(fresh, file)
     assert added == 12 and extra == {"emotion": {"valence": 0.4}}
     before = {m.id: m for m in memory.store.all()}
     after = {m.id: m for m in fresh.store.all()}
     assert before == after
-    assert fresh.import_(file)[0] == 0  # importing twice adds nothing
+    assert import_memories(fresh, file)[0] == 0  # importing twice adds nothing
     assert "Pushkin" in fresh.recall("when did we talk about Pushkin", 1)[0].memory.text
     fresh.close()
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     with pytest.raises(DomovoyError, match="not a domovoy memory export"):
-        memory.import_(bad)
+        import_memories(memory, bad)
 
 
 def test_a_damaged_index_is_rebuilt_from_the_store(

@@ -7,10 +7,11 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 
 # Debian/Ubuntu packages: Qt's runtime libraries (xcb platform and offscreen), PortAudio for the
-# microphone, a compiler and CMake for the CPU build of llama-cpp-python, python3-venv.
+# microphone, a compiler and CMake for the CPU build of llama-cpp-python, python3-venv, and
+# espeak-ng and sox, with which the tests make and measure real speech.
 APT_PACKAGES := build-essential cmake python3-venv libegl1 libgl1 libfontconfig1 libdbus-1-3 \
 	libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
-	libxcb-shape0 libxcb-render-util0 libxcb-image0 libportaudio2
+	libxcb-shape0 libxcb-render-util0 libxcb-image0 libportaudio2 espeak-ng sox
 
 .PHONY: run test lint setup system-packages clean
 

@@ -1,0 +1,93 @@
+"""End of turn: speech starts after enough voiced audio, and ends after a silence hangover.
+
+A shorter hangover than the usual 600–700 ms (default 400 ms) keeps the conversation quick; a
+pre-roll buffer keeps the first syllable, which the VAD notices only once it has begun. Speech
+shorter than ``min_speech_ms`` is a cough, not a turn; a very long utterance is cut at
+``max_utterance_s``. While ``muted`` (half-duplex: the assistant is speaking) the input is ignored.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from audio.frames import (
+    BLOCK,
+    SAMPLE_RATE,
+    Frame,
+    UserStartedSpeaking,
+    UserStoppedSpeaking,
+    Utterance,
+    Voiced,
+)
+from audio.pipeline import Processor
+
+BLOCK_MS = BLOCK * 1000 / SAMPLE_RATE
+
+
+@dataclass(slots=True)
+class TurnSettings:
+    threshold: float = 0.5
+    release: float = 0.35  # below this, a block counts as silence
+    hangover_ms: float = 400.0
+    min_speech_ms: float = 200.0
+    pre_roll_ms: float = 300.0
+    max_utterance_s: float = 30.0
+
+
+class TurnDetector(Processor):
+    def __init__(self, settings: TurnSettings | None = None) -> None:
+        self.settings = settings or TurnSettings()
+        self.muted = False
+        pre = max(1, round(self.settings.pre_roll_ms / BLOCK_MS))
+        self._pre_roll: deque[Voiced] = deque(maxlen=pre)
+        self._speech: list[Voiced] = []
+        self._silence_ms = 0.0
+        self._speaking = False
+
+    def process(self, frame: Frame) -> Iterable[Frame]:
+        if not isinstance(frame, Voiced):
+            return (frame,)
+        if self.muted:
+            self._reset()
+            return ()
+        s = self.settings
+        if not self._speaking:
+            if frame.probability >= s.threshold:
+                self._speaking = True
+                self._speech = [*self._pre_roll, frame]
+                self._silence_ms = 0.0
+                self._pre_roll.clear()
+                return (UserStartedSpeaking(t=frame.t),)
+            self._pre_roll.append(frame)
+            return ()
+        self._speech.append(frame)
+        self._silence_ms = 0.0 if frame.probability >= s.release else self._silence_ms + BLOCK_MS
+        too_long = len(self._speech) * BLOCK_MS >= s.max_utterance_s * 1000
+        if self._silence_ms >= s.hangover_ms or too_long:
+            return self._end(frame.t + BLOCK / SAMPLE_RATE)
+        return ()
+
+    def flush(self) -> Iterable[Frame]:
+        if self._speaking and self._speech:
+            last = self._speech[-1]
+            return self._end(last.t + BLOCK / SAMPLE_RATE)
+        return ()
+
+    def _end(self, t: float) -> list[Frame]:
+        s = self.settings
+        speech = self._speech
+        voiced_ms = sum(BLOCK_MS for b in speech if b.probability >= s.release)
+        self._reset()
+        if voiced_ms < s.min_speech_ms:
+            return []  # a click or a cough
+        samples = np.concatenate([b.samples for b in speech]).astype(np.float32)
+        return [UserStoppedSpeaking(t=t), Utterance(samples=samples, start_s=speech[0].t, end_s=t)]
+
+    def _reset(self) -> None:
+        self._speaking = False
+        self._speech = []
+        self._silence_ms = 0.0

@@ -1,0 +1,92 @@
+"""The VAD and the turn detector on real speech, through the one-call harness."""
+
+import numpy as np
+import pytest
+
+from audio.fake import NullSpeaker, WavMic, to_mono_16k
+from audio.frames import (
+    AssistantSentence,
+    Frame,
+    Interruption,
+    SpeechAudio,
+    UserStartedSpeaking,
+    UserStoppedSpeaking,
+    Utterance,
+    Voiced,
+)
+from audio.pipeline import Chain, Processor, run
+from audio.turns import TurnDetector, TurnSettings
+from audio.vad import SileroVAD
+
+
+def test_one_turn_per_utterance_with_the_first_syllable_kept(
+    two_phrases: tuple[np.ndarray, list[tuple[float, float]]],
+) -> None:
+    audio, spans = two_phrases
+    out = run([SileroVAD(), TurnDetector()], WavMic(samples=audio).frames())
+    utterances = [f for f in out if isinstance(f, Utterance)]
+    assert len(utterances) == 2
+    starts = [f.t for f in out if isinstance(f, UserStartedSpeaking)]
+    assert len(starts) == 2 and len([f for f in out if isinstance(f, UserStoppedSpeaking)]) == 2
+    for utterance, (begin, end) in zip(utterances, spans, strict=True):
+        assert utterance.start_s <= begin + 0.05  # the pre-roll keeps the very beginning
+        assert end - 0.1 <= utterance.end_s <= end + 0.7  # ended by the hangover, soon after
+        assert len(utterance.samples) > 0.5 * (end - begin) * 16000
+
+
+def test_silence_and_a_click_make_no_turn() -> None:
+    quiet = np.zeros(16000 * 3, dtype=np.float32)
+    click = quiet.copy()
+    click[16000 : 16000 + 400] = 0.9
+    for audio in (quiet, click):
+        out = run([SileroVAD(), TurnDetector()], WavMic(samples=audio).frames())
+        assert not [f for f in out if isinstance(f, Utterance)]
+
+
+def test_the_turn_detector_alone_on_scripted_probabilities() -> None:
+    settings = TurnSettings(hangover_ms=320, min_speech_ms=96, pre_roll_ms=64)
+    block = np.ones(512, dtype=np.float32)
+    probabilities = [0.0] * 5 + [0.9] * 10 + [0.1] * 12 + [0.9] * 2 + [0.1] * 12
+    frames = [
+        Voiced(samples=block * i, t=i * 0.032, probability=p) for i, p in enumerate(probabilities)
+    ]
+    out = run([TurnDetector(settings)], frames)
+    utterances = [f for f in out if isinstance(f, Utterance)]
+    assert len(utterances) == 1  # the second burst (64 ms) is under min_speech_ms
+    assert utterances[0].start_s == pytest.approx(3 * 0.032)  # two blocks of pre-roll
+    detector = TurnDetector(settings)
+    detector.muted = True  # half-duplex: the assistant is speaking
+    assert run([detector], frames) == []
+
+
+def test_odd_rates_and_stereo_are_resampled() -> None:
+    stereo = np.stack([np.ones(44100), np.zeros(44100)], axis=1) * 0.5
+    mono = to_mono_16k(stereo, 44100)
+    assert mono.dtype == np.float32 and len(mono) == 16000 and np.allclose(mono, 0.25, atol=1e-3)
+
+
+class Tts(Processor):
+    """Turns sentences into one block of 'speech' each."""
+
+    def process(self, frame: Frame) -> list[Frame]:
+        if isinstance(frame, AssistantSentence):
+            return [
+                SpeechAudio(
+                    samples=np.zeros(10, dtype=np.float32), text=frame.text, index=frame.index
+                )
+            ]
+        return [frame]
+
+
+def test_an_interruption_jumps_the_queue_and_drops_what_waits() -> None:
+    speaker = NullSpeaker()
+    chain = Chain([Tts(), speaker])
+    chain.push(AssistantSentence(text="one", index=0))
+    chain.pump()
+    for i, text in enumerate(["two", "three"], start=1):
+        chain.push(AssistantSentence(text=text, index=i))
+    chain.push(Interruption(t=1.0))  # arrives last, goes first
+    chain.pump()
+    assert speaker.played_text() == "one"
+    assert [a.text for a in speaker.dropped] == ["two", "three"]
+    assert isinstance(chain.out[0], Interruption)

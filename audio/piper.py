@@ -1,0 +1,98 @@
+"""Speech synthesis with piper (ONNX), on the CPU (piper is often slower on a GPU for short
+sentences), one sentence at a time, the prosody following the mood."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from audio.frames import AssistantSentence, ErrorFrame, Frame, Samples, SpeechAudio
+from audio.pipeline import Processor
+from core.errors import ModelFileError, ModelLoadError
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """How to speak: piper's scales and the volume, and the pause after a sentence."""
+
+    length_scale: float = 1.0  # > 1 slower
+    noise_scale: float = 0.667
+    volume: float = 1.0
+    sentence_pause_s: float = 0.25
+
+
+class PiperTTS:
+    def __init__(self, model: Path) -> None:
+        self.model = model
+        self._voice: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> Any:
+        with self._lock:
+            if self._voice is None:
+                config = self.model.with_name(self.model.name + ".json")
+                for needed in (self.model, config):
+                    if not needed.is_file():
+                        raise ModelFileError(
+                            needed,
+                            "missing: a piper voice is an .onnx file and its .onnx.json",
+                            hint="`domovoy models pull piper-ru-irina-medium`, or try "
+                            "`domovoy models install-demo`",
+                        )
+                from piper import PiperVoice
+
+                try:
+                    self._voice = PiperVoice.load(self.model, config_path=config, use_cuda=False)
+                except Exception as exc:  # onnxruntime and json raise many kinds
+                    raise ModelLoadError(self.model.name, f"{type(exc).__name__}: {exc}") from exc
+            return self._voice
+
+    @property
+    def sample_rate(self) -> int:
+        return int(self.load().config.sample_rate)
+
+    def synthesize(self, text: str, voice: Voice | None = None) -> Samples:
+        from piper import SynthesisConfig
+
+        v = voice or Voice()
+        config = SynthesisConfig(
+            length_scale=v.length_scale, noise_scale=v.noise_scale, volume=v.volume
+        )
+        chunks = [c.audio_float_array for c in self.load().synthesize(text, syn_config=config)]
+        pause = np.zeros(int(v.sentence_pause_s * self.sample_rate), dtype=np.float32)
+        if not chunks:
+            return pause
+        return np.concatenate([*chunks, pause]).astype(np.float32)
+
+
+class Speak(Processor):
+    """AssistantSentence → SpeechAudio. A failure ends the reply with an error frame, not the app."""
+
+    def __init__(self, tts: PiperTTS, voice: Callable[[], Voice] = Voice) -> None:
+        self.tts = tts
+        self.voice = voice
+        self.timings_ms: list[float] = []
+
+    def process(self, frame: Frame) -> Iterable[Frame]:
+        if not isinstance(frame, AssistantSentence):
+            return (frame,)
+        start = time.perf_counter()
+        try:
+            samples = self.tts.synthesize(frame.text, self.voice())
+        except Exception as exc:
+            return (ErrorFrame(source="tts", message=f"speech synthesis failed: {exc}"),)
+        self.timings_ms.append((time.perf_counter() - start) * 1000)
+        return (
+            SpeechAudio(
+                samples=samples,
+                sample_rate=self.tts.sample_rate,
+                text=frame.text,
+                index=frame.index,
+            ),
+        )

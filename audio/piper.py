@@ -72,7 +72,7 @@ class PiperTTS:
 
 
 class Speak(Processor):
-    """AssistantSentence → SpeechAudio. A failure ends the reply with an error frame, not the app."""
+    """AssistantSentence → SpeechAudio; a failure ends the reply with an error, not the app."""
 
     def __init__(self, tts: PiperTTS, voice: Callable[[], Voice] = Voice) -> None:
         self.tts = tts

@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(func=cli_models.cmd_install_demo)
 
+    voice = sub.add_parser("voice", help="the voice loop over an audio file, offline")
+    voice.add_argument("--input", type=Path, required=True, help="a wav/flac file: the microphone")
+    voice.add_argument("--output-dir", type=Path, required=True, help="where reply audio goes")
+    voice.add_argument("--json", action="store_true")
+    voice.set_defaults(func=_cmd_voice)
+
     memory = sub.add_parser("memory", help="what domovoy remembers: list, search, forget, export")
     mem = memory.add_subparsers(title="memory commands", required=True)
     m_list = mem.add_parser("list", help="the latest memories")
@@ -191,6 +197,48 @@ def _cmd_chat(args: argparse.Namespace) -> int:
                 print(f"domovoy: {exc}", file=sys.stderr)
     finally:
         assistant.shutdown()
+
+
+def _cmd_voice(args: argparse.Namespace) -> int:
+    import numpy as np
+    import soundfile
+
+    from app.voice import run_file
+    from app.wiring import Home, build_assistant
+
+    home = Home.open()
+    bus = EventBus()
+    assistant, problem = build_assistant(home, bus)
+    if problem is not None and not assistant.ready_to_chat:
+        raise problem
+    assistant.start()
+    try:
+        turns, timings = run_file(home, assistant, bus, args.input)
+    finally:
+        assistant.shutdown()
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for number, turn in enumerate(turns, start=1):
+        wav = ""
+        if turn.audio:
+            path = args.output_dir / f"turn-{number:02d}.wav"
+            samples = np.concatenate([a.samples for a in turn.audio])
+            soundfile.write(str(path), samples, turn.audio[0].sample_rate)
+            wav = str(path)
+        print(f"{turn.start_s:7.2f}–{turn.end_s:7.2f} s  you: {turn.transcript}")
+        print(f"{'':17}domovoy: {turn.reply or turn.error}")
+        rows.append(
+            {"start_s": round(turn.start_s, 3), "end_s": round(turn.end_s, 3),
+             "transcript": turn.transcript, "reply": turn.reply, "audio": wav}
+        )  # fmt: skip
+    if args.json:
+        print(
+            json.dumps(
+                {"turns": rows, "timings": {k: round(v, 1) for k, v in timings.items()}},
+                ensure_ascii=False,
+            )
+        )
+    return 0
 
 
 def _cmd_memory(args: argparse.Namespace) -> int:

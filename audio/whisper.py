@@ -48,12 +48,14 @@ class WhisperSTT:
         beam_size: int = 1,
         no_speech_threshold: float = 0.6,
         cache_size: int = 256,
+        max_new_tokens: int = 160,
     ) -> None:
         self.model_dir = model_dir
         self.scheduler = scheduler
         self.language = language
         self.beam_size = beam_size
         self.no_speech_threshold = no_speech_threshold
+        self.max_new_tokens = max_new_tokens  # a spoken turn is short; a runaway decode is not
         self._model: Any = None
         self._device = "cpu"
         self._lock = threading.Lock()
@@ -119,6 +121,7 @@ class WhisperSTT:
             without_timestamps=True,
             condition_on_previous_text=False,
             vad_filter=False,  # our VAD already cut the turn
+            max_new_tokens=self.max_new_tokens,
         )
         texts = []
         for segment in segments:  # the decoding happens here, inside the lease

@@ -155,8 +155,12 @@ def install_demo(paths: Paths) -> list[Manifest]:
     )
     write_manifest(manifest, paths)
     installed.append(manifest)
+    installed += _install_demo_voice(paths)
     config = config_mod.load(paths.config_file)
     config.classification.emotion.model = manifest.id
+    config.audio.stt.model = "demo-tiny-whisper"
+    config.audio.stt.language = "en"  # the tiny Whisper is built English-only
+    config.audio.tts.model = "demo-tiny-voice"
     for demo in DEMO_MODELS:
         role = config.llm.role(demo.role)
         role.id = demo.id
@@ -164,3 +168,40 @@ def install_demo(paths: Paths) -> list[Manifest]:
         role.max_output_tokens = 48
     config_mod.save(config, paths.config_file)
     return installed
+
+
+def _install_demo_voice(paths: Paths) -> list[Manifest]:
+    """A tiny Whisper and a tiny piper voice, so that the demo listens and speaks."""
+    from models.testing.tiny_voice import make_tiny_voice
+    from models.testing.tiny_whisper import make_tiny_whisper
+
+    whisper = paths.models_dir / "demo" / "demo-tiny-whisper"
+    make_tiny_whisper(whisper)
+    voice = make_tiny_voice(paths.models_dir / "demo", name="demo-tiny-voice")
+    made = []
+    for model_id, role, rel, fmt, adapter, what in (
+        ("demo-tiny-whisper", "stt", "demo/demo-tiny-whisper", "ctranslate2", "faster_whisper",
+         "tiny CTranslate2 Whisper"),
+        ("demo-tiny-voice", "tts", f"demo/{voice.name}", "onnx", "piper", "tiny piper voice"),
+    ):  # fmt: skip
+        manifest = Manifest(
+            id=model_id,
+            family="demo",
+            role=role,
+            path=rel,
+            format=fmt,
+            quant="fp32",
+            context_length=448 if role == "stt" else 1,
+            capabilities=["transcribe"] if role == "stt" else ["speak"],
+            revision="demo-1",
+            checksum_sha256=None,
+            skip_checksum=True,  # written here and now
+            load="on_demand",
+            adapter=adapter,
+            description=f"{what}. {DEMO_NOTE}",
+            license="GPL-3.0-or-later",
+            metadata={"demo": True},
+        )
+        write_manifest(manifest, paths)
+        made.append(manifest)
+    return made

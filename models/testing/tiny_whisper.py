@@ -27,6 +27,15 @@ def _byte_alphabet() -> list[str]:
     return [chars[b] for b in range(256)]
 
 
+def _syllables() -> list[str]:
+    onsets = ["", *"bdfgklmnprstvz", "sh", "ch", *"бвгдзклмнпрстфхшж"]
+    vowels = [*"aeiou", *"аеиоуыя"]
+    codas = ["", *"nrslt", *"нрслт"]
+    one = [o + v + c for o in onsets for v in vowels for c in codas]
+    words = one + [a + b for a in one[:400] for b in one[:400]]
+    return [w for word in words for w in (word, " " + word)]
+
+
 def special_tokens() -> list[str]:
     from faster_whisper.tokenizer import _LANGUAGE_CODES
 
@@ -61,8 +70,12 @@ def make_tiny_whisper(folder: Path, *, seed: int = 0) -> Path:
 
     alphabet = _byte_alphabet()
     vocab = {ch: i for i, ch in enumerate(alphabet)}
-    for i in range(len(vocab), TEXT_TOKENS):
-        vocab[f"▁{i}"] = i  # unused text tokens keep the special tokens at Whisper's ids
+    # The other text tokens are syllables ("ka", " lo", "за"), so that the noise it transcribes
+    # reads as noise, and the special tokens land at Whisper's own ids.
+    for syllable in _syllables():
+        if len(vocab) == TEXT_TOKENS:
+            break
+        vocab.setdefault("".join(alphabet[b] for b in syllable.encode("utf-8")), len(vocab))
     tokenizer = Tokenizer(models.BPE(vocab=vocab, merges=[]))
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tokenizer.decoder = decoders.ByteLevel()

@@ -46,3 +46,33 @@ def test_a_missing_model_is_explained_and_the_loop_goes_on(tmp_path: Path) -> No
         stt.load()
     out = run([Transcribe(stt)], [Utterance(samples=np.zeros(1600, dtype=np.float32))])
     assert isinstance(out[0], ErrorFrame) and out[0].source == "stt"
+
+
+def test_domovoy_voice_gives_one_turn_per_utterance(
+    two_phrases: tuple[np.ndarray, list[tuple[float, float]]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The Done-when line: generated speech with pauses, the whole loop offline, one turn each."""
+    import json
+
+    import soundfile
+
+    from app.cli import main
+
+    audio, spans = two_phrases
+    wav = tmp_path / "in.wav"
+    soundfile.write(str(wav), audio, 16000)
+    assert main(["models", "install-demo"]) == 0
+    capsys.readouterr()
+    assert (
+        main(["voice", "--input", str(wav), "--output-dir", str(tmp_path / "out"), "--json"]) == 0
+    )
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert len(result["turns"]) == len(spans) == 2
+    for turn, (begin, end) in zip(result["turns"], spans, strict=True):
+        assert turn["start_s"] <= begin + 0.05 and begin < turn["end_s"] <= end + 0.7
+        assert turn["transcript"] and turn["reply"]
+        written, rate = soundfile.read(turn["audio"])
+        assert rate == 22050 and len(written) > rate * 0.2  # the reply was spoken
+    assert set(result["timings"]) == {"stt_ms", "assistant_ms", "tts_ms"}

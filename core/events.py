@@ -242,6 +242,11 @@ class MigrationProgress(Event):
     complete: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VoiceStateChanged(Event):
+    state: str  # listening, thinking, speaking
+
+
 # --- the GPU ----------------------------------------------------------------------------------
 
 
@@ -334,4 +339,5 @@ __all__ = [
     "TurnFailed",
     "TurnFinished",
     "TurnStarted",
+    "VoiceStateChanged",
 ]

@@ -1,0 +1,195 @@
+"""Hands-free voice, live: the mic's blocks go through the VAD and the turn detector on the
+feeding thread; a finished turn is transcribed and answered on a worker; the reply is split into
+sentences as it streams and each sentence is synthesized on the speech thread and played while the
+model writes the rest.
+
+Half-duplex by default: while domovoy speaks, the mic is ignored. With barge-in on (headsets,
+echo-cancelled rooms), speech onset while it speaks stops playback within one block, drops what
+is queued, cancels the reply, and the history keeps only what was heard, with a note that the
+user interrupted.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+
+from app.assistant import Assistant
+from audio.devices import Speaker
+from audio.frames import (
+    AssistantSentence,
+    AssistantText,
+    AudioIn,
+    Interruption,
+    ReplyEnded,
+    SpeechAudio,
+    UserStartedSpeaking,
+    Utterance,
+)
+from audio.pipeline import Chain
+from audio.piper import PiperTTS, Voice
+from audio.sentences import SentenceSplitter
+from audio.turns import TurnDetector, TurnSettings
+from audio.vad import SileroVAD
+from audio.whisper import WhisperSTT
+from core.events import EventBus, TokenStreamed, TurnFailed, TurnFinished, VoiceStateChanged
+from llm.base import ChatMessage
+
+INTERRUPTED = "[the user interrupted here]"
+
+
+@dataclass(slots=True)
+class Stamps:
+    """When things happened in the latest turn (time.perf_counter), for the benchmarks."""
+
+    turn_end: float = 0.0  # the end-of-turn decision
+    stt_ms: float = 0.0
+    submitted: float = 0.0
+    first_sentence: float = 0.0
+    first_tts_ms: float = 0.0
+    onsets: list[float] = field(default_factory=list)
+
+
+class LiveVoice:
+    def __init__(
+        self,
+        assistant: Assistant,
+        bus: EventBus,
+        stt: WhisperSTT,
+        tts: PiperTTS,
+        speaker: Speaker,
+        *,
+        barge_in: bool = False,
+        turns: TurnSettings | None = None,
+        voice: Voice | None = None,
+    ) -> None:
+        self.assistant = assistant
+        self.bus = bus
+        self.stt = stt
+        self.tts = tts
+        self.speaker = speaker
+        self.barge_in = barge_in
+        self.voice = voice or Voice()
+        self.detector = TurnDetector(turns)
+        self.chain = Chain([SileroVAD(), self.detector])
+        self.splitter = SentenceSplitter()
+        self.stamps = Stamps()
+        self._reply = 0  # which reply the speech thread is voicing; older sentences are stale
+        self._sentences: queue.Queue[tuple[int, AssistantSentence] | None] = queue.Queue()
+        self._interrupted = threading.Event()
+        self._threads = [threading.Thread(target=self._speak_loop, name="domovoy-tts", daemon=True)]
+        self._off = [
+            bus.subscribe(TokenStreamed, self._token),
+            bus.subscribe(TurnFinished, self._finished),
+            bus.subscribe(TurnFailed, lambda e: self._state("listening")),
+        ]
+        for thread in self._threads:
+            thread.start()
+        assistant.prompts.voice = True
+
+    def close(self) -> None:
+        for off in self._off:
+            off()
+        self._sentences.put(None)
+        self.speaker.close()
+
+    # --- the mic -------------------------------------------------------------------------------
+
+    def feed(self, frame: AudioIn) -> None:
+        speaking = self.speaker.playing.is_set()
+        self.detector.muted = speaking and not self.barge_in
+        self.chain.push(frame)
+        self.chain.pump()
+        for out in self.chain.out:
+            if isinstance(out, UserStartedSpeaking):
+                self.stamps.onsets.append(time.perf_counter())
+                if speaking and self.barge_in:
+                    self.interrupt(Interruption(t=out.t))
+            elif isinstance(out, Utterance):
+                self.stamps.turn_end = time.perf_counter()
+                threading.Thread(target=self._answer, args=(out,), daemon=True).start()
+        self.chain.out.clear()
+
+    def interrupt(self, frame: Interruption) -> None:
+        self._interrupted.set()
+        self._reply += 1  # sentences of the old reply are stale now
+        self.speaker.stop()
+        self.assistant.stop()
+        self.splitter.process(frame)
+        while not self._sentences.empty():
+            self._sentences.get_nowait()
+        self._state("listening")
+        threading.Thread(target=self._after_interruption, daemon=True).start()
+
+    def _after_interruption(self) -> None:
+        """Once the reply stopped and the speaker fell silent, the history keeps what was heard."""
+        self.assistant.wait(timeout=30)
+        deadline = time.perf_counter() + 2.0
+        while self.speaker.playing.is_set() and time.perf_counter() < deadline:
+            time.sleep(0.005)
+        self._keep_only_what_was_heard()
+
+    # --- a turn --------------------------------------------------------------------------------
+
+    def _answer(self, utterance: Utterance) -> None:
+        self._state("thinking")
+        start = time.perf_counter()
+        text, _ = self.stt.transcribe(utterance.samples)
+        self.stamps.stt_ms = (time.perf_counter() - start) * 1000
+        if not text:
+            self._state("listening")
+            return
+        self.assistant.wait(timeout=30)  # an interrupted reply finishes cancelling first
+        self._interrupted.clear()
+        self._reply += 1
+        self.stamps.first_sentence = 0.0
+        self.stamps.submitted = time.perf_counter()
+        self.assistant.submit(text)
+
+    def _token(self, e: TokenStreamed) -> None:
+        if self._interrupted.is_set():
+            return
+        for out in self.splitter.process(AssistantText(text=e.text)):
+            if isinstance(out, AssistantSentence):
+                self._queue_sentence(out)
+
+    def _finished(self, e: TurnFinished) -> None:
+        for out in self.splitter.process(ReplyEnded()):
+            if isinstance(out, AssistantSentence) and not self._interrupted.is_set():
+                self._queue_sentence(out)
+
+    def _queue_sentence(self, sentence: AssistantSentence) -> None:
+        if not self.stamps.first_sentence:
+            self.stamps.first_sentence = time.perf_counter()
+        self._sentences.put((self._reply, sentence))
+
+    def _speak_loop(self) -> None:
+        while (item := self._sentences.get()) is not None:
+            reply, sentence = item
+            if reply != self._reply:
+                continue  # stale: the user interrupted that reply
+            start = time.perf_counter()
+            try:
+                samples = self.tts.synthesize(sentence.text, self.voice)
+            except Exception:
+                continue  # the reply goes on without this sentence; the text is in the chat
+            if sentence.index == 0:
+                self.stamps.first_tts_ms = (time.perf_counter() - start) * 1000
+            if reply == self._reply:
+                self._state("speaking")
+                rate = self.tts.sample_rate
+                audio = SpeechAudio(
+                    samples=samples, sample_rate=rate, text=sentence.text, index=sentence.index
+                )
+                self.speaker.say(audio)
+
+    def _keep_only_what_was_heard(self) -> None:
+        history = self.assistant.history
+        if history and history[-1].role == "assistant":
+            heard = self.speaker.heard_text()
+            history[-1] = ChatMessage(role="assistant", content=f"{heard} {INTERRUPTED}".strip())
+
+    def _state(self, state: str) -> None:
+        self.bus.publish(VoiceStateChanged(state=state))

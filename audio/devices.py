@@ -19,7 +19,7 @@ from audio.fake import to_mono_16k
 from audio.frames import BLOCK, SAMPLE_RATE, AudioIn, SpeechAudio
 from core.errors import DomovoyError
 
-PLAY_BLOCK = 512  # samples played at a time: the longest a stop can wait (23 ms at 22.05 kHz)
+PLAY_BLOCK = 256  # samples played at a time: the longest a stop can wait (12 ms at 22.05 kHz)
 
 
 class DeviceError(DomovoyError):

@@ -17,6 +17,8 @@ BENCHMARKS = {
     "multiturn_ttft": "eval.perf.multiturn_ttft",
     "memory_recall": "eval.perf.memory_recall",
     "embed_cache": "eval.perf.embed_cache",
+    "voice_overhead": "eval.perf.voice_overhead",
+    "barge_in": "eval.perf.barge_in",
 }
 
 

@@ -16,8 +16,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from app.assistant import Assistant
-from audio.devices import Speaker
+from audio.devices import DeviceError, Speaker
 from audio.frames import (
     AssistantSentence,
     AssistantText,
@@ -62,6 +64,7 @@ class LiveVoice:
         speaker: Speaker,
         *,
         barge_in: bool = False,
+        push_to_talk: bool = False,
         turns: TurnSettings | None = None,
         voice: Voice | None = None,
     ) -> None:
@@ -71,6 +74,8 @@ class LiveVoice:
         self.tts = tts
         self.speaker = speaker
         self.barge_in = barge_in
+        self.push_to_talk = push_to_talk  # a key held while speaking, instead of the VAD
+        self._held: list[AudioIn] | None = None  # blocks recorded while the key is held
         self.voice = voice or Voice()
         self.detector = TurnDetector(turns)
         self.chain = Chain([SileroVAD(), self.detector])
@@ -87,6 +92,8 @@ class LiveVoice:
         ]
         for thread in self._threads:
             thread.start()
+        speaker.on_error = self._device_lost
+        self.problem = ""  # why voice mode went off, if it did
         assistant.prompts.voice = True
 
     def close(self) -> None:
@@ -97,7 +104,28 @@ class LiveVoice:
 
     # --- the mic -------------------------------------------------------------------------------
 
+    def press(self) -> None:
+        """Push-to-talk: the key went down. Talking over domovoy is an interruption."""
+        if self.speaker.playing.is_set():
+            self.interrupt(Interruption(reason="push-to-talk"))
+        self._held = []
+        self._state("listening")
+
+    def release(self) -> None:
+        """Push-to-talk: the key came up; what was said while it was held is the turn."""
+        held, self._held = self._held, None
+        if not held:
+            return
+        samples = np.concatenate([b.samples for b in held]).astype(np.float32)
+        self.stamps.turn_end = time.perf_counter()
+        utterance = Utterance(samples=samples, start_s=held[0].t, end_s=held[-1].t + 0.032)
+        threading.Thread(target=self._answer, args=(utterance,), daemon=True).start()
+
     def feed(self, frame: AudioIn) -> None:
+        if self.push_to_talk:
+            if self._held is not None:
+                self._held.append(frame)
+            return
         speaking = self.speaker.playing.is_set()
         self.detector.muted = speaking and not self.barge_in
         self.chain.push(frame)
@@ -190,6 +218,12 @@ class LiveVoice:
         if history and history[-1].role == "assistant":
             heard = self.speaker.heard_text()
             history[-1] = ChatMessage(role="assistant", content=f"{heard} {INTERRUPTED}".strip())
+
+    def _device_lost(self, error: DeviceError) -> None:
+        """A device vanished mid-turn: voice mode says so and turns off; typed chat goes on."""
+        self.problem = str(error)
+        self._reply += 1
+        self._state("off")
 
     def _state(self, state: str) -> None:
         self.bus.publish(VoiceStateChanged(state=state))

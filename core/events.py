@@ -244,7 +244,7 @@ class MigrationProgress(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VoiceStateChanged(Event):
-    state: str  # listening, thinking, speaking
+    state: str  # listening, thinking, speaking, or off (a device failed)
 
 
 # --- the GPU ----------------------------------------------------------------------------------

@@ -130,3 +130,58 @@ def test_no_microphone_is_a_clear_error() -> None:
     with pytest.raises(DeviceError, match="no usable microphone") as err:
         mic.open()
     assert "Typed chat goes on" in str(err.value)
+
+
+def test_push_to_talk_takes_what_was_said_while_the_key_was_held(
+    speech_models: tuple[WhisperSTT, PiperTTS],
+    two_phrases: tuple[np.ndarray, list[tuple[float, float]]],
+) -> None:
+    audio, spans = two_phrases
+    stt, tts = speech_models
+    bus = EventBus()
+    fake = FakeLLM(["Хорошо."])
+    voice = LiveVoice(
+        Assistant(bus=bus, slots={"primary": ModelSlot(role="primary", model_id="f", llm=fake)}),
+        bus, stt, tts, Speaker(ClockOutput()), push_to_talk=True,
+    )  # fmt: skip
+    for frame in WavMic(samples=audio[: int(spans[0][0] * 16000)]).frames():
+        voice.feed(frame)  # the key is up: nothing is heard
+    voice.press()
+    for frame in WavMic(
+        samples=audio[int(spans[0][0] * 16000) : int(spans[0][1] * 16000)]
+    ).frames():
+        voice.feed(frame)
+    voice.release()
+    wait_until(lambda: fake.seen, timeout=30)
+    assert len(fake.seen) == 1 and voice.stamps.onsets == []  # no VAD involved
+    wait_until(lambda: voice.speaker.played, timeout=30)
+    assert voice.speaker.played[0][0] == "Хорошо."
+    voice.close()
+
+
+def test_a_speaker_that_vanishes_turns_voice_off_and_chat_goes_on(
+    speech_models: tuple[WhisperSTT, PiperTTS],
+) -> None:
+    class Gone:
+        def write(self, block: np.ndarray, rate: int) -> None:
+            raise DeviceError("the speaker failed (device unplugged)", hint="pick another")
+
+    stt, tts = speech_models
+    bus = EventBus()
+    states: list[str] = []
+    bus.subscribe(VoiceStateChanged, lambda e: states.append(e.state))
+    fake = FakeLLM(["Первое. Второе."])
+    assistant = Assistant(
+        bus=bus, slots={"primary": ModelSlot(role="primary", model_id="f", llm=fake)}
+    )
+    voice = LiveVoice(assistant, bus, stt, tts, Speaker(Gone()))
+    voice.press()
+    voice.feed(WavMic(samples=np.ones(1024, dtype=np.float32) * 0.1).frames().__next__())
+    voice.push_to_talk = False
+    from audio.frames import Utterance
+
+    voice._answer(Utterance(samples=np.ones(8000, dtype=np.float32) * 0.05))
+    wait_until(lambda: "off" in states, timeout=30)
+    assert "device unplugged" in voice.problem
+    assert assistant.wait(10) and assistant.history[-1].content == "Первое. Второе."  # chat went on
+    voice.close()

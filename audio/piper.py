@@ -14,6 +14,7 @@ import numpy as np
 
 from audio.frames import AssistantSentence, ErrorFrame, Frame, Samples, SpeechAudio
 from audio.pipeline import Processor
+from audio.spoken import spoken
 from core.errors import ModelFileError, ModelLoadError
 
 
@@ -64,7 +65,9 @@ class PiperTTS:
         config = SynthesisConfig(
             length_scale=v.length_scale, noise_scale=v.noise_scale, volume=v.volume
         )
-        chunks = [c.audio_float_array for c in self.load().synthesize(text, syn_config=config)]
+        chunks = [
+            c.audio_float_array for c in self.load().synthesize(spoken(text), syn_config=config)
+        ]
         pause = np.zeros(int(v.sentence_pause_s * self.sample_rate), dtype=np.float32)
         if not chunks:
             return pause

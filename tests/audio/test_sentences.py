@@ -48,3 +48,18 @@ def test_an_interruption_drops_the_half_written_sentence() -> None:
     frames = [AssistantText(text="Сейчас расскажу длинную"), Interruption(), ReplyEnded()]
     out = run([SentenceSplitter()], frames)
     assert not [f for f in out if isinstance(f, AssistantSentence)]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Встреча 21.11.2026 в десять.", "Встреча 21 ноября 2026 года в десять."),
+        ("The meeting is on 2026-11-21.", "The meeting is on November 21, 2026."),
+        ("Версия 3.14.2025 не дата", "Версия 3.14.2025 не дата"),  # no 14th month
+        ("Мне 25 лет", "Мне 25 лет"),  # numbers are read as words by the phonemizer itself
+    ],
+)
+def test_dates_are_spoken_as_dates(text: str, said: str) -> None:
+    from audio.spoken import spoken
+
+    assert spoken(text) == said

@@ -36,7 +36,14 @@ from audio.sentences import SentenceSplitter
 from audio.turns import TurnDetector, TurnSettings
 from audio.vad import SileroVAD
 from audio.whisper import WhisperSTT
-from core.events import EventBus, TokenStreamed, TurnFailed, TurnFinished, VoiceStateChanged
+from core.events import (
+    EventBus,
+    TokenStreamed,
+    TurnFailed,
+    TurnFinished,
+    VoiceProblem,
+    VoiceStateChanged,
+)
 from llm.base import ChatMessage
 
 INTERRUPTED = "[the user interrupted here]"
@@ -201,8 +208,11 @@ class LiveVoice:
             start = time.perf_counter()
             try:
                 samples = self.tts.synthesize(sentence.text, self.voice)
-            except Exception:
-                continue  # the reply goes on without this sentence; the text is in the chat
+            except Exception as exc:  # this reply is not spoken further; its text is in the chat
+                self._reply += 1
+                message = f"speech synthesis failed ({exc}); the rest of this reply is in the chat"
+                self.bus.publish(VoiceProblem(message=message))
+                continue
             if sentence.index == 0:
                 self.stamps.first_tts_ms = (time.perf_counter() - start) * 1000
             if reply == self._reply:
@@ -223,6 +233,7 @@ class LiveVoice:
         """A device vanished mid-turn: voice mode says so and turns off; typed chat goes on."""
         self.problem = str(error)
         self._reply += 1
+        self.bus.publish(VoiceProblem(message=f"{error}; voice is off, typed chat goes on"))
         self._state("off")
 
     def _state(self, state: str) -> None:

@@ -247,6 +247,13 @@ class VoiceStateChanged(Event):
     state: str  # listening, thinking, speaking, or off (a device failed)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VoiceProblem(Event):
+    """Something in the voice loop failed; the message says what, and what goes on."""
+
+    message: str
+
+
 # --- the GPU ----------------------------------------------------------------------------------
 
 
@@ -339,5 +346,6 @@ __all__ = [
     "TurnFailed",
     "TurnFinished",
     "TurnStarted",
+    "VoiceProblem",
     "VoiceStateChanged",
 ]

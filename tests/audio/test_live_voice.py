@@ -185,3 +185,31 @@ def test_a_speaker_that_vanishes_turns_voice_off_and_chat_goes_on(
     assert "device unplugged" in voice.problem
     assert assistant.wait(10) and assistant.history[-1].content == "Первое. Второе."  # chat went on
     voice.close()
+
+
+def test_a_synthesis_failure_mid_reply_is_said_and_the_rest_stays_in_the_chat(
+    speech_models: tuple[WhisperSTT, PiperTTS], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from audio.piper import PiperTTS as Tts
+    from core.events import VoiceProblem
+
+    stt, _ = speech_models
+    bus = EventBus()
+    problems: list[str] = []
+    bus.subscribe(VoiceProblem, lambda e: problems.append(e.message))
+    fake = FakeLLM(["Первое. Второе."])
+    assistant = Assistant(
+        bus=bus, slots={"primary": ModelSlot(role="primary", model_id="f", llm=fake)}
+    )
+    broken = Tts(tmp_path_factory.mktemp("none") / "missing.onnx")
+    voice = LiveVoice(assistant, bus, stt, broken, Speaker(ClockOutput()), push_to_talk=True)
+    voice.press()
+    for frame in WavMic(
+        samples=(np.random.default_rng(5).standard_normal(8000) * 0.1).astype(np.float32)
+    ).frames():
+        voice.feed(frame)
+    voice.release()
+    wait_until(lambda: problems, timeout=30)
+    assert "speech synthesis failed" in problems[0] and "in the chat" in problems[0]
+    assert assistant.wait(10) and assistant.history[-1].content == "Первое. Второе."
+    voice.close()

@@ -80,6 +80,26 @@ def _parser() -> argparse.ArgumentParser:
     voice.add_argument("--json", action="store_true")
     voice.set_defaults(func=_cmd_voice)
 
+    chats = sub.add_parser("conversations", help="kept conversations: list, show, export, delete")
+    csub = chats.add_subparsers(title="conversation commands", required=True)
+    c_list = csub.add_parser("list", help="newest first")
+    c_list.add_argument("--search", default="")
+    c_list.set_defaults(func=_cmd_conversations, action="list")
+    c_show = csub.add_parser("show", help="one conversation as Markdown")
+    c_show.add_argument("id")
+    c_show.set_defaults(func=_cmd_conversations, action="show")
+    c_export = csub.add_parser("export", help="to FILE.md or FILE.json")
+    c_export.add_argument("id")
+    c_export.add_argument("file", type=Path)
+    c_export.set_defaults(func=_cmd_conversations, action="export")
+    c_rename = csub.add_parser("rename")
+    c_rename.add_argument("id")
+    c_rename.add_argument("title")
+    c_rename.set_defaults(func=_cmd_conversations, action="rename")
+    c_delete = csub.add_parser("delete")
+    c_delete.add_argument("id")
+    c_delete.set_defaults(func=_cmd_conversations, action="delete")
+
     memory = sub.add_parser("memory", help="what domovoy remembers: list, search, forget, export")
     mem = memory.add_subparsers(title="memory commands", required=True)
     m_list = mem.add_parser("list", help="the latest memories")
@@ -239,6 +259,41 @@ def _cmd_voice(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _cmd_conversations(args: argparse.Namespace) -> int:
+    from app.wiring import Home, conversations_file
+    from core.errors import InputError
+    from core.fs import atomic_write_text
+    from memory.conversations import Conversations
+
+    store = Conversations(conversations_file(Home.open()))
+    try:
+        if args.action == "list":
+            for c in store.find(args.search):
+                print(f"{c.id}  {c.title}  ({c.messages} messages)")
+            return 0
+        if store.get(args.id) is None:
+            raise InputError(
+                f"no conversation has the id {args.id!r}", hint="`domovoy conversations list`"
+            )
+        if args.action == "show":
+            print(store.to_markdown(args.id))
+        elif args.action == "export":
+            text = (
+                store.to_json(args.id)
+                if args.file.suffix == ".json"
+                else store.to_markdown(args.id)
+            )
+            atomic_write_text(args.file, text)
+            print(f"exported to {args.file}")
+        elif args.action == "rename":
+            store.rename(args.id, args.title)
+        elif args.action == "delete":
+            store.delete(args.id)
+        return 0
+    finally:
+        store.close()
 
 
 def _cmd_memory(args: argparse.Namespace) -> int:

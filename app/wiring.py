@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.assistant import Assistant
+from app.chat_log import ChatLog
 from app.companion import Companion
 from core import config as config_mod
 from core.config import ROLES, Config, EmbeddingConfig
@@ -30,6 +31,7 @@ from llm.router import ModelSlot, Router
 from llm.structured import ask_json
 from llm.tool_step import ToolStep
 from llm.tools import builtin_tools
+from memory.conversations import Conversations
 from memory.embeddings import (
     CachedEmbedder,
     EmbedderInfo,
@@ -196,7 +198,7 @@ def build_assistant(
         effort=llm.primary.reasoning_effort,
         tools=tools,
         context=companion.context,
-        services=[moe, idle, companion],
+        services=[moe, idle, companion, ChatLog(bus, Conversations(conversations_file(home)))],
     )
     return assistant, problems.get("primary")
 
@@ -228,6 +230,10 @@ def fallback_embedder_for(home: Home, main: CachedEmbedder) -> CachedEmbedder | 
     """The small model recall switches to under pressure, when installed beside the main one."""
     found = _installed_embedder(home, home.config.embeddings.fallback)
     return found if found is not None and found.info != main.info else None
+
+
+def conversations_file(home: Home) -> Path:
+    return home.paths.data_dir / "conversations.sqlite3"
 
 
 def open_memory(home: Home) -> MemoryService:

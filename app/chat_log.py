@@ -1,0 +1,38 @@
+"""Every conversation is kept as it happens: the user's words when a turn starts, the reply (with
+who answered and why) when it ends, a failure when it fails."""
+
+from __future__ import annotations
+
+from app.transcript import footer
+from core.events import EventBus, TurnFailed, TurnFinished, TurnStarted
+from memory.conversations import Conversations
+
+
+class ChatLog:
+    def __init__(self, bus: EventBus, store: Conversations, title: str = "") -> None:
+        self.store = store
+        self.conversation = store.new(title)
+        self._off = [
+            bus.subscribe(TurnStarted, self._started),
+            bus.subscribe(TurnFinished, self._finished),
+            bus.subscribe(TurnFailed, self._failed),
+        ]
+
+    def start(self) -> None:
+        return None
+
+    def stop(self) -> None:
+        for off in self._off:
+            off()
+        self.store.close()
+
+    def _started(self, e: TurnStarted) -> None:
+        self.store.add(self.conversation.id, "user", e.text)
+
+    def _finished(self, e: TurnFinished) -> None:
+        self.store.add(
+            self.conversation.id, "assistant", e.text, model=e.model_used, note=footer(e)
+        )
+
+    def _failed(self, e: TurnFailed) -> None:
+        self.store.add(self.conversation.id, "assistant", e.partial, note=f"failed: {e.message}")

@@ -1,0 +1,174 @@
+"""Conversations, kept: every message in SQLite in the data folder, searchable, renameable,
+deletable, exportable to Markdown and JSON. Each message is committed as it ends, so a crash
+loses nothing that was shown."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    role TEXT NOT NULL, text TEXT NOT NULL, model TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL, note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: str
+    title: str
+    created_at: float
+    updated_at: float
+    messages: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    role: str
+    text: str
+    model: str
+    created_at: float
+    note: str = ""  # which model answered and why, a failure, an interruption
+
+
+class Conversations:
+    def __init__(self, file: Path) -> None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(file), check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def new(self, title: str = "") -> Conversation:
+        now = time.time()
+        conversation = Conversation(
+            uuid.uuid4().hex[:12], title or time.strftime("%Y-%m-%d %H:%M"), now, now
+        )
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO conversations VALUES (?, ?, ?, ?)",
+                (conversation.id, conversation.title, now, now),
+            )
+        return conversation
+
+    def add(
+        self, conversation_id: str, role: str, text: str, *, model: str = "", note: str = ""
+    ) -> None:
+        now = time.time()
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO messages (conversation_id, role, text, model, created_at, note) "
+                "VALUES (?,?,?,?,?,?)",
+                (conversation_id, role, text, model, now, note),
+            )
+            db.execute(
+                "UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id)
+            )
+
+    def rename(self, conversation_id: str, title: str) -> bool:
+        with self._write() as db:
+            return (
+                db.execute(
+                    "UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id)
+                ).rowcount
+                > 0
+            )
+
+    def delete(self, conversation_id: str) -> bool:
+        with self._write() as db:
+            return (
+                db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,)).rowcount
+                > 0
+            )
+
+    def find(self, search: str = "") -> list[Conversation]:
+        """Newest first; ``search`` matches titles and message text."""
+        query = (
+            "SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS n "
+            "FROM conversations c"
+        )
+        args: list[object] = []
+        if search:
+            query += (
+                " WHERE c.title LIKE ? OR EXISTS (SELECT 1 FROM messages m "
+                "WHERE m.conversation_id = c.id AND m.text LIKE ?)"
+            )
+            args += [f"%{search}%", f"%{search}%"]
+        query += " ORDER BY c.updated_at DESC"
+        with self._lock:
+            rows = self._db.execute(query, args).fetchall()
+        return [
+            Conversation(r["id"], r["title"], r["created_at"], r["updated_at"], r["n"])
+            for r in rows
+        ]
+
+    def messages(
+        self, conversation_id: str, *, offset: int = 0, limit: int = 1000
+    ) -> list[Message]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM messages WHERE conversation_id = ? ORDER BY id LIMIT ? OFFSET ?",
+                (conversation_id, limit, offset),
+            ).fetchall()
+        return [Message(r["role"], r["text"], r["model"], r["created_at"], r["note"]) for r in rows]
+
+    def get(self, conversation_id: str) -> Conversation | None:
+        return next((c for c in self.find() if c.id == conversation_id), None)
+
+    # --- export --------------------------------------------------------------------------------
+
+    def to_markdown(self, conversation_id: str) -> str:
+        conversation = self.get(conversation_id)
+        if conversation is None:
+            raise KeyError(conversation_id)
+        lines = [f"# {conversation.title}", ""]
+        for m in self.messages(conversation_id, limit=10**9):
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(m.created_at))
+            who = "You" if m.role == "user" else f"domovoy ({m.model})" if m.model else "domovoy"
+            lines += [f"**{who}**, {when}:", "", m.text, ""]
+            if m.note:
+                lines += [f"> {m.note}", ""]
+        return "\n".join(lines)
+
+    def to_json(self, conversation_id: str) -> str:
+        conversation = self.get(conversation_id)
+        if conversation is None:
+            raise KeyError(conversation_id)
+        data = {
+            **asdict(conversation),
+            "messages": [asdict(m) for m in self.messages(conversation_id, limit=10**9)],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=1)

@@ -1,0 +1,70 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from app.chat_log import ChatLog
+from core.events import EventBus, Timings, TurnFailed, TurnFinished, TurnStarted
+from memory.conversations import Conversations
+
+
+def test_turns_are_kept_as_they_happen_and_exported(tmp_path: Path) -> None:
+    bus = EventBus(strict=True)
+    store = Conversations(tmp_path / "c.sqlite3")
+    log = ChatLog(bus, store, title="Про кота")
+    bus.publish(TurnStarted(turn_id=1, text="Как зовут моего кота?"))
+    bus.publish(
+        TurnFinished(
+            turn_id=1,
+            text="Барсик.",
+            model_used="phi",
+            role="lightweight",
+            timings=Timings(tokens=2),
+            fallback_reason="primary failed",
+        )
+    )
+    bus.publish(TurnStarted(turn_id=2, text="А собаку?"))
+    bus.publish(TurnFailed(turn_id=2, message="no model could answer", partial=""))
+    reopened = Conversations(tmp_path / "c.sqlite3")  # written as it happened: readable at once
+    [conversation] = reopened.find()
+    assert conversation.title == "Про кота" and conversation.messages == 4
+    messages = reopened.messages(conversation.id)
+    assert [m.role for m in messages] == ["user", "assistant", "user", "assistant"]
+    assert "fallback: primary failed" in messages[1].note and messages[3].note.startswith("failed:")
+    markdown = reopened.to_markdown(conversation.id)
+    assert "# Про кота" in markdown and "**domovoy (phi)**" in markdown and "Барсик." in markdown
+    data = json.loads(reopened.to_json(conversation.id))
+    assert data["messages"][0]["text"] == "Как зовут моего кота?"
+    log.stop()
+    reopened.close()
+
+
+def test_search_rename_delete(tmp_path: Path) -> None:
+    store = Conversations(tmp_path / "c.sqlite3")
+    a = store.new("Погода")
+    b = store.new("Рецепты")
+    store.add(b.id, "user", "как сварить борщ")
+    assert [c.id for c in store.find("борщ")] == [b.id]
+    assert [c.id for c in store.find("Погода")] == [a.id]
+    assert store.rename(a.id, "Погода в Казани") and store.get(a.id).title == "Погода в Казани"  # type: ignore[union-attr]
+    assert store.delete(b.id) and store.messages(b.id) == [] and store.get(b.id) is None
+    with pytest.raises(KeyError):
+        store.to_markdown(b.id)
+    store.close()
+
+
+def test_the_cli_lists_shows_and_exports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    assert main(["models", "install-demo"]) == 0
+    assert main(["chat", "--once", "Привет"]) == 0
+    capsys.readouterr()
+    assert main(["conversations", "list", "--search", "Привет"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[0]
+    conversation_id = line.split()[0]
+    assert "(2 messages)" in line
+    assert main(["conversations", "export", conversation_id, str(tmp_path / "c.md")]) == 0
+    assert "Привет" in (tmp_path / "c.md").read_text(encoding="utf-8")
+    assert main(["conversations", "show", "nope"]) == 1

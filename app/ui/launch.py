@@ -1,13 +1,19 @@
-"""Opening the window: before any model loads; models load in the background after it shows."""
+"""Opening the window: it shows first; the assistant (config, registry, memory, models) is built
+on a worker thread after that and attached when ready, and the models load in the background."""
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
+from typing import TYPE_CHECKING
 
-from app.wiring import Home, build_assistant
-from core.errors import ConfigError
+from core.errors import ConfigError, DomovoyError
 from core.events import EventBus
+
+if TYPE_CHECKING:
+    from app.assistant import Assistant
+    from app.wiring import Home
 
 NO_DISPLAY = (
     "domovoy: no display was found (DISPLAY and WAYLAND_DISPLAY are unset), so the window cannot "
@@ -27,6 +33,8 @@ def has_display() -> bool:
 
 def open_home() -> tuple[Home, str]:
     """The home, and a notice for the window when the config had to be set aside."""
+    from app.wiring import Home
+
     try:
         return Home.open(), ""
     except ConfigError as exc:
@@ -34,22 +42,45 @@ def open_home() -> tuple[Home, str]:
         return home, f"{exc}\nUsing the default settings until the file is fixed."
 
 
+def build(bus: EventBus) -> tuple[Assistant, str]:
+    """Everything behind the window (imports included): run it off the GUI thread."""
+    from app.assistant import Assistant
+    from app.wiring import build_assistant
+
+    try:
+        home, notice = open_home()
+        assistant, problem = build_assistant(home, bus)
+    except DomovoyError as exc:  # the window still opens, and says what is wrong
+        return Assistant(bus=bus, slots={}), str(exc)
+    if problem is not None:
+        notice = "\n".join(n for n in (notice, str(problem)) if n)
+    return assistant, notice
+
+
 def launch() -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QObject, Signal
     from PySide6.QtWidgets import QApplication
 
     from app.ui.main_window import MainWindow
 
+    class Ready(QObject):
+        built = Signal(object, str)
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    home, notice = open_home()
     bus = EventBus()
-    assistant, problem = build_assistant(home, bus)
-    if problem is not None:
-        notice = "\n".join(n for n in (notice, str(problem)) if n)
-    window = MainWindow(assistant, notice=notice)
+    window = MainWindow(bus=bus)
     window.show()
-    QTimer.singleShot(0, assistant.start)  # models load after the window is on screen
+    ready = Ready()
+
+    def attach(assistant: Assistant, notice: str) -> None:
+        window.attach(assistant, notice)
+        assistant.start()  # models load in the background
+
+    ready.built.connect(attach)
+    threading.Thread(
+        target=lambda: ready.built.emit(*build(bus)), name="domovoy-build", daemon=True
+    ).start()
     return int(app.exec())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QTextCursor
@@ -18,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.assistant import Assistant
 from app.transcript import DEMO_WARNING, Entry, Transcript
 from app.ui.bridge import QtBridge
 from core.errors import DomovoyError
 from core.events import (
     ContextUsage,
+    EventBus,
     HistorySummarized,
     ModelLoaded,
     ModelLoadFailed,
@@ -35,11 +36,22 @@ from core.events import (
     TurnStarted,
 )
 
+if TYPE_CHECKING:
+    from app.assistant import Assistant
+
 
 class MainWindow(QMainWindow):
-    def __init__(self, assistant: Assistant, *, notice: str = "") -> None:
+    def __init__(
+        self,
+        assistant: Assistant | None = None,
+        *,
+        notice: str = "",
+        bus: EventBus | None = None,
+    ) -> None:
+        """The window opens at once; the assistant comes with it, or later with ``attach``
+        (the app builds it off the GUI thread, after the window is on screen)."""
         super().__init__()
-        self.assistant = assistant
+        self.assistant: Assistant | None = None
         self.setWindowTitle("domovoy")
         self.resize(820, 640)
 
@@ -64,7 +76,7 @@ class MainWindow(QMainWindow):
         self.send_button.clicked.connect(self.send)
         self.stop_button = QPushButton("Stop", self)
         self.stop_button.setEnabled(False)
-        self.stop_button.clicked.connect(self.assistant.stop)
+        self.stop_button.clicked.connect(self._stop)
         self.show_reasoning = QCheckBox("Show reasoning", self)
         self.show_reasoning.setToolTip(
             "Show the model's hidden reasoning (gpt-oss) above its answers"
@@ -93,7 +105,11 @@ class MainWindow(QMainWindow):
         central.setLayout(layout)
         self.setCentralWidget(central)
 
-        self.bridge = QtBridge(assistant.bus, self)
+        if bus is None:
+            if assistant is None:
+                raise ValueError("the window needs the assistant or its event bus")
+            bus = assistant.bus
+        self.bridge = QtBridge(bus, self)
         self.bridge.turn_started.connect(self._on_turn_started)
         self.bridge.token_streamed.connect(self._on_token)
         self.bridge.reasoning_streamed.connect(self.model.reasoning)
@@ -106,11 +122,18 @@ class MainWindow(QMainWindow):
         self.bridge.model_loaded.connect(self._on_model_loaded)
         self.bridge.model_load_failed.connect(self._on_model_load_failed)
 
+        self._set_input_enabled(False)
+        self.statusBar().showMessage("starting…")
+        if assistant is not None:
+            self.attach(assistant, notice)
+
+    def attach(self, assistant: Assistant, notice: str = "") -> None:
+        """The assistant is ready: say how it stands, and let the user type if it can answer."""
+        self.assistant = assistant
         if notice:
             self.show_notice(notice)
-        if not assistant.ready_to_chat:
-            self._set_input_enabled(False)
-        elif assistant.primary is not None:
+        self._set_input_enabled(assistant.ready_to_chat)
+        if assistant.ready_to_chat and assistant.primary is not None:
             self.statusBar().showMessage(f"{assistant.primary.model_id}: not loaded yet")
             if assistant.primary.demo and not notice:
                 self.show_notice(
@@ -121,7 +144,13 @@ class MainWindow(QMainWindow):
 
     # --- actions -------------------------------------------------------------------------------
 
+    def _stop(self) -> None:
+        if self.assistant is not None:
+            self.assistant.stop()
+
     def send(self) -> None:
+        if self.assistant is None:
+            return
         text = self.input.toPlainText()
         try:
             self.assistant.submit(text)
@@ -195,7 +224,7 @@ class MainWindow(QMainWindow):
     # --- helpers -------------------------------------------------------------------------------
 
     def _turn_ended(self) -> None:
-        self.send_button.setEnabled(self.assistant.ready_to_chat)
+        self.send_button.setEnabled(self.assistant is not None and self.assistant.ready_to_chat)
         self.stop_button.setEnabled(False)
         self.input.setFocus()
 
@@ -247,7 +276,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.bridge.detach()
-        self.assistant.shutdown()
+        if self.assistant is not None:
+            self.assistant.shutdown()
         super().closeEvent(event)
 
 

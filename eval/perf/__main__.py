@@ -19,6 +19,7 @@ BENCHMARKS = {
     "embed_cache": "eval.perf.embed_cache",
     "voice_overhead": "eval.perf.voice_overhead",
     "barge_in": "eval.perf.barge_in",
+    "startup": "eval.perf.startup",
 }
 
 

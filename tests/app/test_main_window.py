@@ -179,3 +179,35 @@ def test_the_window_shows_how_full_the_context_is(qtbot: QtBot) -> None:
     prompt_tokens = fake.count_tokens(fake.seen[0], slot.params)
     used = prompt_tokens + 100
     assert window.context_label.text() == f"context: {used} / 1000 ({used / 1000:.0%})"
+
+
+def test_the_window_opens_before_the_assistant_exists_and_takes_it_when_ready(qtbot: QtBot) -> None:
+    bus = EventBus()
+    window = MainWindow(bus=bus)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.isVisible() and not window.input.isEnabled()
+    assert window.statusBar().currentMessage() == "starting…"
+    window.send()  # nothing to send to yet: no crash
+    window.attach(
+        Assistant(
+            bus=bus, slots={"primary": ModelSlot(role="primary", model_id="f", llm=FakeLLM(["ok"]))}
+        )
+    )
+    assert window.input.isEnabled()
+    window.input.setPlainText("hi")
+    window.send()
+    qtbot.waitUntil(lambda: "f ·" in window.transcript_text(), timeout=5000)
+
+
+def test_launch_builds_the_assistant_off_the_gui_thread(domovoy_home: object) -> None:
+    import threading
+
+    from app.ui.launch import build
+
+    seen: list[str] = []
+    bus = EventBus()
+    worker = threading.Thread(target=lambda: seen.append(build(bus)[1]))
+    worker.start()
+    worker.join(60)
+    assert seen and "install-demo" in seen[0]  # no model yet: the notice says how to get one

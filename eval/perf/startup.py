@@ -1,0 +1,86 @@
+"""startup: time from process start to domovoy's main window shown, over the same for a bare
+PySide6 window. Goal ≤ 2.0. Both run offscreen in fresh processes, interleaved; the assistant is
+built after the window shows, so the ratio is the window's own cost."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from eval.perf.common import median, say
+
+GOAL = 2.0
+BARE = """
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+window.show()
+app.processEvents()
+print("shown", flush=True)
+"""
+DOMOVOY = """
+from PySide6.QtWidgets import QApplication
+from app.ui.main_window import MainWindow
+from core.events import EventBus
+app = QApplication([])
+window = MainWindow(bus=EventBus())
+window.show()
+app.processEvents()
+print("shown", flush=True)
+"""
+
+
+def shown_after(code: str, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    elapsed = time.perf_counter() - start
+    process.wait(timeout=60)
+    if line.strip() != "shown":
+        raise RuntimeError("the window did not show")
+    return elapsed
+
+
+def run(argv: list[str]) -> dict[str, object]:
+    parser = argparse.ArgumentParser(prog="startup")
+    parser.add_argument("--rounds", type=int, default=9)
+    args = parser.parse_args(argv)
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "DOMOVOY_HOME": tempfile.mkdtemp(),
+        "PYTHONPATH": str(root),
+    }
+    shown_after(BARE, env), shown_after(DOMOVOY, env)  # warm the file cache
+    bare: list[float] = []
+    ours: list[float] = []
+    for i in range(args.rounds):
+        order = [(BARE, bare), (DOMOVOY, ours)] if i % 2 == 0 else [(DOMOVOY, ours), (BARE, bare)]
+        for code, into in order:
+            into.append(shown_after(code, env))
+    ratio = median(ours) / median(bare)
+    say(
+        f"bare window {median(bare) * 1000:.0f} ms, domovoy {median(ours) * 1000:.0f} ms: "
+        f"ratio {ratio:.2f} (goal ≤ {GOAL})"
+    )
+    return {
+        "benchmark": "startup",
+        "ratio": round(ratio, 3),
+        "bare_ms": round(median(bare) * 1000, 1),
+        "domovoy_ms": round(median(ours) * 1000, 1),
+        "goal": GOAL,
+        "met": ratio <= GOAL,
+    }

@@ -20,6 +20,7 @@ BENCHMARKS = {
     "voice_overhead": "eval.perf.voice_overhead",
     "barge_in": "eval.perf.barge_in",
     "startup": "eval.perf.startup",
+    "ui_stall": "eval.perf.ui_stall",
 }
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 from llama_cpp import Llama
 
+from core.errors import ModelFileError
 from llm.base import ChatMessage, GenerationParams, final_text
 from llm.llama_cpp import LlamaCppLLM
 from models.gguf_info import read_gguf_info
@@ -84,3 +85,14 @@ def test_the_gpt_oss_template_takes_the_reasoning_effort(
     assert f"Reasoning: {effort}" in prompt
     assert "<|start|>developer<|message|># Instructions\n\nТы домовой." in prompt
     assert prompt.endswith("<|start|>user<|message|>Hi<|end|><|start|>assistant")
+
+
+def test_a_gguf_read_once_is_read_again_when_the_file_changes(tmp_path: Path) -> None:
+    path = make_tiny_gguf("llama", tmp_path / "m.gguf", seed=1)
+    first = read_gguf_info(path)
+    assert read_gguf_info(path) is first  # the header is not parsed twice
+    make_tiny_gguf("phi3", tmp_path / "other.gguf", seed=1).replace(path)
+    assert read_gguf_info(path).architecture == "phi3"
+    path.write_bytes(path.read_bytes()[:4096])  # damaged in place: the error is not hidden
+    with pytest.raises(ModelFileError):
+        read_gguf_info(path)

@@ -21,6 +21,7 @@ BENCHMARKS = {
     "barge_in": "eval.perf.barge_in",
     "startup": "eval.perf.startup",
     "ui_stall": "eval.perf.ui_stall",
+    "soak": "eval.perf.soak",
 }
 
 

@@ -23,6 +23,7 @@ from typing import Protocol
 from core.errors import DomovoyError, GenerationError, InputError
 from core.events import (
     ContextUsage,
+    ConversationStarted,
     EventBus,
     HistorySummarized,
     ReasoningStreamed,
@@ -129,6 +130,15 @@ class Assistant:
     def stop(self) -> None:
         """Cancel the reply being written; what was written so far is kept."""
         self._cancel.set()
+
+    def new_conversation(self, title: str = "") -> None:
+        """Stop the reply being written (it is kept in the old conversation) and start afresh."""
+        self.stop()
+        self.wait(timeout=10)
+        with self._history_lock:
+            self.history.clear()
+            self.summary = ""
+        self.bus.publish(ConversationStarted(title=title))
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the current turn ends (CLI and tests); False on timeout."""

@@ -4,7 +4,7 @@ who answered and why) when it ends, a failure when it fails."""
 from __future__ import annotations
 
 from app.transcript import footer
-from core.events import EventBus, TurnFailed, TurnFinished, TurnStarted
+from core.events import ConversationStarted, EventBus, TurnFailed, TurnFinished, TurnStarted
 from memory.conversations import Conversations
 
 
@@ -13,6 +13,7 @@ class ChatLog:
         self.store = store
         self.conversation = store.new(title)
         self._off = [
+            bus.subscribe(ConversationStarted, self._new),
             bus.subscribe(TurnStarted, self._started),
             bus.subscribe(TurnFinished, self._finished),
             bus.subscribe(TurnFailed, self._failed),
@@ -25,6 +26,9 @@ class ChatLog:
         for off in self._off:
             off()
         self.store.close()
+
+    def _new(self, e: ConversationStarted) -> None:
+        self.conversation = self.store.new(e.title)
 
     def _started(self, e: TurnStarted) -> None:
         self.store.add(self.conversation.id, "user", e.text)

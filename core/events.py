@@ -76,6 +76,13 @@ class Timings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ConversationStarted(Event):
+    """The user began a new conversation: the history starts empty, the log opens a new one."""
+
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TurnStarted(Event):
     turn_id: int
     text: str

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from core.events import (
     ContextUsage,
+    ConversationStarted,
     Event,
     EventBus,
     HistorySummarized,
@@ -28,6 +29,7 @@ from core.events import (
 
 
 class QtBridge(QObject):
+    conversation_started = Signal(object)
     turn_started = Signal(object)
     token_streamed = Signal(object)
     reasoning_streamed = Signal(object)
@@ -43,6 +45,7 @@ class QtBridge(QObject):
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
         routes: list[tuple[type[Event], SignalInstance]] = [
+            (ConversationStarted, self.conversation_started),
             (TurnStarted, self.turn_started),
             (TokenStreamed, self.token_streamed),
             (ReasoningStreamed, self.reasoning_streamed),

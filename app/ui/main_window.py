@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QTextCursor
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -24,6 +25,7 @@ from app.ui.bridge import QtBridge
 from core.errors import DomovoyError
 from core.events import (
     ContextUsage,
+    ConversationStarted,
     EventBus,
     HistorySummarized,
     ModelLoaded,
@@ -121,6 +123,8 @@ class MainWindow(QMainWindow):
         self.bridge.model_loading.connect(self._on_model_loading)
         self.bridge.model_loaded.connect(self._on_model_loaded)
         self.bridge.model_load_failed.connect(self._on_model_load_failed)
+        self.bridge.conversation_started.connect(self._on_conversation_started)
+        self._shortcuts()
 
         self._set_input_enabled(False)
         self.statusBar().showMessage("starting…")
@@ -143,6 +147,34 @@ class MainWindow(QMainWindow):
                 )
 
     # --- actions -------------------------------------------------------------------------------
+
+    def _shortcuts(self) -> None:
+        """Ctrl+Enter sends (Enter does too), Esc stops the reply, Ctrl+N starts a new
+        conversation; the buttons' tooltips say so."""
+        for keys, action in (
+            ("Ctrl+Return", self._send_if_enabled),
+            ("Escape", self._stop),
+            (QKeySequence.StandardKey.New, self.new_conversation),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(action)
+        self.send_button.setToolTip("Send (Enter or Ctrl+Enter)")
+        self.stop_button.setToolTip("Stop the reply (Esc); what was written is kept")
+
+    def new_conversation(self) -> None:
+        """Start afresh: the assistant stops any reply and forgets the running history (the old
+        conversation stays in the log); the window clears when it has."""
+        if self.assistant is None:
+            return
+        self._set_input_enabled(False)
+        threading.Thread(
+            target=self.assistant.new_conversation, name="domovoy-new-conversation", daemon=True
+        ).start()
+
+    def _send_if_enabled(self) -> None:
+        if self.send_button.isEnabled():
+            self.send()
 
     def _stop(self) -> None:
         if self.assistant is not None:
@@ -167,6 +199,14 @@ class MainWindow(QMainWindow):
         return self.transcript.toPlainText()
 
     # --- events (on the GUI thread, through the bridge) ------------------------------------------
+
+    def _on_conversation_started(self, e: ConversationStarted) -> None:
+        self.model.entries.clear()
+        self.transcript.clear()
+        self.context_label.setText("context: —")
+        self.statusBar().showMessage("new conversation", 5000)
+        self._turn_ended()
+        self._set_input_enabled(self.assistant is not None and self.assistant.ready_to_chat)
 
     def _on_turn_started(self, e: TurnStarted) -> None:
         self.send_button.setEnabled(False)
@@ -269,8 +309,7 @@ class MainWindow(QMainWindow):
                 and key.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not key.modifiers() & Qt.KeyboardModifier.ShiftModifier
             ):
-                if self.send_button.isEnabled():
-                    self.send()
+                self._send_if_enabled()
                 return True
         return super().eventFilter(watched, event)
 

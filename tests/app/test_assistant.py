@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from app.assistant import Assistant
+from app.chat_log import ChatLog
 from core.errors import ChecksumMismatchError, InputError
 from core.events import (
     ContextUsage,
@@ -24,6 +25,7 @@ from llm.base import ChatMessage, GenerationParams
 from llm.fake import FakeLLM
 from llm.llama_cpp import LlamaCppLLM
 from llm.router import ModelSlot, Router
+from memory.conversations import Conversations
 from tests.helpers import wait_until
 
 
@@ -79,6 +81,27 @@ def test_history_is_sent_with_the_next_turn() -> None:
     roles = [(m.role, m.content) for m in fake.seen[1]]
     assert roles[0][0] == "system"
     assert roles[1:] == [("user", "first"), ("assistant", "one"), ("user", "second")]
+
+
+def test_a_new_conversation_stops_the_reply_and_starts_with_no_history(tmp_path: Path) -> None:
+    fake = FakeLLM(["one", " ".join(["word"] * 500), "three"], token_delay_s=0.005)
+    assistant, _ = make(fake)
+    log = ChatLog(assistant.bus, Conversations(tmp_path / "chats.sqlite3"))
+    assistant.submit("first")
+    assistant.wait(5)
+    old = log.conversation.id
+    assistant.submit("second, a long one")
+    wait_until(lambda: assistant.busy)
+    assistant.new_conversation("fresh")
+    assert not assistant.busy and assistant.history == []
+    assistant.submit("third")
+    assistant.wait(5)
+    assert [(m.role, m.content) for m in fake.seen[-1]][1:] == [("user", "third")]
+    assert log.conversation.id != old and log.conversation.title == "fresh"
+    kept = [m.text for m in log.store.messages(old)]
+    assert kept[:3] == ["first", "one", "second, a long one"]  # the old one, cut reply included
+    assert [m.text for m in log.store.messages(log.conversation.id)] == ["third", "three"]
+    log.stop()
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t "])

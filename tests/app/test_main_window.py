@@ -211,3 +211,24 @@ def test_launch_builds_the_assistant_off_the_gui_thread(domovoy_home: object) ->
     worker.start()
     worker.join(60)
     assert seen and "install-demo" in seen[0]  # no model yet: the notice says how to get one
+
+
+def test_escape_stops_and_ctrl_n_starts_a_new_conversation(qtbot: QtBot) -> None:
+    words = " ".join(f"слово{i}" for i in range(400))
+    fake = FakeLLM([words, "новый ответ"], token_delay_s=0.01)
+    window = window_for(qtbot, ModelSlot(role="primary", model_id="slow", llm=fake))
+    window.input.setPlainText("говори")
+    qtbot.keyClick(window.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "слово3" in window.transcript_text(), timeout=5000)
+    qtbot.keyClick(window.input, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: "stopped" in window.transcript_text(), timeout=5000)
+    assert "слово399" not in window.transcript_text()
+
+    qtbot.keyClick(window.input, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.transcript_text() == "" and window.input.isEnabled())
+    assert window.model.entries == [] and window.assistant is not None
+    assert window.assistant.history == []
+    window.input.setPlainText("снова")
+    window.send()
+    qtbot.waitUntil(lambda: "новый ответ" in window.transcript_text(), timeout=5000)
+    assert "говори" not in window.transcript_text()

@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # espeak-ng and sox, with which the tests make and measure real speech.
 APT_PACKAGES := build-essential cmake python3-venv libegl1 libgl1 libfontconfig1 libdbus-1-3 \
 	libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
-	libxcb-shape0 libxcb-render-util0 libxcb-image0 libportaudio2 espeak-ng sox
+	libxcb-shape0 libxcb-render-util0 libxcb-image0 libportaudio2 espeak-ng sox xvfb xauth
 
 .PHONY: run test lint setup system-packages clean
 

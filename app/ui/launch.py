@@ -13,6 +13,7 @@ from core.events import EventBus
 
 if TYPE_CHECKING:
     from app.assistant import Assistant
+    from app.ui.main_window import MainWindow
     from app.wiring import Home
 
 NO_DISPLAY = (
@@ -61,19 +62,27 @@ def launch() -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
-    from PySide6.QtCore import QObject, Signal
     from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    open_window()
+    return int(app.exec())
+
+
+def open_window() -> MainWindow:
+    """The window, shown at once; the assistant is built on a thread and attached when ready
+    (``window.assistant`` is then set), and its models load in the background."""
+    from PySide6.QtCore import QObject, Signal
 
     from app.ui.main_window import MainWindow
 
     class Ready(QObject):
         built = Signal(object, str)
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
     bus = EventBus()
     window = MainWindow(bus=bus)
     window.show()
-    ready = Ready()
+    ready = Ready(window)
 
     def attach(assistant: Assistant, notice: str) -> None:
         window.attach(assistant, notice)
@@ -83,4 +92,4 @@ def launch() -> int:
     threading.Thread(
         target=lambda: ready.built.emit(*build(bus)), name="domovoy-build", daemon=True
     ).start()
-    return int(app.exec())
+    return window

@@ -1,0 +1,73 @@
+"""``python -m app.ui.screenshots FOLDER``: open the app as a user would (the config and models of
+DOMOVOY_HOME), ask it something, and save what the screen shows of each page as PNG files.
+
+Run it under a display (``xvfb-run -a``): the test suite does, on the demo models, so that
+anyone can look at ``reports/screenshots/`` and see what a user sees.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+QUESTION = "Привет! Расскажи, что ты умеешь?"
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not within {timeout_s:.0f} s")
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def shoot(folder: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.launch import open_window
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    folder.mkdir(parents=True, exist_ok=True)
+    window = open_window()
+    window.resize(900, 680)
+    wait_for(lambda: window.assistant is not None, 120, "the assistant was built")
+    wait_for(lambda: window.input.isEnabled(), 5, "the window accepts a message")
+    window.input.setPlainText(QUESTION)
+    window.send()
+    wait_for(lambda: window.stop_button.isEnabled(), 30, "the reply started")
+    wait_for(lambda: not window.stop_button.isEnabled(), 120, "the reply finished")
+    app.processEvents()
+    saved = [save(window, folder / "chat.png")]
+    window.close()
+    return saved
+
+
+def save(window: object, target: Path) -> Path:
+    """What the display shows of the window (its frame's contents), or the widget's own
+    rendering where the platform cannot read the screen back."""
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(window, QWidget)
+    screen = window.screen()
+    picture = screen.grabWindow(window.winId()) if screen is not None else None
+    if picture is None or picture.isNull():
+        picture = window.grab()
+    if not picture.save(str(target), "PNG"):
+        raise OSError(f"could not write {target}")
+    return target
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0]) if argv else Path("reports/screenshots")
+    for path in shoot(folder):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

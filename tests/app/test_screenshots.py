@@ -1,0 +1,42 @@
+"""What a user sees: the app under a real X server (Xvfb) on the demo models, asked something,
+photographed. The pictures stay in reports/screenshots/ for people to look at."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from core.paths import Paths
+from models.install import install_demo
+
+pytestmark = pytest.mark.qt
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "reports" / "screenshots"
+XVFB = ["xvfb-run", "-a", "-s", "-screen 0 1280x900x24"]
+
+
+def test_the_chat_page_with_a_streamed_reply_is_photographed(domovoy_home: Paths) -> None:
+    install_demo(domovoy_home)
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run(
+        [*XVFB, sys.executable, "-m", "app.ui.screenshots", str(SHOTS)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    chat = SHOTS / "chat.png"
+    assert str(chat) in done.stdout
+    image = QImage(str(chat))
+    assert (image.width(), image.height()) == (900, 680)
+    # a real picture of a window with text, not a blank or black frame
+    colours = {image.pixel(x, y) for x in range(0, 900, 7) for y in range(0, 680, 7)}
+    assert len(colours) > 20

@@ -176,11 +176,14 @@ class Assistant:
         answer: list[str] = []
         reasoning: list[str] = []
         requested: list[ToolCallRequest] = []
+        first_at: list[float] = []  # when the user saw the first word (recall and tools included)
 
         def on_output(output: Output) -> None:
             if isinstance(output, ToolCallRequest):
                 requested.append(output)
                 return
+            if not first_at:
+                first_at.append(time.perf_counter())
             if output.channel == "final":
                 answer.append(output.text)
                 self.bus.publish(TokenStreamed(turn_id=turn_id, text=output.text))
@@ -233,7 +236,9 @@ class Assistant:
                 role=slot.role,
                 timings=Timings(
                     load_ms=answered.load_ms,
-                    first_token_ms=answered.first_output_ms,
+                    first_token_ms=(
+                        (first_at[0] - start) * 1000 if first_at else answered.first_output_ms
+                    ),
                     total_ms=(time.perf_counter() - start) * 1000,
                     tokens=len(answer) + len(reasoning),
                 ),

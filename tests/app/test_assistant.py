@@ -1,4 +1,5 @@
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from core.events import (
 from llm.base import ChatMessage, GenerationParams
 from llm.fake import FakeLLM
 from llm.llama_cpp import LlamaCppLLM
+from llm.prompt import TurnContext
 from llm.router import ModelSlot, Router
 from memory.conversations import Conversations
 from tests.helpers import wait_until
@@ -81,6 +83,27 @@ def test_history_is_sent_with_the_next_turn() -> None:
     roles = [(m.role, m.content) for m in fake.seen[1]]
     assert roles[0][0] == "system"
     assert roles[1:] == [("user", "first"), ("assistant", "one"), ("user", "second")]
+
+
+def test_first_token_time_counts_recall_and_speed_counts_only_generation() -> None:
+    words = " ".join(f"w{i}" for i in range(40))
+    bus = EventBus(strict=True)
+    rec = Recorder(bus)
+    fake = FakeLLM([words], token_delay_s=0.002)
+
+    def slow_recall(text: str) -> TurnContext:
+        time.sleep(0.4)  # the first turn's recall loads the embedding model
+        return TurnContext()
+
+    slot = ModelSlot(role="primary", model_id="f", llm=fake)
+    assistant = Assistant(bus=bus, slots={"primary": slot}, context=slow_recall)
+    assistant.submit("hello")
+    assert assistant.wait(5)
+    (finished,) = rec.of(TurnFinished)
+    assert isinstance(finished, TurnFinished)
+    assert finished.timings.first_token_ms >= 400  # what the user waited for the first word
+    generation_s = (finished.timings.total_ms - finished.timings.first_token_ms) / 1000
+    assert generation_s < 0.4 and finished.timings.tokens_per_s > 60
 
 
 def test_a_new_conversation_stops_the_reply_and_starts_with_no_history(tmp_path: Path) -> None:

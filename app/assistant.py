@@ -133,12 +133,19 @@ class Assistant:
 
     def new_conversation(self, title: str = "") -> None:
         """Stop the reply being written (it is kept in the old conversation) and start afresh."""
+        self._switch([], ConversationStarted(title=title))
+
+    def resume_conversation(self, conversation_id: str, history: Sequence[ChatMessage]) -> None:
+        """Go back to a kept conversation: its messages become the history again."""
+        self._switch(history, ConversationStarted(conversation_id=conversation_id))
+
+    def _switch(self, history: Sequence[ChatMessage], event: ConversationStarted) -> None:
         self.stop()
         self.wait(timeout=10)
         with self._history_lock:
-            self.history.clear()
+            self.history[:] = history
             self.summary = ""
-        self.bus.publish(ConversationStarted(title=title))
+        self.bus.publish(event)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the current turn ends (CLI and tests); False on timeout."""

@@ -4,13 +4,21 @@ who answered and why) when it ends, a failure when it fails."""
 from __future__ import annotations
 
 from app.transcript import footer
-from core.events import ConversationStarted, EventBus, TurnFailed, TurnFinished, TurnStarted
+from core.events import (
+    ConversationSaved,
+    ConversationStarted,
+    EventBus,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
 from memory.conversations import Conversations
 
 
 class ChatLog:
     def __init__(self, bus: EventBus, store: Conversations, title: str = "") -> None:
         self.store = store
+        self.bus = bus
         self.conversation = store.new(title)
         self._off = [
             bus.subscribe(ConversationStarted, self._new),
@@ -28,15 +36,22 @@ class ChatLog:
         self.store.close()
 
     def _new(self, e: ConversationStarted) -> None:
-        self.conversation = self.store.new(e.title)
+        kept = self.store.get(e.conversation_id) if e.conversation_id else None
+        self.conversation = kept or self.store.new(e.title)
 
     def _started(self, e: TurnStarted) -> None:
         self.store.add(self.conversation.id, "user", e.text)
+        self._saved()
 
     def _finished(self, e: TurnFinished) -> None:
         self.store.add(
             self.conversation.id, "assistant", e.text, model=e.model_used, note=footer(e)
         )
+        self._saved()
 
     def _failed(self, e: TurnFailed) -> None:
         self.store.add(self.conversation.id, "assistant", e.partial, note=f"failed: {e.message}")
+        self._saved()
+
+    def _saved(self) -> None:
+        self.bus.publish(ConversationSaved(conversation_id=self.conversation.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.events import (
@@ -12,6 +13,8 @@ from core.events import (
     TurnFinished,
     TurnStarted,
 )
+from llm.base import ChatMessage
+from memory.conversations import Message
 
 DEMO_WARNING = "demo model: its replies are noise; get a real model to talk"
 
@@ -43,6 +46,31 @@ def footer(e: TurnFinished) -> str:
 class Transcript:
     def __init__(self) -> None:
         self.entries: list[Entry] = []
+
+    def load(self, messages: Sequence[Message]) -> None:
+        """A kept conversation, as the log stored it: each question with its reply and footer."""
+        self.entries.clear()
+        for m in messages:
+            if m.role == "user" or not self.entries or self.entries[-1].done:
+                self.entries.append(Entry(turn_id=-len(self.entries) - 1, user=""))
+            entry = self.entries[-1]
+            if m.role == "user":
+                entry.user = m.text
+                continue
+            entry.answer, entry.done = m.text, True
+            if m.note.startswith("failed: "):
+                entry.error = m.note.removeprefix("failed: ")
+            else:
+                entry.footer = m.note
+
+    def history(self) -> list[ChatMessage]:
+        """What the model is given to go on from where the conversation was left."""
+        out: list[ChatMessage] = []
+        for entry in self.entries:
+            if entry.user and entry.answer:
+                out.append(ChatMessage(role="user", content=entry.user))
+                out.append(ChatMessage(role="assistant", content=entry.answer))
+        return out
 
     def _entry(self, turn_id: int) -> Entry | None:
         for entry in reversed(self.entries):

@@ -77,9 +77,18 @@ class Timings:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConversationStarted(Event):
-    """The user began a new conversation: the history starts empty, the log opens a new one."""
+    """The user began a new conversation (the history starts empty, the log opens a new one),
+    or went back to a kept one (``conversation_id``: its history is restored, the log goes on)."""
 
     title: str = ""
+    conversation_id: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConversationSaved(Event):
+    """The conversation log wrote a message (lists of conversations read it again)."""
+
+    conversation_id: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from core.events import (
     ContextUsage,
+    ConversationSaved,
     ConversationStarted,
     Event,
     EventBus,
@@ -29,6 +30,7 @@ from core.events import (
 
 
 class QtBridge(QObject):
+    conversation_saved = Signal(object)
     conversation_started = Signal(object)
     turn_started = Signal(object)
     token_streamed = Signal(object)
@@ -46,6 +48,7 @@ class QtBridge(QObject):
         super().__init__(parent)
         routes: list[tuple[type[Event], SignalInstance]] = [
             (ConversationStarted, self.conversation_started),
+            (ConversationSaved, self.conversation_saved),
             (TurnStarted, self.turn_started),
             (TokenStreamed, self.token_streamed),
             (ReasoningStreamed, self.reasoning_streamed),

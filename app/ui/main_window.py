@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDockWidget,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -20,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.chat_log import ChatLog
 from app.transcript import DEMO_WARNING, Entry, Transcript
 from app.ui.bridge import QtBridge
+from app.ui.conversations_panel import ConversationsPanel
 from core.errors import DomovoyError
 from core.events import (
     ContextUsage,
@@ -85,6 +88,9 @@ class MainWindow(QMainWindow):
         )
         self.show_reasoning.toggled.connect(self._render_all)
         self.model = Transcript()
+        self.chat_log: ChatLog | None = None
+        self.conversations: ConversationsPanel | None = None
+        self._opening: Transcript | None = None  # a kept conversation on its way in
         self.context_label = QLabel("context: —", self)
         self.context_label.setToolTip(
             "How full the answering model's context is (the prompt plus room for the reply). "
@@ -134,6 +140,9 @@ class MainWindow(QMainWindow):
     def attach(self, assistant: Assistant, notice: str = "") -> None:
         """The assistant is ready: say how it stands, and let the user type if it can answer."""
         self.assistant = assistant
+        log = next((s for s in assistant.services if isinstance(s, ChatLog)), None)
+        if log is not None:
+            self._add_conversations(log)
         if notice:
             self.show_notice(notice)
         self._set_input_enabled(assistant.ready_to_chat)
@@ -161,6 +170,35 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(action)
         self.send_button.setToolTip("Send (Enter or Ctrl+Enter)")
         self.stop_button.setToolTip("Stop the reply (Esc); what was written is kept")
+
+    def _add_conversations(self, log: ChatLog) -> None:
+        self.chat_log = log
+        self.conversations = ConversationsPanel(log.store, self)
+        self.conversations.opened.connect(self.open_conversation)
+        self.conversations.new_requested.connect(self.new_conversation)
+        panel = self.conversations
+        self.bridge.conversation_saved.connect(lambda _event: panel.refresh())
+        dock = QDockWidget("Conversations", self)
+        dock.setObjectName("conversations")
+        dock.setWidget(self.conversations)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.resizeDocks([dock], [220], Qt.Orientation.Horizontal)
+
+    def open_conversation(self, conversation_id: str) -> None:
+        """Show a kept conversation and go on with it: its messages become the history."""
+        if self.assistant is None or self.chat_log is None:
+            return
+        self._opening = Transcript()
+        self._opening.load(self.chat_log.store.messages(conversation_id, limit=100_000))
+        history = self._opening.history()
+        self._set_input_enabled(False)
+        threading.Thread(
+            target=self.assistant.resume_conversation,
+            args=(conversation_id, history),
+            name="domovoy-open-conversation",
+            daemon=True,
+        ).start()
 
     def new_conversation(self) -> None:
         """Start afresh: the assistant stops any reply and forgets the running history (the old
@@ -201,10 +239,14 @@ class MainWindow(QMainWindow):
     # --- events (on the GUI thread, through the bridge) ------------------------------------------
 
     def _on_conversation_started(self, e: ConversationStarted) -> None:
-        self.model.entries.clear()
-        self.transcript.clear()
+        opened = self._opening if e.conversation_id else None
+        self._opening = None
+        self.model.entries[:] = opened.entries if opened else []
+        self._render_all()
         self.context_label.setText("context: —")
-        self.statusBar().showMessage("new conversation", 5000)
+        self.statusBar().showMessage("conversation opened" if opened else "new conversation", 5000)
+        if self.conversations is not None:
+            self.conversations.refresh()
         self._turn_ended()
         self._set_input_enabled(self.assistant is not None and self.assistant.ready_to_chat)
 

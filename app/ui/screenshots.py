@@ -41,7 +41,11 @@ def shoot(folder: Path) -> list[Path]:
     window.send()
     wait_for(lambda: window.stop_button.isEnabled(), 30, "the reply started")
     wait_for(lambda: not window.stop_button.isEnabled(), 120, "the reply finished")
-    app.processEvents()
+    panel = window.conversations
+    if panel is not None:  # the log writes the reply just after the turn ends
+        wait_for(lambda: panel.model.rows[0].messages >= 2, 10, "the reply was kept")
+    settle = time.monotonic() + 0.5  # let the display catch up with the last repaint
+    wait_for(lambda: time.monotonic() > settle, 5, "the window was drawn")
     saved = [save(window, folder / "chat.png")]
     window.close()
     return saved

@@ -9,12 +9,14 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.assistant import Assistant
+from app.chat_log import ChatLog
 from app.ui.main_window import MainWindow
 from core.events import EventBus, TurnFinished
 from llm.base import GenerationParams
 from llm.fake import FakeLLM
 from llm.llama_cpp import LlamaCppLLM
 from llm.router import ModelSlot
+from memory.conversations import Conversations
 
 pytestmark = pytest.mark.qt
 
@@ -232,3 +234,44 @@ def test_escape_stops_and_ctrl_n_starts_a_new_conversation(qtbot: QtBot) -> None
     window.send()
     qtbot.waitUntil(lambda: "новый ответ" in window.transcript_text(), timeout=5000)
     assert "говори" not in window.transcript_text()
+
+
+def test_conversations_are_listed_reopened_with_their_history_and_deleted(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    fake = FakeLLM(["первый ответ", "второй ответ", "третий ответ"])
+    bus = EventBus()
+    log = ChatLog(bus, Conversations(tmp_path / "chats.sqlite3"), title="about cats")
+    slot = ModelSlot(role="primary", model_id="f", llm=fake)
+    window = MainWindow(Assistant(bus=bus, slots={"primary": slot}, services=[log]))
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.conversations
+    assert panel is not None
+    window.input.setPlainText("про кошек")
+    window.send()
+    qtbot.waitUntil(lambda: "первый ответ" in window.transcript_text(), timeout=5000)
+    qtbot.waitUntil(lambda: [c.messages for c in panel.model.rows] == [2])
+    first = log.conversation.id
+
+    window.new_conversation()
+    qtbot.waitUntil(lambda: window.transcript_text() == "" and panel.model.rowCount() == 2)
+    window.input.setPlainText("про собак")
+    window.send()
+    qtbot.waitUntil(lambda: "второй ответ" in window.transcript_text(), timeout=5000)
+
+    panel.search.setText("cats")  # the title; searching finds words of the messages too
+    assert [c.id for c in panel.model.rows] == [first]
+    panel.view.setCurrentIndex(panel.model.index(0))
+    panel.view.doubleClicked.emit(panel.model.index(0))
+    qtbot.waitUntil(lambda: "первый ответ" in window.transcript_text(), timeout=5000)
+    assert "второй ответ" not in window.transcript_text() and window.input.isEnabled()
+    window.input.setPlainText("и ещё")
+    window.send()
+    qtbot.waitUntil(lambda: "третий ответ" in window.transcript_text(), timeout=5000)
+    sent = [(m.role, m.content) for m in fake.seen[-1]][1:]
+    assert sent == [("user", "про кошек"), ("assistant", "первый ответ"), ("user", "и ещё")]
+    assert [m.text for m in log.store.messages(first)][-1] == "третий ответ"
+
+    panel.delete_selected(confirm=False)
+    assert first not in [c.id for c in log.store.find()]

@@ -48,6 +48,7 @@ def shoot(folder: Path) -> list[Path]:
     wait_for(lambda: time.monotonic() > settle, 5, "the window was drawn")
     saved = [save(window, folder / "chat.png")]
     window.close()
+    app.processEvents()
     return saved
 
 

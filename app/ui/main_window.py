@@ -356,6 +356,9 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """The window goes at once; then the mood is saved, pending memory writes finish, the
+        models unload (a second start finds everything as it was)."""
+        self.hide()
         self.bridge.detach()
         if self.assistant is not None:
             self.assistant.shutdown()

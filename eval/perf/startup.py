@@ -15,30 +15,14 @@ from pathlib import Path
 from eval.perf.common import median, say
 
 GOAL = 2.0
-BARE = """
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication([])
-window = QMainWindow()
-window.show()
-app.processEvents()
-print("shown", flush=True)
-"""
-DOMOVOY = """
-from PySide6.QtWidgets import QApplication
-from app.ui.main_window import MainWindow
-from core.events import EventBus
-app = QApplication([])
-window = MainWindow(bus=EventBus())
-window.show()
-app.processEvents()
-print("shown", flush=True)
-"""
+BARE = "bare"  # a bare PySide6 window (app/ui/probes.py: Qt lives in app/ui)
+DOMOVOY = "domovoy"
 
 
-def shown_after(code: str, env: dict[str, str]) -> float:
+def shown_after(kind: str, env: dict[str, str]) -> float:
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-c", code],
+        [sys.executable, "-m", "app.ui.probes", kind],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env=env,
@@ -69,8 +53,8 @@ def run(argv: list[str]) -> dict[str, object]:
     ours: list[float] = []
     for i in range(args.rounds):
         order = [(BARE, bare), (DOMOVOY, ours)] if i % 2 == 0 else [(DOMOVOY, ours), (BARE, bare)]
-        for code, into in order:
-            into.append(shown_after(code, env))
+        for kind, into in order:
+            into.append(shown_after(kind, env))
     ratio = median(ours) / median(bare)
     say(
         f"bare window {median(bare) * 1000:.0f} ms, domovoy {median(ours) * 1000:.0f} ms: "

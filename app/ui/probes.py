@@ -1,0 +1,94 @@
+"""The Qt side of the window benchmarks (eval/perf startup and ui_stall): Qt stays in app/ui.
+
+``python -m app.ui.probes bare|domovoy`` shows a bare PySide6 window or domovoy's, then prints
+"shown"; ``stalls`` measures the GUI thread's timer gaps while turns stream into the window.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+TICK_MS = 10
+
+
+def show(kind: str) -> None:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication([])
+    if kind == "bare":  # nothing of domovoy's is imported for the baseline
+        window = QMainWindow()
+    else:
+        from app.ui.main_window import MainWindow
+        from core.events import EventBus
+
+        window = MainWindow(bus=EventBus())
+    window.show()
+    app.processEvents()
+    print("shown", flush=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Stalls:
+    gaps_ms: list[float]  # each tick's delay past the 10 ms asked for, sorted
+    elapsed_s: float
+    words_shown: int
+
+
+def stalls(assistant: object, turns: int, meanwhile: Callable[[threading.Event], None]) -> Stalls:
+    """Send ``turns`` messages through the real window; while each reply streams, ``meanwhile``
+    runs on another thread until the event it is given is set (the turn is over)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.assistant import Assistant
+    from app.ui.main_window import MainWindow
+    from core.events import TurnFailed, TurnFinished
+
+    assert isinstance(assistant, Assistant)
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(assistant)
+    window.show()
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+    turn_over = threading.Event()
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append((now - last[0]) * 1000 - TICK_MS)
+        last[0] = now
+
+    def ended(_: object) -> None:
+        turn_over.set()
+
+    assistant.bus.subscribe(TurnFinished, ended)
+    assistant.bus.subscribe(TurnFailed, ended)
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(tick)
+    started = time.perf_counter()
+    for turn in range(turns):
+        turn_over.clear()
+        other = threading.Thread(target=meanwhile, args=(turn_over,), daemon=True)
+        window.input.setPlainText(f"Tell me a long story, part {turn + 1}.")
+        last[0] = time.perf_counter()
+        timer.start()
+        other.start()
+        window.send()
+        while not turn_over.is_set():
+            app.processEvents()
+            time.sleep(0.001)
+        app.processEvents()
+        timer.stop()
+        other.join()
+    elapsed = time.perf_counter() - started
+    words = len(window.transcript_text().split())
+    window.close()
+    return Stalls(sorted(gaps), elapsed, words)
+
+
+if __name__ == "__main__":
+    show(sys.argv[1] if len(sys.argv) > 1 else "bare")

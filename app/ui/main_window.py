@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.chat_log: ChatLog | None = None
         self.conversations: ConversationsPanel | None = None
         self._opening: Transcript | None = None  # a kept conversation on its way in
+        self._reply_start = 0  # where the reply being streamed begins in the transcript
         self.context_label = QLabel("context: —", self)
         self.context_label.setToolTip(
             "How full the answering model's context is (the prompt plus room for the reply). "
@@ -256,6 +257,7 @@ class MainWindow(QMainWindow):
         self.model.started(e)
         self._append_block(f"<b>You:</b> {_escape(e.text)}")
         self._append_block("<b>domovoy:</b> ")
+        self._reply_start = self.transcript.textCursor().position()
 
     def _on_token(self, e: TokenStreamed) -> None:
         self.model.token(e)
@@ -269,8 +271,19 @@ class MainWindow(QMainWindow):
         if entry and entry.reasoning and self.show_reasoning.isChecked():
             self._render_all()
         elif entry:
+            self._format_reply(entry.answer)
             self._append_block(_footer_html(entry))
         self._turn_ended()
+
+    def _format_reply(self, answer: str) -> None:
+        """The reply streamed in as plain text; once whole, it is shown as the Markdown it is
+        (lists, emphasis, code blocks). Only the reply is redrawn, however long the chat."""
+        cursor = self.transcript.textCursor()
+        cursor.setPosition(self._reply_start)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        _insert_markdown(cursor, answer)
+        self.transcript.setTextCursor(cursor)
 
     def _on_turn_failed(self, e: TurnFailed) -> None:
         entry = self.model.failed(e)
@@ -327,7 +340,8 @@ class MainWindow(QMainWindow):
                 self._append_block(
                     f"<i style='color:#556'>reasoning: {_escape(entry.reasoning)}</i>"
                 )
-            self._append_block(f"<b>domovoy:</b> {_escape(entry.answer)}")
+            self._append_block("<b>domovoy:</b> ")
+            _insert_markdown(self.transcript.textCursor(), entry.answer)
             if entry.footer:
                 self._append_block(_footer_html(entry))
             if entry.error:
@@ -363,6 +377,16 @@ class MainWindow(QMainWindow):
         if self.assistant is not None:
             self.assistant.shutdown()
         super().closeEvent(event)
+
+
+def _insert_markdown(cursor: QTextCursor, text: str) -> None:
+    """Markdown where there is some (a plain reply stays on the label's line)."""
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    if any(mark in text for mark in ("```", "**", "\n- ", "\n* ", "\n1. ", "`", "# ")):
+        cursor.insertBlock()
+        cursor.insertMarkdown(text)
+    else:
+        cursor.insertText(text)
 
 
 def _footer_html(entry: Entry) -> str:

@@ -275,3 +275,16 @@ def test_conversations_are_listed_reopened_with_their_history_and_deleted(
 
     panel.delete_selected(confirm=False)
     assert first not in [c.id for c in log.store.find()]
+
+
+def test_a_finished_reply_is_shown_as_markdown(qtbot: QtBot) -> None:
+    reply = "Купи:\n\n- **молоко**\n- хлеб\n\n```\nprint('готово')\n```"
+    window = window_for(qtbot, ModelSlot(role="primary", model_id="f", llm=FakeLLM([reply])))
+    window.input.setPlainText("что купить?")
+    window.send()
+    qtbot.waitUntil(lambda: "f · " in window.transcript_text(), timeout=5000)
+    shown = window.transcript_text()
+    assert "молоко" in shown and "**" not in shown and "```" not in shown  # rendered, not raw
+    markdown = window.transcript.document().toMarkdown()
+    assert "**молоко**" in markdown and "print('готово')" in markdown
+    assert shown.index("You: что купить?") < shown.index("молоко") < shown.index("f ·")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
 import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -16,15 +15,15 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from app.chat_log import ChatLog
-from app.transcript import DEMO_WARNING, Entry, Transcript
+from app.transcript import DEMO_WARNING, Transcript
 from app.ui.bridge import QtBridge
 from app.ui.conversations_panel import ConversationsPanel
+from app.ui.transcript_view import TranscriptView
 from core.errors import DomovoyError
 from core.events import (
     ContextUsage,
@@ -69,9 +68,7 @@ class MainWindow(QMainWindow):
         )
         self.banner.hide()
 
-        self.transcript = QTextBrowser(self)
-        self.transcript.setOpenExternalLinks(False)
-        self.transcript.setPlaceholderText("Say something to domovoy.")
+        self.transcript = TranscriptView(self)
 
         self.input = QPlainTextEdit(self)
         self.input.setPlaceholderText("Message (Enter sends, Shift+Enter for a new line)")
@@ -91,7 +88,6 @@ class MainWindow(QMainWindow):
         self.chat_log: ChatLog | None = None
         self.conversations: ConversationsPanel | None = None
         self._opening: Transcript | None = None  # a kept conversation on its way in
-        self._reply_start = 0  # where the reply being streamed begins in the transcript
         self.context_label = QLabel("context: —", self)
         self.context_label.setToolTip(
             "How full the answering model's context is (the prompt plus room for the reply). "
@@ -255,40 +251,24 @@ class MainWindow(QMainWindow):
         self.send_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.model.started(e)
-        self._append_block(f"<b>You:</b> {_escape(e.text)}")
-        self._append_block("<b>domovoy:</b> ")
-        self._reply_start = self.transcript.textCursor().position()
+        self.transcript.question(e.text)
 
     def _on_token(self, e: TokenStreamed) -> None:
         self.model.token(e)
-        cursor = self.transcript.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(e.text)
-        self.transcript.ensureCursorVisible()
+        self.transcript.token(e.text)
 
     def _on_turn_finished(self, e: TurnFinished) -> None:
         entry = self.model.finished(e)
         if entry and entry.reasoning and self.show_reasoning.isChecked():
             self._render_all()
         elif entry:
-            self._format_reply(entry.answer)
-            self._append_block(_footer_html(entry))
+            self.transcript.reply_finished(entry)
         self._turn_ended()
-
-    def _format_reply(self, answer: str) -> None:
-        """The reply streamed in as plain text; once whole, it is shown as the Markdown it is
-        (lists, emphasis, code blocks). Only the reply is redrawn, however long the chat."""
-        cursor = self.transcript.textCursor()
-        cursor.setPosition(self._reply_start)
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        _insert_markdown(cursor, answer)
-        self.transcript.setTextCursor(cursor)
 
     def _on_turn_failed(self, e: TurnFailed) -> None:
         entry = self.model.failed(e)
         if entry:
-            self._append_block(_error_html(entry))
+            self.transcript.failed(entry)
         self._turn_ended()
 
     def _on_tool_called(self, e: ToolCalled) -> None:
@@ -328,34 +308,7 @@ class MainWindow(QMainWindow):
         self.send_button.setEnabled(enabled)
 
     def _render_all(self) -> None:
-        """Draw the whole conversation again (the reasoning was shown or hidden)."""
-        self.transcript.clear()
-        for entry in self.model.entries:
-            self._append_block(f"<b>You:</b> {_escape(entry.user)}")
-            if entry.tools:
-                self._append_block(
-                    f"<span style='color:#2a6'>{_escape(entry.tools.strip())}</span>"
-                )
-            if entry.reasoning and self.show_reasoning.isChecked():
-                self._append_block(
-                    f"<i style='color:#556'>reasoning: {_escape(entry.reasoning)}</i>"
-                )
-            self._append_block("<b>domovoy:</b> ")
-            _insert_markdown(self.transcript.textCursor(), entry.answer)
-            if entry.footer:
-                self._append_block(_footer_html(entry))
-            if entry.error:
-                self._append_block(_error_html(entry))
-
-    def _append_block(self, fragment: str) -> None:
-        """A new paragraph at the end of the transcript; streamed tokens then continue it."""
-        cursor = self.transcript.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        if not self.transcript.document().isEmpty():
-            cursor.insertBlock()
-        cursor.insertHtml(fragment)
-        self.transcript.setTextCursor(cursor)
-        self.transcript.ensureCursorVisible()
+        self.transcript.redraw(self.model.entries, reasoning=self.show_reasoning.isChecked())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.input and event.type() == QEvent.Type.KeyPress:
@@ -377,25 +330,3 @@ class MainWindow(QMainWindow):
         if self.assistant is not None:
             self.assistant.shutdown()
         super().closeEvent(event)
-
-
-def _insert_markdown(cursor: QTextCursor, text: str) -> None:
-    """Markdown where there is some (a plain reply stays on the label's line)."""
-    cursor.movePosition(QTextCursor.MoveOperation.End)
-    if any(mark in text for mark in ("```", "**", "\n- ", "\n* ", "\n1. ", "`", "# ")):
-        cursor.insertBlock()
-        cursor.insertMarkdown(text)
-    else:
-        cursor.insertText(text)
-
-
-def _footer_html(entry: Entry) -> str:
-    return f"<span style='color:#777; font-size:small'>{_escape(entry.footer)}</span>"
-
-
-def _error_html(entry: Entry) -> str:
-    return f"<span style='color:#b00020'>⚠ {_escape(entry.error)}</span>"
-
-
-def _escape(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")

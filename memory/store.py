@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from memory.sqlite import open_db, transaction
+
 MemoryKind = Literal["episode", "reflection", "summary", "fact"]
 KINDS: tuple[MemoryKind, ...] = ("episode", "reflection", "summary", "fact")
 
@@ -105,31 +107,17 @@ class Memory:
 
 class Store:
     def __init__(self, file: Path) -> None:
-        file.parent.mkdir(parents=True, exist_ok=True)
         self.file = file
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(file), check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(SCHEMA)
+        self._db = open_db(file, SCHEMA)
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         """One atomic, durable write: committed (and so acknowledged) when the block ends."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        return transaction(self._lock, self._db)
 
     # --- writing -------------------------------------------------------------------------------
 

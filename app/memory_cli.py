@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
+from app.memory_browser import export_everything
 from app.wiring import Home, open_memory
 from core import config as config_mod
 from core.errors import DomovoyError, InputError
 from core.fs import atomic_write_text
 from memory.embeddings import CachedEmbedder, EmbedderInfo, SentenceTransformerEmbedder
-from memory.portable import export_memories, import_memories
+from memory.portable import import_memories
 from memory.service import MemoryService
 from memory.store import Memory
 
@@ -50,14 +50,7 @@ def _run(home: Home, service: MemoryService, args: argparse.Namespace) -> int:
         else:
             raise InputError("say which memory to forget (an id), or --all")
     elif action == "export":
-        count = export_memories(
-            service,
-            args.file,
-            {
-                "emotion": _read_json(home.paths.data_dir / "emotion.json"),
-                "entities": _entities(home),
-            },
-        )
+        count = export_everything(service, home.paths.data_dir, home.paths.entities_dir, args.file)
         print(f"exported {count} memories, the mood and the entity dictionaries to {args.file}")
     elif action == "migrate":
         _migrate(home, service, args.target)
@@ -109,17 +102,3 @@ def _line(memory: Memory) -> str:
     who = f"{memory.speaker}: " if memory.speaker else ""
     facts = f"{memory.kind}, {day}, importance {memory.importance:.0f}"
     return f"{memory.id}  [{facts}] {who}{memory.text}"
-
-
-def _read_json(path: Path) -> object:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _entities(home: Home) -> dict[str, str]:
-    folder = home.paths.entities_dir
-    if not folder.is_dir():
-        return {}
-    return {f.name: f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.yaml"))}

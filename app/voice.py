@@ -86,11 +86,12 @@ class Respond(Processor):
         return out
 
 
-def voice_of(companion: Companion | None) -> Voice:
+def voice_of(companion: Companion | None, rate: float = 1.0) -> Voice:
+    """How to speak now: the mood's prosody, at the user's speaking rate (2 = twice as fast)."""
     if companion is None:
-        return Voice()
+        return Voice(length_scale=1.0 / rate)
     p = companion.mood.prosody()
-    return Voice(p.length_scale, p.noise_scale, p.volume, p.sentence_pause_s)
+    return Voice(p.length_scale / rate, p.noise_scale, p.volume, p.sentence_pause_s)
 
 
 def speech_models(home: Home) -> tuple[WhisperSTT, PiperTTS]:
@@ -116,7 +117,8 @@ def run_file(
     companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
     assistant.prompts.voice = True  # short spoken answers, no markdown
     transcribe, respond = Transcribe(stt), Respond(assistant, bus)
-    speak = Speak(tts, lambda: voice_of(companion))
+    rate = home.config.audio.tts.rate
+    speak = Speak(tts, lambda: voice_of(companion, rate))
     chain = Chain([SileroVAD(), TurnDetector(), transcribe, respond, SentenceSplitter(), speak])
     turns: list[VoiceTurn] = []
     for frame in WavMic(file).frames():

@@ -72,9 +72,17 @@ class Home:
         self.scheduler = GpuScheduler(bus, vram_free=_vram_free_bytes)
         self.placer = Placer(
             self.scheduler,
-            gpu_offload=llama_supports_gpu_offload,  # asked at the first load, not at start
+            gpu_offload=self.gpu_offload,  # asked at the first load, not at start
             ram_available=lambda: int(psutil.virtual_memory().available),
         )
+
+    def reload_registry(self) -> None:
+        """Read the manifests again (a model was pulled, added or removed)."""
+        self.registry = Registry.load(self.paths, [CATALOGUE_DIR])
+
+    def gpu_offload(self) -> bool:
+        """Whether models may go on the GPU: the user allows it and llama.cpp can."""
+        return self.config.gpu.use == "auto" and llama_supports_gpu_offload()
 
     @classmethod
     def open_with_defaults(cls, paths: Paths | None = None) -> Home:
@@ -87,6 +95,7 @@ class Home:
 def slot_for_role(home: Home, role: str) -> ModelSlot:
     """The model the config names for an LLM role, ready to load lazily."""
     entry = home.registry.for_role(role, home.config)
+    settings = home.config.llm.role(role)
     if entry.manifest.format != "gguf":
         raise ModelFileError(
             entry.path, f"{entry.id} is {entry.manifest.format}, not a GGUF chat model"
@@ -97,9 +106,11 @@ def slot_for_role(home: Home, role: str) -> ModelSlot:
         entry.id,
         entry.path,
         demo=entry.manifest.is_demo,
-        load_eagerly=entry.manifest.load_policy == "eager",
+        load_eagerly=(settings.load or entry.manifest.load_policy) == "eager",
         prepare=lambda: home.registry.verify(entry),
-        idle_unload_s=entry.manifest.idle_unload_seconds or home.config.llm.idle_unload_seconds,
+        idle_unload_s=settings.idle_unload_seconds
+        or entry.manifest.idle_unload_seconds
+        or home.config.llm.idle_unload_seconds,
     )
 
 
@@ -189,7 +200,7 @@ def build_assistant(
         time_limit_s=llm.optional_moe.timeout_s,
         p95_limit_ms=llm.moe_p95_limit_ms,
     )
-    idle = IdleUnloader(bus, slots, keep_resident=moe.keep_resident)
+    idle = IdleUnloader(bus, router.slots, keep_resident=moe.keep_resident)  # live roles
     companion = build_companion(home, bus, router)
     assistant = Assistant(
         bus=bus,

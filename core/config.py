@@ -2,12 +2,14 @@
 
     schema_version = 1
     [llm.primary]       id, provider, context_length, max_output_tokens, temperature, top_p,
-                        timeout_s
+                        timeout_s, reasoning_effort, load, idle_unload_seconds
     [llm.lightweight]   the same keys (also [llm.secondary], [llm.micro])
     [embeddings.main]   id, dim, quant
     [audio.stt]         model, device, language
     [audio.tts]         model, voice
     [classification.emotion] model
+    [gpu]               use (auto or cpu)
+    [ui]                language (en or ru)
 
 A file without ``schema_version`` is the seed's concept format (version 0) and is migrated on
 load; the old file is kept beside it. A bad file is reported with file, line, key and what is
@@ -45,6 +47,8 @@ class LLMRoleConfig(_Section):
     top_p: float = Field(0.9, gt=0.0, le=1.0)
     timeout_s: float = Field(120.0, gt=0.0)
     reasoning_effort: Literal["low", "medium", "high"] = "low"  # for dialogue (harmony models)
+    load: Literal["eager", "on_demand"] | None = None  # unset: the model's manifest decides
+    idle_unload_seconds: int | None = Field(None, ge=10)  # unset: the manifest, then [llm]
 
 
 class RemoteConfig(_Section):
@@ -105,6 +109,7 @@ class STTConfig(_Section):
 class TTSConfig(_Section):
     model: str | None = "piper-ru-irina-medium"
     voice: str = "ru-female-1"
+    rate: float = Field(1.0, ge=0.5, le=2.0)  # speaking rate: 1 normal, 1.5 half as fast again
 
 
 class AudioConfig(_Section):
@@ -120,12 +125,22 @@ class ClassificationConfig(_Section):
     emotion: EmotionConfig = EmotionConfig()
 
 
+class GpuConfig(_Section):
+    use: Literal["auto", "cpu"] = "auto"  # cpu: nothing is offloaded, whatever the card
+
+
+class UIConfig(_Section):
+    language: Literal["en", "ru"] = "en"
+
+
 class Config(_Section):
     schema_version: Literal[1] = 1  # SCHEMA_VERSION
     llm: LLMConfig = LLMConfig()
     embeddings: EmbeddingsConfig = EmbeddingsConfig()
     audio: AudioConfig = AudioConfig()
     classification: ClassificationConfig = ClassificationConfig()
+    gpu: GpuConfig = GpuConfig()
+    ui: UIConfig = UIConfig()
 
 
 # --- migrations: each takes the raw table of version N and returns version N+1 -----------------

@@ -327,6 +327,15 @@ class DownloadProgress(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RoleSwitched(Event):
+    """The settings gave a role another model (or none); it loads in the background."""
+
+    role: str
+    model_id: str  # "" when the role was emptied
+    previous: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ModelUnloaded(Event):
     model_id: str
     role: str
@@ -356,6 +365,7 @@ __all__ = [
     "ReasoningStreamed",
     "ReflectionResult",
     "ResourcePressure",
+    "RoleSwitched",
     "Timings",
     "TokenStreamed",
     "ToolCalled",

@@ -155,6 +155,11 @@ class GpuScheduler:
             else:
                 self._residents.pop(owner, None)
 
+    def residents(self) -> dict[str, int]:
+        """VRAM bytes held by each resident model."""
+        with self._cond:
+            return dict(self._residents)
+
     def reserved_bytes(self, *, exclude: str = "") -> int:
         """VRAM held by resident models other than ``exclude``."""
         with self._cond:

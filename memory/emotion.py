@@ -124,6 +124,17 @@ class Prosody:
     sentence_pause_s: float
 
 
+HISTORY = 500  # points of mood history kept (the memory page plots them)
+
+
+@dataclass(frozen=True, slots=True)
+class MoodPoint:
+    at: float
+    valence: float
+    arousal: float
+    main: str
+
+
 @dataclass(slots=True)
 class MoodSnapshot:
     valence: float = 0.1
@@ -148,11 +159,13 @@ class EmotionalState:
         self.half_life_s = half_life_s
         self.clock = clock
         self._lock = threading.Lock()
+        self.history: list[MoodPoint] = []
         self.mood = self._restore()
 
     def _restore(self) -> MoodSnapshot:
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
+            self.history = _points(data.get("history", []))
             return MoodSnapshot(
                 valence=float(data["valence"]),
                 arousal=float(data["arousal"]),
@@ -166,7 +179,13 @@ class EmotionalState:
 
     def save(self) -> None:
         with self._lock:
-            atomic_write_text(self.file, json.dumps(asdict(self.mood), ensure_ascii=False))
+            data = {**asdict(self.mood), "history": [asdict(p) for p in self.history]}
+            atomic_write_text(self.file, json.dumps(data, ensure_ascii=False))
+
+    def recent(self, limit: int = HISTORY) -> list[MoodPoint]:
+        """The mood after each change, oldest first."""
+        with self._lock:
+            return self.history[-limit:]
 
     def current(self) -> MoodSnapshot:
         """The mood now: decayed toward the baseline since the last change."""
@@ -201,6 +220,8 @@ class EmotionalState:
                 updated_at=self.clock(),
             )
             self.mood = after
+            point = MoodPoint(after.updated_at, after.valence, after.arousal, main_emotion(after))
+            self.history = [*self.history[-(HISTORY - 1) :], point]
         self.save()
         if self.bus is not None:
             self.bus.publish(
@@ -218,6 +239,24 @@ class EmotionalState:
 
     def render(self) -> str:
         return describe(self.current())
+
+
+def _points(raw: object) -> list[MoodPoint]:
+    """The saved history; a damaged point is skipped, never the mood."""
+    points = []
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            points.append(
+                MoodPoint(
+                    float(item["at"]),
+                    float(item["valence"]),
+                    float(item["arousal"]),
+                    str(item["main"]),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return points[-HISTORY:]
 
 
 def main_emotion(mood: MoodSnapshot) -> str:

@@ -279,6 +279,20 @@ class MemoryService:
         self.embedder = target
         self.index.info = target.info
 
+    def revise(self, memory_id: str, text: str) -> Memory | None:
+        """The user corrected a memory: new words, same id and time; re-indexed at once."""
+        text = text.strip()
+        if not text:
+            raise DomovoyError("an empty memory is not stored", hint="forget it instead")
+        with self._write_lock:
+            if self.store.get(memory_id) is None:
+                return None
+            self.store.update_text(memory_id, text)
+            updated = self.store.get(memory_id)
+            assert updated is not None
+            self._index_quietly(updated.kind, [updated.id], self.embedder.embed([passage(updated)]))
+        return updated
+
     def forget(self, memory_id: str) -> bool:
         memory = self.store.get(memory_id)
         if memory is None:

@@ -14,18 +14,34 @@ from core.events import (
     ContextUsage,
     ConversationSaved,
     ConversationStarted,
+    DownloadProgress,
+    EmotionChanged,
     Event,
     EventBus,
     HistorySummarized,
     ModelLoaded,
     ModelLoadFailed,
     ModelLoading,
+    ModelUnloaded,
     ReasoningStreamed,
+    RoleSwitched,
     TokenStreamed,
     ToolCalled,
     TurnFailed,
     TurnFinished,
     TurnStarted,
+    VoiceStateChanged,
+)
+
+# What the pages (settings, models, memory, diagnostics) hear, through one signal.
+PAGE_EVENTS: tuple[type[Event], ...] = (
+    EmotionChanged,
+    DownloadProgress,
+    RoleSwitched,
+    ModelLoaded,
+    ModelLoadFailed,
+    ModelUnloaded,
+    VoiceStateChanged,
 )
 
 
@@ -43,6 +59,7 @@ class QtBridge(QObject):
     model_loading = Signal(object)
     model_loaded = Signal(object)
     model_load_failed = Signal(object)
+    page_event = Signal(object)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +77,7 @@ class QtBridge(QObject):
             (ModelLoading, self.model_loading),
             (ModelLoaded, self.model_loaded),
             (ModelLoadFailed, self.model_load_failed),
+            *((event_type, self.page_event) for event_type in PAGE_EVENTS),
         ]
         self._unsubscribe: list[Callable[[], None]] = [
             bus.subscribe(event_type, signal.emit) for event_type, signal in routes

@@ -43,7 +43,7 @@ def open_home() -> tuple[Home, str]:
         return home, f"{exc}\nUsing the default settings until the file is fixed."
 
 
-def build(bus: EventBus) -> tuple[Assistant, str]:
+def build(bus: EventBus) -> tuple[Assistant, str, Home | None]:
     """Everything behind the window (imports included): run it off the GUI thread."""
     from app.assistant import Assistant
     from app.wiring import build_assistant
@@ -52,10 +52,10 @@ def build(bus: EventBus) -> tuple[Assistant, str]:
         home, notice = open_home()
         assistant, problem = build_assistant(home, bus)
     except DomovoyError as exc:  # the window still opens, and says what is wrong
-        return Assistant(bus=bus, slots={}), str(exc)
+        return Assistant(bus=bus, slots={}), str(exc), None
     if problem is not None:
         notice = "\n".join(n for n in (notice, str(problem)) if n)
-    return assistant, notice
+    return assistant, notice, home
 
 
 def launch() -> int:
@@ -77,15 +77,15 @@ def open_window() -> MainWindow:
     from app.ui.main_window import MainWindow
 
     class Ready(QObject):
-        built = Signal(object, str)
+        built = Signal(object, str, object)
 
     bus = EventBus()
     window = MainWindow(bus=bus)
     window.show()
     ready = Ready(window)
 
-    def attach(assistant: Assistant, notice: str) -> None:
-        window.attach(assistant, notice)
+    def attach(assistant: Assistant, notice: str, home: Home | None) -> None:
+        window.attach(assistant, notice, home)
         assistant.start()  # models load in the background
 
     ready.built.connect(attach)

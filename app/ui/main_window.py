@@ -15,33 +15,42 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.chat_log import ChatLog
+from app.companion import Companion
 from app.transcript import DEMO_WARNING, Transcript
 from app.ui.bridge import QtBridge
 from app.ui.conversations_panel import ConversationsPanel
+from app.ui.mood import MoodBadge
+from app.ui.pages import TITLES, Pages, add_pages, placeholder
 from app.ui.transcript_view import TranscriptView
 from core.errors import DomovoyError
 from core.events import (
     ContextUsage,
     ConversationStarted,
+    EmotionChanged,
+    Event,
     EventBus,
     HistorySummarized,
     ModelLoaded,
     ModelLoadFailed,
     ModelLoading,
+    RoleSwitched,
     TokenStreamed,
     ToolCalled,
     TurnFailed,
     TurnFinished,
     TurnStarted,
 )
+from memory.emotion import main_emotion
 
 if TYPE_CHECKING:
     from app.assistant import Assistant
+    from app.wiring import Home
 
 
 class MainWindow(QMainWindow):
@@ -88,6 +97,7 @@ class MainWindow(QMainWindow):
         self.chat_log: ChatLog | None = None
         self.conversations: ConversationsPanel | None = None
         self._opening: Transcript | None = None  # a kept conversation on its way in
+        self._switching: dict[str, str] = {}  # role → the model it is loading after a switch
         self.context_label = QLabel("context: —", self)
         self.context_label.setToolTip(
             "How full the answering model's context is (the prompt plus room for the reply). "
@@ -106,9 +116,17 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.transcript, 1)
         layout.addLayout(row)
-        central = QWidget(self)
-        central.setLayout(layout)
-        self.setCentralWidget(central)
+        chat = QWidget(self)
+        chat.setLayout(layout)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(chat, TITLES[0])
+        for title in TITLES[1:]:
+            self.tabs.addTab(placeholder("starting…"), title)
+        self.setCentralWidget(self.tabs)
+        self.pages = Pages()
+        self.mood = MoodBadge(self)
+        self.statusBar().addPermanentWidget(self.mood)
 
         if bus is None:
             if assistant is None:
@@ -127,6 +145,7 @@ class MainWindow(QMainWindow):
         self.bridge.model_loaded.connect(self._on_model_loaded)
         self.bridge.model_load_failed.connect(self._on_model_load_failed)
         self.bridge.conversation_started.connect(self._on_conversation_started)
+        self.bridge.page_event.connect(self._on_page_event)
         self._shortcuts()
 
         self._set_input_enabled(False)
@@ -134,12 +153,18 @@ class MainWindow(QMainWindow):
         if assistant is not None:
             self.attach(assistant, notice)
 
-    def attach(self, assistant: Assistant, notice: str = "") -> None:
-        """The assistant is ready: say how it stands, and let the user type if it can answer."""
+    def attach(self, assistant: Assistant, notice: str = "", home: Home | None = None) -> None:
+        """The assistant is ready: say how it stands, and let the user type if it can answer.
+        With the home (config, models, metrics), the other pages fill in."""
         self.assistant = assistant
         log = next((s for s in assistant.services if isinstance(s, ChatLog)), None)
         if log is not None:
             self._add_conversations(log)
+        self.pages = add_pages(self.tabs, assistant, home, self.bridge)
+        companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
+        if companion is not None:
+            mood = companion.mood.current()
+            self.mood.show_mood(main_emotion(mood), mood.valence, mood.arousal)
         if notice:
             self.show_notice(notice)
         self._set_input_enabled(assistant.ready_to_chat)
@@ -291,6 +316,23 @@ class MainWindow(QMainWindow):
     def _on_model_loaded(self, e: ModelLoaded) -> None:
         demo = f" — {DEMO_WARNING}" if e.demo else ""
         self.statusBar().showMessage(f"{e.model_id} ready ({e.load_ms:.0f} ms){demo}")
+
+    def _on_page_event(self, e: Event) -> None:
+        if isinstance(e, EmotionChanged):
+            self.mood.show_mood(e.main, e.valence, e.arousal)
+        elif isinstance(e, RoleSwitched):
+            self._note(f"{e.role}: {e.previous or 'none'} → {e.model_id or 'none'}")
+            self._switching[e.role] = e.model_id
+        elif isinstance(e, ModelLoaded) and self._switching.get(e.role) == e.model_id:
+            del self._switching[e.role]
+            self._note(f"{e.model_id} is ready as {e.role} ({e.load_ms:.0f} ms)")
+
+    def _note(self, text: str) -> None:
+        """A line in the chat (between replies; during one, in the status bar)."""
+        if self.stop_button.isEnabled():
+            self.statusBar().showMessage(text, 10000)
+        else:
+            self.transcript.note(text)
 
     def _on_model_load_failed(self, e: ModelLoadFailed) -> None:
         self.statusBar().showMessage(f"{e.model_id} failed to load")

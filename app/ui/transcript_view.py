@@ -43,6 +43,10 @@ class TranscriptView(QTextBrowser):
         self.setTextCursor(cursor)
         self.append_block(_footer_html(entry))
 
+    def note(self, text: str) -> None:
+        """A line from the app itself (a model switched, one is ready), not part of a turn."""
+        self.append_block(f"<span style='color:#557; font-size:small'>— {_escape(text)}</span>")
+
     def failed(self, entry: Entry) -> None:
         self.append_block(_error_html(entry))
 

@@ -1,0 +1,273 @@
+"""The memory page: the mood's recent history; what domovoy remembers (browse, search, correct,
+forget one, forget all, export); the entities it knows and the dictionaries that name them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.companion import Companion
+from app.memory_browser import PAGE, MemoryBrowser, when
+from app.ui.background import Background
+from app.ui.mood import MoodPlot
+from core.errors import DomovoyError
+from core.events import EmotionChanged, Event
+from memory.store import KINDS, Memory
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("When", "Kind", "Importance", "Text")
+ALL = "all kinds"
+OPEN_WAIT_S = 60.0
+
+
+class MemoryTable(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Memory] = []
+
+    def show(self, rows: list[Memory]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        m = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            who = f"{m.speaker}: " if m.speaker else ""
+            return (when(m), m.kind, f"{m.importance:.0f}", who + m.text)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return m.text + (f"\n\nentities: {', '.join(m.entities)}" if m.entities else "")
+        return None
+
+
+class MemoryPage(QWidget):
+    def __init__(
+        self,
+        companion: Companion,
+        data_dir: Path,
+        entities_dir: Path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.companion = companion
+        self.data_dir = data_dir
+        self.entities_dir = entities_dir
+        self.browser: MemoryBrowser | None = None
+        self.background = Background(self)
+        self.plot = MoodPlot(self)
+        self.mood_text = QLabel(self)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search memories (meaning and words)")
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(self.refresh)
+        self.kind = QComboBox(self)
+        self.kind.addItems([ALL, *KINDS])
+        self.kind.currentIndexChanged.connect(self.refresh)
+        self.table = MemoryTable()
+        self.view = QTableView(self)
+        self.view.setModel(self.table)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.view.doubleClicked.connect(lambda _index: self.edit())
+        self.count = QLabel(self)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.kind)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.count, 1)
+        for name, action in (
+            ("Edit…", self.edit),
+            ("Forget", self.forget),
+            ("Forget all…", self.forget_all),
+            ("Export…", self.export),
+        ):
+            button = QPushButton(name, self)
+            button.clicked.connect(lambda _checked=False, a=action: a())
+            buttons.addWidget(button)
+        memories = QWidget(self)
+        column = QVBoxLayout(memories)
+        column.addLayout(top)
+        column.addWidget(self.view, 1)
+        column.addLayout(buttons)
+
+        entities = QWidget(self)
+        self.entity_list = QListWidget(entities)
+        self.dictionary = QComboBox(entities)
+        self.dictionary.setEditable(True)
+        self.dictionary.currentTextChanged.connect(self._show_dictionary)
+        self.dictionary_text = QPlainTextEdit(entities)
+        self.dictionary_text.setPlaceholderText("Маша: [Мария, Маня]\nПетя: []")
+        save = QPushButton("Save dictionary", entities)
+        save.clicked.connect(self.save_dictionary)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("Dictionary (YAML: names, each with aliases)", entities))
+        right.addWidget(self.dictionary)
+        right.addWidget(self.dictionary_text, 1)
+        right.addWidget(save)
+        row = QHBoxLayout(entities)
+        left = QVBoxLayout()
+        left.addWidget(QLabel("Named in memories", entities))
+        left.addWidget(self.entity_list, 1)
+        row.addLayout(left, 1)
+        row.addLayout(right, 2)
+        self._texts: dict[str, str] = {}
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(memories, "Memories")
+        self.tabs.addTab(entities, "Entities")
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>Mood</b> (recent history)", self))
+        layout.addWidget(self.plot)
+        layout.addWidget(self.mood_text)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+        self.show_mood()
+        self.refresh()
+
+    # --- reading (off the GUI thread: the memory opens in the background at start) -----------
+
+    def _open(self) -> MemoryBrowser:
+        if self.browser is None:
+            c = self.companion
+            if not c.ready.wait(OPEN_WAIT_S) or c.memory is None:
+                raise DomovoyError(c.problem or "the memory is not open", hint="see Diagnostics")
+            self.browser = MemoryBrowser(c.memory, self.data_dir, self.entities_dir)
+        return self.browser
+
+    def refresh(self) -> None:
+        search = self.search.text()
+        kind = None if self.kind.currentText() == ALL else self.kind.currentText()
+
+        def work() -> tuple[list[Memory], int, list[tuple[str, int]], dict[str, str]]:
+            browser = self._open()
+            rows = browser.memories(search, kind)  # type: ignore[arg-type]
+            return rows, browser.count(), browser.entities(), browser.dictionaries()
+
+        self.status.setText("reading…")
+        self.background.run(work, self._show, self._say, name="memory-read")
+
+    def _show(self, found: tuple[list[Memory], int, list[tuple[str, int]], dict[str, str]]) -> None:
+        rows, total, entities, texts = found
+        self.table.show(rows)
+        more = f" (the newest {PAGE})" if len(rows) >= PAGE else ""
+        self.count.setText(f"{len(rows)} shown of {total}{more}")
+        self.entity_list.clear()
+        self.entity_list.addItems([f"{name}  ({n})" for name, n in entities])
+        self._texts = texts
+        current = self.dictionary.currentText()
+        self.dictionary.blockSignals(True)
+        self.dictionary.clear()
+        self.dictionary.addItems(sorted(texts) or ["people.yaml"])
+        self.dictionary.blockSignals(False)
+        self.dictionary.setCurrentText(current if current in texts else self.dictionary.itemText(0))
+        self._show_dictionary(self.dictionary.currentText())
+        self.status.setText("")
+
+    def _show_dictionary(self, name: str) -> None:
+        self.dictionary_text.setPlainText(self._texts.get(name, ""))
+
+    def show_mood(self) -> None:
+        mood = self.companion.mood
+        self.plot.show_points(mood.recent())
+        self.mood_text.setText(mood.render())
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, EmotionChanged):
+            self.show_mood()
+
+    def _say(self, message: str) -> None:
+        self.status.setText(message)
+
+    def selected(self) -> Memory | None:
+        index = self.view.currentIndex()
+        return self.table.rows[index.row()] if index.isValid() else None
+
+    # --- changing -----------------------------------------------------------------------------
+
+    def edit(self, text: str | None = None) -> None:
+        memory = self.selected()
+        if memory is None:
+            return
+        if text is None:
+            text, ok = QInputDialog.getMultiLineText(self, "Correct a memory", "", memory.text)
+            if not ok:
+                return
+        self._change(lambda b: f"corrected: {b.revise(memory.id, text).text}")
+
+    def forget(self) -> None:
+        memory = self.selected()
+        if memory is not None:
+            self._change(lambda b: "forgotten" if b.forget(memory.id) else "it was already gone")
+
+    def forget_all(self, *, confirm: bool = True) -> None:
+        if confirm:
+            answer = QMessageBox.warning(
+                self,
+                "Forget everything",
+                "Forget every memory? Export them first if you may want them back.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._change(lambda b: f"forgot {b.forget_all()} memories")
+
+    def export(self, file: str = "") -> None:
+        if not file:
+            file, _ = QFileDialog.getSaveFileName(self, "Export memories", "memories.json")
+            if not file:
+                return
+        self._change(lambda b: f"exported {b.export(Path(file))} memories to {file}")
+
+    def save_dictionary(self) -> None:
+        name, text = self.dictionary.currentText().strip(), self.dictionary_text.toPlainText()
+        self._change(lambda b: f"saved {b.save_dictionary(name, text)}")
+
+    def _change(self, action: Callable[[MemoryBrowser], str]) -> None:
+        def work() -> str:
+            return action(self._open())
+
+        def done(message: str) -> None:
+            self._say(message)
+            self.refresh()
+
+        self.background.run(work, done, self._say, name="memory-change")

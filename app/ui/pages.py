@@ -1,0 +1,73 @@
+"""The window's pages beyond the chat, built once the assistant (and its home) are ready:
+settings, models, memory and diagnostics. Each hears the bus through the bridge's page events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
+
+from app.companion import Companion
+from app.diagnostics import snapshot
+from app.settings import Settings
+from app.ui.bridge import QtBridge
+from app.ui.diagnostics_page import DiagnosticsPage
+from app.ui.memory_page import MemoryPage
+from app.ui.models_page import ModelsPage
+from app.ui.settings_page import SettingsPage
+from core.events import Event
+
+if TYPE_CHECKING:
+    from app.assistant import Assistant
+    from app.wiring import Home
+
+TITLES = ("Chat", "Settings", "Models", "Memory", "Diagnostics")
+
+
+@dataclass
+class Pages:
+    settings: SettingsPage | None = None
+    models: ModelsPage | None = None
+    memory: MemoryPage | None = None
+    diagnostics: DiagnosticsPage | None = None
+
+    def on_event(self, event: Event) -> None:
+        for page in (self.settings, self.models, self.memory):
+            if page is not None:
+                page.on_event(event)
+
+
+def placeholder(text: str) -> QWidget:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setMargin(24)
+    return label
+
+
+def add_pages(tabs: QTabWidget, assistant: Assistant, home: Home | None, bridge: QtBridge) -> Pages:
+    """Fill the tabs after the chat; a page that needs what this run lacks says so instead."""
+    pages = Pages()
+    while tabs.count() > 1:
+        tabs.removeTab(1)
+    missing = "Not available: the settings could not be read (see the notice on the chat page)."
+    if home is not None:
+        settings = Settings(home, assistant)
+        pages.settings = SettingsPage(settings)
+        pages.models = ModelsPage(home, assistant.bus, settings)
+    companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
+    if companion is not None and home is not None:
+        pages.memory = MemoryPage(companion, home.paths.data_dir, home.paths.entities_dir)
+    pages.diagnostics = DiagnosticsPage(
+        lambda: snapshot(
+            assistant.router.slots,
+            home.scheduler if home else None,
+            home.metrics if home else None,
+        )
+    )
+    for title, page in zip(
+        TITLES[1:], (pages.settings, pages.models, pages.memory, pages.diagnostics), strict=True
+    ):
+        tabs.addTab(page if page is not None else placeholder(missing), title)
+    bridge.page_event.connect(pages.on_event)
+    return pages

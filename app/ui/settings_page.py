@@ -1,0 +1,268 @@
+"""The settings page: which model plays each role and how, the voice, the GPU, privacy and the
+interface language. Apply writes the TOML config and puts it to work (app/settings.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.settings import CHOOSABLE_ROLES, Applied, Settings
+from app.ui.background import Background
+from core.config import Config, LLMRoleConfig
+from core.events import Event, ModelLoaded, ModelLoadFailed, RoleSwitched
+
+NONE = "(none)"
+DEFAULT = "(the model's default)"
+
+
+def choose(combo: QComboBox, value: str | None, *, empty: str = NONE) -> None:
+    """Select ``value``; a value the list lacks (a model since removed) is added, so saving
+    the page never changes what the user did not touch."""
+    text = value or empty
+    if combo.findText(text) < 0:
+        combo.addItem(text)
+    combo.setCurrentText(text)
+
+
+def chosen(combo: QComboBox, *, empty: str = NONE) -> str | None:
+    text = combo.currentText()
+    return None if text == empty else text
+
+
+class RoleForm(QGroupBox):
+    """One LLM role: its model and how it generates."""
+
+    def __init__(self, role: str, models: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(role.capitalize(), parent)
+        self.role = role
+        self.model = QComboBox(self)
+        if role != "primary":
+            self.model.addItem(NONE)
+        self.model.addItems(models)
+        self.context = self._spin(256, 131072, 256)
+        self.max_tokens = self._spin(1, 32768, 64)
+        self.temperature = self._real(0.0, 2.0, 0.05)
+        self.top_p = self._real(0.01, 1.0, 0.05)
+        self.effort = QComboBox(self)
+        self.effort.addItems(["low", "medium", "high"])
+        self.effort.setToolTip("How long a reasoning model (gpt-oss) thinks before answering")
+        self.load = QComboBox(self)
+        self.load.addItems([DEFAULT, "eager", "on_demand"])
+        self.idle = self._spin(0, 86400, 30)
+        self.idle.setSpecialValueText("default")
+        self.idle.setSuffix(" s")
+        self.idle.setToolTip("An on-demand model nobody used this long is unloaded")
+        form = QFormLayout(self)
+        form.addRow("Model", self.model)
+        form.addRow("Context length", self.context)
+        form.addRow("Max output tokens", self.max_tokens)
+        form.addRow("Temperature", self.temperature)
+        form.addRow("Top p", self.top_p)
+        form.addRow("Reasoning effort", self.effort)
+        form.addRow("Load", self.load)
+        form.addRow("Unload when idle after", self.idle)
+
+    def _spin(self, low: int, high: int, step: int) -> QSpinBox:
+        box = QSpinBox(self)
+        box.setRange(low, high)
+        box.setSingleStep(step)
+        return box
+
+    def _real(self, low: float, high: float, step: float) -> QDoubleSpinBox:
+        box = QDoubleSpinBox(self)
+        box.setRange(low, high)
+        box.setSingleStep(step)
+        box.setDecimals(2)
+        return box
+
+    def show_config(self, c: LLMRoleConfig) -> None:
+        choose(self.model, c.id)
+        self.context.setValue(c.context_length)
+        self.max_tokens.setValue(c.max_output_tokens)
+        self.temperature.setValue(c.temperature)
+        self.top_p.setValue(c.top_p)
+        self.effort.setCurrentText(c.reasoning_effort)
+        choose(self.load, c.load, empty=DEFAULT)
+        self.idle.setValue(c.idle_unload_seconds or 0)
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "id": chosen(self.model),
+            "context_length": self.context.value(),
+            "max_output_tokens": self.max_tokens.value(),
+            "temperature": round(self.temperature.value(), 2),
+            "top_p": round(self.top_p.value(), 2),
+            "reasoning_effort": self.effort.currentText(),
+            "load": chosen(self.load, empty=DEFAULT),
+            "idle_unload_seconds": self.idle.value() or None,
+        }
+
+
+class SettingsPage(QWidget):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.background = Background(self)
+        self.roles = {r: RoleForm(r, settings.models_for(r), self) for r in CHOOSABLE_ROLES}
+
+        voice = QGroupBox("Voice", self)
+        self.tts_model = QComboBox(voice)
+        self.tts_model.addItems([NONE, *settings.models_for("tts")])
+        self.voice_name = QLineEdit(voice)
+        self.rate = QDoubleSpinBox(voice)
+        self.rate.setRange(0.5, 2.0)
+        self.rate.setSingleStep(0.1)
+        self.rate.setSuffix("×")
+        self.stt_model = QComboBox(voice)
+        self.stt_model.addItems([NONE, *settings.models_for("stt")])
+        self.stt_language = QComboBox(voice)
+        self.stt_language.addItems(["auto", "ru", "en"])
+        self.stt_device = QComboBox(voice)
+        self.stt_device.addItems(["auto", "cpu", "cuda"])
+        form = QFormLayout(voice)
+        form.addRow("Speech model (piper)", self.tts_model)
+        form.addRow("Voice", self.voice_name)
+        form.addRow("Speaking rate", self.rate)
+        form.addRow("Recognition model (Whisper)", self.stt_model)
+        form.addRow("Recognition language", self.stt_language)
+        form.addRow("Recognition device", self.stt_device)
+
+        system = QGroupBox("Hardware, privacy, interface", self)
+        self.gpu = QComboBox(system)
+        self.gpu.addItems(["auto", "cpu"])
+        self.gpu.setToolTip("auto: models go on the GPU as far as they fit; cpu: never")
+        self.offline = QCheckBox("Offline only: nothing leaves this machine", system)
+        self.remote_url = QLineEdit(system)
+        self.consent = QCheckBox(
+            "I agree that my messages go to this server (scrubbed of names, e-mails, phones, "
+            "card numbers)",
+            system,
+        )
+        self.offline.toggled.connect(lambda off: self.remote_url.setEnabled(not off))
+        self.offline.toggled.connect(lambda off: self.consent.setEnabled(not off))
+        self.language = QComboBox(system)
+        self.language.addItems(["en", "ru"])
+        form = QFormLayout(system)
+        form.addRow("GPU use", self.gpu)
+        form.addRow(self.offline)
+        form.addRow("Remote provider (OpenAI-compatible)", self.remote_url)
+        form.addRow(self.consent)
+        form.addRow("Interface language", self.language)
+
+        self.apply_button = QPushButton("Apply", self)
+        self.apply_button.clicked.connect(self.apply)
+        revert = QPushButton("Revert", self)
+        revert.clicked.connect(self.show_config)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(revert)
+        buttons.addWidget(self.apply_button)
+
+        inner = QWidget(self)
+        column = QVBoxLayout(inner)
+        grid = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        for i, form_box in enumerate(self.roles.values()):
+            (left if i % 2 == 0 else right).addWidget(form_box)
+        grid.addLayout(left)
+        grid.addLayout(right)
+        column.addLayout(grid)
+        column.addWidget(voice)
+        column.addWidget(system)
+        column.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self.show_config()
+
+    def show_config(self) -> None:
+        config = self.settings.home.config
+        for role, form in self.roles.items():
+            form.show_config(config.llm.role(role))
+        audio = config.audio
+        choose(self.tts_model, audio.tts.model)
+        self.voice_name.setText(audio.tts.voice)
+        self.rate.setValue(audio.tts.rate)
+        choose(self.stt_model, audio.stt.model)
+        self.stt_language.setCurrentText(audio.stt.language)
+        self.stt_device.setCurrentText(audio.stt.device)
+        self.gpu.setCurrentText(config.gpu.use)
+        remote = config.llm.remote
+        self.offline.setChecked(not remote.enabled)
+        self.remote_url.setText(remote.base_url)
+        self.consent.setChecked(remote.consent)
+        self.remote_url.setEnabled(remote.enabled)
+        self.consent.setEnabled(remote.enabled)
+        self.language.setCurrentText(config.ui.language)
+
+    def draft(self) -> Config:
+        """The config as the page shows it (validated: a bad value raises ValidationError)."""
+        data = self.settings.draft().model_dump()
+        for role, form in self.roles.items():
+            data["llm"][role].update(form.values())
+        data["audio"]["tts"].update(
+            model=chosen(self.tts_model), voice=self.voice_name.text(), rate=self.rate.value()
+        )
+        data["audio"]["stt"].update(
+            model=chosen(self.stt_model),
+            language=self.stt_language.currentText(),
+            device=self.stt_device.currentText(),
+        )
+        data["gpu"]["use"] = self.gpu.currentText()
+        data["llm"]["remote"].update(
+            enabled=not self.offline.isChecked(),
+            base_url=self.remote_url.text().strip(),
+            consent=self.consent.isChecked() and not self.offline.isChecked(),
+        )
+        data["ui"]["language"] = self.language.currentText()
+        return Config.model_validate(data)
+
+    def apply(self) -> None:
+        try:
+            draft = self.draft()
+        except ValueError as exc:  # pydantic's ValidationError
+            self.status.setText(f"Not applied: {exc}")
+            return
+        self.apply_button.setEnabled(False)
+        self.status.setText("Applying…")
+        self.background.run(
+            lambda: self.settings.apply(draft), self._applied, self._failed, name="domovoy-apply"
+        )
+
+    def _applied(self, applied: Applied) -> None:
+        self.apply_button.setEnabled(True)
+        lines = [f"{role}: loading the new model…" for role in applied.switched]
+        self.status.setText(" · ".join(["Saved.", *lines, *applied.notes]))
+
+    def _failed(self, message: str) -> None:
+        self.apply_button.setEnabled(True)
+        self.status.setText(f"Not applied: {message}")
+
+    def on_event(self, event: Event) -> None:
+        """Role switches and loads, as they happen (through the window's bridge)."""
+        if isinstance(event, RoleSwitched):
+            self.status.setText(f"{event.role}: {event.model_id or 'none'} — loading…")
+        elif isinstance(event, ModelLoaded):
+            self.status.setText(f"{event.role}: {event.model_id} is ready")
+        elif isinstance(event, ModelLoadFailed):
+            self.status.setText(f"{event.role}: {event.model_id} failed: {event.message}")

@@ -49,9 +49,10 @@ class ModelRow:
 
     @property
     def status(self) -> str:
-        if self.playing:
-            return "in use: " + ", ".join(self.playing)
-        return "installed" if self.installed else "not installed"
+        roles = ", ".join(self.playing)
+        if not self.installed:
+            return f"not installed (chosen for {roles})" if roles else "not installed"
+        return f"in use: {roles}" if roles else "installed"
 
 
 def rows(home: Home) -> list[ModelRow]:
@@ -59,8 +60,8 @@ def rows(home: Home) -> list[ModelRow]:
     for entry in home.registry.entries():
         m = entry.manifest
         size = m.source.size_bytes if m.source else None
-        if entry.installed and entry.path.is_file():
-            size = entry.path.stat().st_size
+        if entry.installed and entry.path.exists():
+            size = disk_size(entry.path)
         out.append(
             ModelRow(
                 id=entry.id,
@@ -78,6 +79,13 @@ def rows(home: Home) -> list[ModelRow]:
             )
         )
     return out
+
+
+def disk_size(path: Path) -> int:
+    """A file's size, or a folder model's (all its files)."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
 def playing(home: Home, model_id: str) -> tuple[str, ...]:
@@ -112,8 +120,8 @@ def estimate_fit(entry: Entry, facts: Machine) -> FitEstimate:
         detail = f"at {context} tokens: {placed.describe()}"
     else:
         size = (
-            entry.path.stat().st_size
-            if entry.installed and entry.path.is_file()
+            disk_size(entry.path)
+            if entry.installed and entry.path.exists()
             else (m.source.size_bytes if m.source else None)
         )
         if not size:

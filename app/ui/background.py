@@ -46,7 +46,10 @@ class Background(QObject):
             except Exception as exc:
                 log.exception("%s failed", name)
                 value, callback = f"internal error: {exc!r}", failed
-            self._deliver.emit(self._finish(callback), value)
+            try:
+                self._deliver.emit(self._finish(callback), value)
+            except RuntimeError:  # the page was closed meanwhile: nobody is left to tell
+                log.debug("%s ended after its page closed", name)
 
         thread = threading.Thread(target=body, name=name, daemon=True)
         thread.start()

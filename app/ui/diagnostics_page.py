@@ -53,6 +53,10 @@ def table(parent: QWidget, headers: tuple[str, ...], stretch: int) -> QTableWidg
     return t
 
 
+def mb(value: float) -> str:
+    return f"{value:.1f}" if 0 < value < 10 else f"{value:.0f}"
+
+
 def histogram_text(metrics: dict[str, object]) -> str:
     """The first-token latency buckets of every model, as bars."""
     lines = []
@@ -112,7 +116,7 @@ class DiagnosticsPage(QWidget):
         holder = s.lease_holder or "nobody"
         self.summary.setText(
             f"GPU lease: <b>{holder}</b> · app memory (RSS) {s.process_rss_mb:.0f} MB · "
-            f"models in RAM ≈ {s.ram_mb:.0f} MB"
+            f"models in RAM ≈ {mb(s.ram_mb)} MB"
         )
         fill(
             self.models,
@@ -122,8 +126,8 @@ class DiagnosticsPage(QWidget):
                     m.model_id,
                     "loaded" if m.loaded else "not loaded",
                     m.placement,
-                    f"{max(0.0, m.file_mb - m.vram_mb):.0f}" if m.loaded else "0",
-                    f"{m.vram_mb:.0f}",
+                    mb(max(0.0, m.file_mb - m.vram_mb)) if m.loaded else "0",
+                    mb(m.vram_mb),
                 )
                 for m in s.models
             ],

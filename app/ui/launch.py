@@ -75,6 +75,10 @@ def open_window() -> MainWindow:
     from PySide6.QtCore import QObject, Signal
 
     from app.ui.main_window import MainWindow
+    from core import logbook
+    from core.paths import Paths
+
+    logbook.install(Paths.from_env().data_dir / "domovoy.log")  # the diagnostics page shows it
 
     class Ready(QObject):
         built = Signal(object, str, object)

@@ -182,7 +182,7 @@ class MemoryPage(QWidget):
             rows = browser.memories(search, kind)  # type: ignore[arg-type]
             return rows, browser.count(), browser.entities(), browser.dictionaries()
 
-        self.status.setText("reading…")
+        self.count.setText("reading…")
         self.background.run(work, self._show, self._say, name="memory-read")
 
     def _show(self, found: tuple[list[Memory], int, list[tuple[str, int]], dict[str, str]]) -> None:
@@ -200,7 +200,6 @@ class MemoryPage(QWidget):
         self.dictionary.blockSignals(False)
         self.dictionary.setCurrentText(current if current in texts else self.dictionary.itemText(0))
         self._show_dictionary(self.dictionary.currentText())
-        self.status.setText("")
 
     def _show_dictionary(self, name: str) -> None:
         self.dictionary_text.setPlainText(self._texts.get(name, ""))

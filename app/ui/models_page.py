@@ -42,7 +42,9 @@ BADGE_COLOURS = {"fits": "#2e7d32", "tight": "#b26a00", "too big": "#c62828", "u
 def size_text(size: int | None) -> str:
     if not size:
         return "—"
-    return f"{size / 2**30:.1f} GB" if size >= 2**30 else f"{size / 2**20:.0f} MB"
+    if size >= 2**30:
+        return f"{size / 2**30:.1f} GB"
+    return f"{size / 2**20:.1f} MB" if size < 10 * 2**20 else f"{size / 2**20:.0f} MB"
 
 
 class ModelTable(QAbstractTableModel):
@@ -209,6 +211,7 @@ class ModelsPage(QWidget):
 
     def _end_pull(self, message: str) -> None:
         self._cancel = None
+        self._pulling = ""  # a progress event still on its way changes nothing now
         self.progress.hide()
         self.buttons["Cancel"].setEnabled(False)
         self._say(message)

@@ -73,7 +73,7 @@ class MoodPlot(QWidget):
         painter.drawText(QPointF(2, area.top() + 10), "+1")
         painter.drawText(QPointF(6, middle + 4), "0")
         painter.drawText(QPointF(2, area.bottom()), "−1")
-        if len(self.points) < 2:
+        if not self.points:
             painter.drawText(area, Qt.AlignmentFlag.AlignCenter, "no mood history yet")
             painter.end()
             return
@@ -81,6 +81,8 @@ class MoodPlot(QWidget):
         span = max(last - first, 1e-6)
 
         def x(at: float) -> float:
+            if len(self.points) == 1:
+                return area.right()
             return area.left() + (at - first) / span * area.width()
 
         def y(value: float) -> float:  # -1..1 bottom to top
@@ -96,6 +98,9 @@ class MoodPlot(QWidget):
                 path.lineTo(x(point.at), y(value))
             painter.setPen(QPen(colour, 2))
             painter.drawPath(path)
+            painter.setBrush(colour)
+            last_point = QPointF(x(self.points[-1].at), y(values[-1]))
+            painter.drawEllipse(last_point, 3, 3)  # now (and the only point, at first)
         painter.setPen(self.palette().text().color())
         since = time.strftime("%d.%m %H:%M", time.localtime(first))
         painter.drawText(QPointF(area.left(), self.height() - 3), since)

@@ -26,6 +26,12 @@ def wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None
         time.sleep(0.01)
 
 
+def pause(seconds: float) -> None:
+    """Let Qt run (paint, deliver) for a moment."""
+    until = time.monotonic() + seconds
+    wait_for(lambda: time.monotonic() > until, seconds + 5, "a pause")
+
+
 def shoot(folder: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
@@ -44,12 +50,47 @@ def shoot(folder: Path) -> list[Path]:
     panel = window.conversations
     if panel is not None:  # the log writes the reply just after the turn ends
         wait_for(lambda: panel.model.rows[0].messages >= 2, 10, "the reply was kept")
-    settle = time.monotonic() + 0.5  # let the display catch up with the last repaint
-    wait_for(lambda: time.monotonic() > settle, 5, "the window was drawn")
+    pause(0.5)  # the display catches up with the last repaint
     saved = [save(window, folder / "chat.png")]
+    pages = window.pages
+    for name, page, ready in (
+        ("settings", pages.settings, lambda: True),
+        ("models", pages.models, lambda: bool(pages.models and pages.models.table.fit)),
+        (
+            "memory",
+            pages.memory,
+            lambda: bool(pages.memory and "shown" in pages.memory.count.text()),
+        ),
+        ("diagnostics", pages.diagnostics, lambda: True),
+    ):
+        if page is None:
+            raise RuntimeError(f"the {name} page is missing")
+        window.tabs.setCurrentWidget(page)
+        if name == "memory":
+            remembered(window)
+        wait_for(ready, 60, f"the {name} page was filled")
+        pause(0.3)  # the display catches up with the last repaint
+        saved.append(save(window, folder / f"{name}.png"))
     window.close()
     app.processEvents()
     return saved
+
+
+def remembered(window: object) -> None:
+    """Read the memory page again until what the turn taught it is there (the companion writes
+    memories on its own thread, just after the reply)."""
+    from app.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    page = window.pages.memory
+    assert page is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        page.refresh()
+        wait_for(lambda: "shown" in page.count.text(), 30, "the memory page was read")
+        if not page.count.text().startswith("0 shown"):
+            return
+        pause(0.5)
 
 
 def save(window: object, target: Path) -> Path:

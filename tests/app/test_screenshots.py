@@ -21,7 +21,7 @@ SHOTS = ROOT / "reports" / "screenshots"
 XVFB = ["xvfb-run", "-a", "-s", "-screen 0 1280x900x24"]
 
 
-def test_the_chat_page_with_a_streamed_reply_is_photographed(domovoy_home: Paths) -> None:
+def test_every_page_is_photographed_after_a_streamed_reply(domovoy_home: Paths) -> None:
     install_demo(domovoy_home)
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
     env["PYTHONPATH"] = str(ROOT)
@@ -33,10 +33,14 @@ def test_the_chat_page_with_a_streamed_reply_is_photographed(domovoy_home: Paths
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    chat = SHOTS / "chat.png"
-    assert str(chat) in done.stdout
-    image = QImage(str(chat))
-    assert (image.width(), image.height()) == (900, 680)
-    # a real picture of a window with text, not a blank or black frame
-    colours = {image.pixel(x, y) for x in range(0, 900, 7) for y in range(0, 680, 7)}
-    assert len(colours) > 20
+    pictures = {}
+    for name in ("chat", "settings", "models", "memory", "diagnostics"):
+        shot = SHOTS / f"{name}.png"
+        assert str(shot) in done.stdout
+        image = QImage(str(shot))
+        assert (image.width(), image.height()) == (900, 680)
+        # a real picture of a window with text, not a blank or black frame
+        colours = {image.pixel(x, y) for x in range(0, 900, 7) for y in range(0, 680, 7)}
+        assert len(colours) > 20, name
+        pictures[name] = image
+    assert len({bytes(i.constBits()) for i in pictures.values()}) == 5  # five different pages

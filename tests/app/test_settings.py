@@ -17,14 +17,11 @@ from core.events import (
     RoleSwitched,
     TurnFinished,
 )
-from core.paths import Paths
-from models.install import install_demo
 
 
 @pytest.fixture
-def home(domovoy_home: Paths) -> Home:
-    install_demo(domovoy_home)
-    return Home.open(domovoy_home)
+def home(demo_home: Home) -> Home:
+    return demo_home
 
 
 def test_switching_the_primary_role_loads_the_new_model_and_unloads_the_old(home: Home) -> None:

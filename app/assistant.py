@@ -32,6 +32,7 @@ from core.events import (
     ToolCalled,
     TurnFailed,
     TurnFinished,
+    TurnRetracted,
     TurnStarted,
 )
 from llm.base import ChatMessage, Effort, Output, ToolCallRequest, final_text
@@ -81,6 +82,7 @@ class Assistant:
         self._cancel = threading.Event()
         self._worker: threading.Thread | None = None
         self._history_lock = threading.Lock()
+        self._last_question: str | None = None
 
     @property
     def slots(self) -> dict[str, ModelSlot]:
@@ -117,6 +119,7 @@ class Assistant:
         if self.busy:
             raise InputError("a reply is still being written: wait for it or press Stop")
         self._turn_id += 1
+        self._last_question = text
         self._cancel = threading.Event()
         self._worker = threading.Thread(
             target=self._run_turn,
@@ -126,6 +129,33 @@ class Assistant:
         )
         self._worker.start()
         return self._turn_id
+
+    def retry(self, text: str | None = None) -> int:
+        """Regenerate the last reply (``text`` None), or ask the last question again as the
+        user edited it: the last exchange is taken back (history, log, window: TurnRetracted)
+        and the question goes as a new turn."""
+        if self.busy:
+            raise InputError("a reply is still being written: wait for it or press Stop")
+        last = self.last_question
+        if last is None:
+            raise InputError("there is no question to ask again yet: type one")
+        if text is not None and not text.strip():
+            raise InputError("the message is empty: type something to say")
+        with self._history_lock:
+            tail = self.history[-2:]
+            if len(tail) == 2 and tail[0].role == "user" and tail[0].content == last:
+                del self.history[-2:]  # a failed turn never reached the history
+        self.bus.publish(TurnRetracted(text=last))
+        return self.submit(last if text is None else text)
+
+    @property
+    def last_question(self) -> str | None:
+        """The question of the last turn of this conversation (answered or not)."""
+        if self._last_question is not None:
+            return self._last_question
+        with self._history_lock:
+            users = [m.content for m in self.history if m.role == "user"]
+        return users[-1] if users else None
 
     def stop(self) -> None:
         """Cancel the reply being written; what was written so far is kept."""
@@ -145,6 +175,7 @@ class Assistant:
         with self._history_lock:
             self.history[:] = history
             self.summary = ""
+            self._last_question = None
         self.bus.publish(event)
 
     def wait(self, timeout: float | None = None) -> bool:

@@ -10,6 +10,7 @@ from core.events import (
     EventBus,
     TurnFailed,
     TurnFinished,
+    TurnRetracted,
     TurnStarted,
 )
 from memory.conversations import Conversations
@@ -25,6 +26,7 @@ class ChatLog:
             bus.subscribe(TurnStarted, self._started),
             bus.subscribe(TurnFinished, self._finished),
             bus.subscribe(TurnFailed, self._failed),
+            bus.subscribe(TurnRetracted, self._retracted),
         ]
 
     def start(self) -> None:
@@ -51,6 +53,10 @@ class ChatLog:
 
     def _failed(self, e: TurnFailed) -> None:
         self.store.add(self.conversation.id, "assistant", e.partial, note=f"failed: {e.message}")
+        self._saved()
+
+    def _retracted(self, e: TurnRetracted) -> None:
+        self.store.drop_last_exchange(self.conversation.id)
         self._saved()
 
     def _saved(self) -> None:

@@ -64,6 +64,10 @@ class Companion:
             thread.start()
             self._threads.append(thread)
 
+    @property
+    def started(self) -> bool:
+        return bool(self._threads)
+
     def stop(self) -> None:
         """Shutdown: finish pending writes, save the mood, close the store."""
         self._stopping.set()

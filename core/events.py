@@ -127,6 +127,13 @@ class TurnFinished(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TurnRetracted(Event):
+    """The last exchange is taken back (regenerate, edit and resend): ``text`` was its question."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContextUsage(Event):
     """How full the answering model's context is: shown, never silently exceeded."""
 
@@ -371,6 +378,7 @@ __all__ = [
     "ToolCalled",
     "TurnFailed",
     "TurnFinished",
+    "TurnRetracted",
     "TurnStarted",
     "VoiceProblem",
     "VoiceStateChanged",

@@ -85,6 +85,23 @@ class Conversations:
                 "UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id)
             )
 
+    def drop_last_exchange(self, conversation_id: str) -> int:
+        """Delete the last question and everything after it (a reply regenerated, a question
+        edited); returns how many messages went."""
+        with self._write() as db:
+            row = db.execute(
+                "SELECT MAX(id) FROM messages WHERE conversation_id = ? AND role = 'user'",
+                (conversation_id,),
+            ).fetchone()
+            if row is None or row[0] is None:
+                return 0
+            return int(
+                db.execute(
+                    "DELETE FROM messages WHERE conversation_id = ? AND id >= ?",
+                    (conversation_id, row[0]),
+                ).rowcount
+            )
+
     def rename(self, conversation_id: str, title: str) -> bool:
         with self._write() as db:
             return (

@@ -1,5 +1,9 @@
 """Work off the GUI thread, its result back on it: the pages' one way to call anything that
-may block (SQLite, Chroma, the embedder, a model load, a download, a file hash)."""
+may block (SQLite, Chroma, the embedder, a model load, a download, a file hash).
+
+The result crosses threads through one relay object that lives as long as the app, never
+through the page: a page closed while its work runs is simply not called back (a worker must
+never emit through a QObject the GUI thread may be deleting)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from core.errors import DomovoyError
@@ -16,12 +21,29 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class Background(QObject):
-    _deliver = Signal(object, object)  # (callback, value), queued onto the GUI thread
+class _Relay(QObject):
+    deliver = Signal(object, object)  # (callback, value), queued onto the GUI thread
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._deliver.connect(lambda callback, value: callback(value))
+    def __init__(self) -> None:
+        super().__init__()
+        self.deliver.connect(lambda callback, value: callback(value))
+
+
+_relay: _Relay | None = None
+
+
+def relay() -> _Relay:
+    """Made on the GUI thread by the first page, kept for the life of the process."""
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+    return _relay
+
+
+class Background:
+    def __init__(self, owner: QObject) -> None:
+        self.owner = owner
+        self.relay = relay()
         self.running = 0
 
     def run(
@@ -32,8 +54,9 @@ class Background(QObject):
         *,
         name: str = "domovoy-page",
     ) -> threading.Thread:
-        """Run ``work`` on a thread; ``done(result)`` or ``failed(message)`` on the GUI thread.
-        A DomovoyError's message says what to do; anything else is logged as a bug."""
+        """Run ``work`` on a thread; ``done(result)`` or ``failed(message)`` on the GUI thread,
+        unless the owner is gone by then. A DomovoyError's message says what to do; anything
+        else is logged as a bug."""
         self.running += 1
 
         def body() -> None:
@@ -46,10 +69,7 @@ class Background(QObject):
             except Exception as exc:
                 log.exception("%s failed", name)
                 value, callback = f"internal error: {exc!r}", failed
-            try:
-                self._deliver.emit(self._finish(callback), value)
-            except RuntimeError:  # the page was closed meanwhile: nobody is left to tell
-                log.debug("%s ended after its page closed", name)
+            self.relay.deliver.emit(self._finish(callback), value)
 
         thread = threading.Thread(target=body, name=name, daemon=True)
         thread.start()
@@ -58,6 +78,7 @@ class Background(QObject):
     def _finish(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
         def wrapped(value: Any) -> None:
             self.running -= 1
-            callback(value)
+            if shiboken6.isValid(self.owner):
+                callback(value)
 
         return wrapped

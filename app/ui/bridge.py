@@ -29,6 +29,7 @@ from core.events import (
     ToolCalled,
     TurnFailed,
     TurnFinished,
+    TurnRetracted,
     TurnStarted,
     VoiceStateChanged,
 )
@@ -53,6 +54,7 @@ class QtBridge(QObject):
     reasoning_streamed = Signal(object)
     turn_finished = Signal(object)
     turn_failed = Signal(object)
+    turn_retracted = Signal(object)
     context_usage = Signal(object)
     tool_called = Signal(object)
     history_summarized = Signal(object)
@@ -71,6 +73,7 @@ class QtBridge(QObject):
             (ReasoningStreamed, self.reasoning_streamed),
             (TurnFinished, self.turn_finished),
             (TurnFailed, self.turn_failed),
+            (TurnRetracted, self.turn_retracted),
             (ContextUsage, self.context_usage),
             (ToolCalled, self.tool_called),
             (HistorySummarized, self.history_summarized),

@@ -5,16 +5,12 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDockWidget,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPlainTextEdit,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -24,6 +20,7 @@ from app.chat_log import ChatLog
 from app.companion import Companion
 from app.transcript import DEMO_WARNING, Transcript
 from app.ui.bridge import QtBridge
+from app.ui.composer import Composer
 from app.ui.conversations_panel import ConversationsPanel
 from app.ui.mood import MoodBadge
 from app.ui.pages import TITLES, Pages, add_pages, placeholder
@@ -44,6 +41,7 @@ from core.events import (
     ToolCalled,
     TurnFailed,
     TurnFinished,
+    TurnRetracted,
     TurnStarted,
 )
 from memory.emotion import main_emotion
@@ -79,20 +77,20 @@ class MainWindow(QMainWindow):
 
         self.transcript = TranscriptView(self)
 
-        self.input = QPlainTextEdit(self)
-        self.input.setPlaceholderText("Message (Enter sends, Shift+Enter for a new line)")
-        self.input.setFixedHeight(72)
-        self.input.installEventFilter(self)
-        self.send_button = QPushButton("Send", self)
+        self.composer = Composer(self)
+        self.input = self.composer.input
+        self.send_button = self.composer.send_button
+        self.stop_button = self.composer.stop_button
+        self.regenerate_button = self.composer.regenerate_button
+        self.edit_button = self.composer.edit_button
+        self.show_reasoning = self.composer.show_reasoning
+        self.composer.send_requested.connect(self.send)
         self.send_button.clicked.connect(self.send)
-        self.stop_button = QPushButton("Stop", self)
-        self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self._stop)
-        self.show_reasoning = QCheckBox("Show reasoning", self)
-        self.show_reasoning.setToolTip(
-            "Show the model's hidden reasoning (gpt-oss) above its answers"
-        )
+        self.regenerate_button.clicked.connect(self.regenerate)
+        self.edit_button.clicked.connect(self.edit_last)
         self.show_reasoning.toggled.connect(self._render_all)
+        self.editing = False  # the box holds the last question, edited: Send replaces it
         self.model = Transcript()
         self.chat_log: ChatLog | None = None
         self.conversations: ConversationsPanel | None = None
@@ -105,17 +103,10 @@ class MainWindow(QMainWindow):
         )
         self.statusBar().addPermanentWidget(self.context_label)
 
-        row = QHBoxLayout()
-        row.addWidget(self.input, 1)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.send_button)
-        buttons.addWidget(self.stop_button)
-        buttons.addWidget(self.show_reasoning)
-        row.addLayout(buttons)
         layout = QVBoxLayout()
         layout.addWidget(self.banner)
         layout.addWidget(self.transcript, 1)
-        layout.addLayout(row)
+        layout.addWidget(self.composer)
         chat = QWidget(self)
         chat.setLayout(layout)
         self.tabs = QTabWidget(self)
@@ -138,6 +129,7 @@ class MainWindow(QMainWindow):
         self.bridge.reasoning_streamed.connect(self.model.reasoning)
         self.bridge.turn_finished.connect(self._on_turn_finished)
         self.bridge.turn_failed.connect(self._on_turn_failed)
+        self.bridge.turn_retracted.connect(self._on_turn_retracted)
         self.bridge.context_usage.connect(self._on_context_usage)
         self.bridge.tool_called.connect(self._on_tool_called)
         self.bridge.history_summarized.connect(self._on_history_summarized)
@@ -186,12 +178,12 @@ class MainWindow(QMainWindow):
             ("Ctrl+Return", self._send_if_enabled),
             ("Escape", self._stop),
             (QKeySequence.StandardKey.New, self.new_conversation),
+            ("Ctrl+R", self.regenerate),
+            ("Ctrl+E", self.edit_last),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(action)
-        self.send_button.setToolTip("Send (Enter or Ctrl+Enter)")
-        self.stop_button.setToolTip("Stop the reply (Esc); what was written is kept")
 
     def _add_conversations(self, log: ChatLog) -> None:
         self.chat_log = log
@@ -237,6 +229,11 @@ class MainWindow(QMainWindow):
             self.send()
 
     def _stop(self) -> None:
+        if self.editing and not self.stop_button.isEnabled():
+            self.editing = False
+            self.input.clear()
+            self.statusBar().clearMessage()
+            return
         if self.assistant is not None:
             self.assistant.stop()
 
@@ -245,11 +242,34 @@ class MainWindow(QMainWindow):
             return
         text = self.input.toPlainText()
         try:
-            self.assistant.submit(text)
+            if self.editing:
+                self.assistant.retry(text)
+            else:
+                self.assistant.submit(text)
         except DomovoyError as exc:
             self.statusBar().showMessage(exc.message, 8000)
             return
+        self.editing = False
         self.input.clear()
+
+    def regenerate(self) -> None:
+        """Ask the last question again; the new reply replaces the old one."""
+        if self.assistant is None or not self.send_button.isEnabled():
+            return
+        try:
+            self.assistant.retry()
+        except DomovoyError as exc:
+            self.statusBar().showMessage(exc.message, 8000)
+
+    def edit_last(self) -> None:
+        """The last question back in the box to change; sending it replaces that exchange."""
+        last = self.assistant.last_question if self.assistant is not None else None
+        if last is None or not self.send_button.isEnabled():
+            return
+        self.editing = True
+        self.input.setPlainText(last)
+        self.input.setFocus()
+        self.statusBar().showMessage("editing the last question: Send replaces it, Esc cancels")
 
     def show_notice(self, text: str) -> None:
         self.banner.setText(text)
@@ -273,8 +293,7 @@ class MainWindow(QMainWindow):
         self._set_input_enabled(self.assistant is not None and self.assistant.ready_to_chat)
 
     def _on_turn_started(self, e: TurnStarted) -> None:
-        self.send_button.setEnabled(False)
-        self.stop_button.setEnabled(True)
+        self.composer.set_state(ready=True, busy=True, has_question=True)
         self.model.started(e)
         self.transcript.question(e.text)
 
@@ -295,6 +314,12 @@ class MainWindow(QMainWindow):
         if entry:
             self.transcript.failed(entry)
         self._turn_ended()
+
+    def _on_turn_retracted(self, e: TurnRetracted) -> None:
+        entries = self.model.entries
+        if entries and entries[-1].user == e.text:
+            entries.pop()
+            self._render_all()
 
     def _on_tool_called(self, e: ToolCalled) -> None:
         entry = self.model.tool(e)
@@ -341,28 +366,15 @@ class MainWindow(QMainWindow):
     # --- helpers -------------------------------------------------------------------------------
 
     def _turn_ended(self) -> None:
-        self.send_button.setEnabled(self.assistant is not None and self.assistant.ready_to_chat)
-        self.stop_button.setEnabled(False)
+        self._set_input_enabled(self.assistant is not None and self.assistant.ready_to_chat)
         self.input.setFocus()
 
     def _set_input_enabled(self, enabled: bool) -> None:
-        self.input.setEnabled(enabled)
-        self.send_button.setEnabled(enabled)
+        question = self.assistant.last_question if self.assistant is not None else None
+        self.composer.set_state(ready=enabled, busy=False, has_question=bool(question))
 
     def _render_all(self) -> None:
         self.transcript.redraw(self.model.entries, reasoning=self.show_reasoning.isChecked())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.input and event.type() == QEvent.Type.KeyPress:
-            key = event if isinstance(event, QKeyEvent) else None
-            if (
-                key is not None
-                and key.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and not key.modifiers() & Qt.KeyboardModifier.ShiftModifier
-            ):
-                self._send_if_enabled()
-                return True
-        return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """The window goes at once; then the mood is saved, pending memory writes finish, the

@@ -168,7 +168,8 @@ class MemoryPage(QWidget):
     def _open(self) -> MemoryBrowser:
         if self.browser is None:
             c = self.companion
-            if not c.ready.wait(OPEN_WAIT_S) or c.memory is None:
+            opened = c.started and c.ready.wait(OPEN_WAIT_S)
+            if not opened or c.memory is None:
                 raise DomovoyError(c.problem or "the memory is not open", hint="see Diagnostics")
             self.browser = MemoryBrowser(c.memory, self.data_dir, self.entities_dir)
         return self.browser

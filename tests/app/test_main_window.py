@@ -288,3 +288,60 @@ def test_a_finished_reply_is_shown_as_markdown(qtbot: QtBot) -> None:
     markdown = window.transcript.document().toMarkdown()
     assert "**молоко**" in markdown and "print('готово')" in markdown
     assert shown.index("You: что купить?") < shown.index("молоко") < shown.index("f ·")
+
+
+def test_regenerate_and_edit_replace_the_last_exchange(qtbot: QtBot, tmp_path: Path) -> None:
+    bus = EventBus()
+    llm = FakeLLM(["первый ответ", "второй ответ", "третий ответ"])
+    store = Conversations(tmp_path / "c.sqlite3")
+    log = ChatLog(bus, store)
+    assistant = Assistant(
+        bus=bus, slots={"primary": ModelSlot("primary", "fake", llm)}, services=[log]
+    )
+    window = MainWindow(assistant)
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.regenerate_button.isEnabled()  # nothing to regenerate yet
+    window.input.setPlainText("вопрос")
+    window.send()
+    qtbot.waitUntil(
+        lambda: "первый ответ" in window.transcript_text() and window.send_button.isEnabled()
+    )
+    assert window.regenerate_button.isEnabled() and window.edit_button.isEnabled()
+
+    window.regenerate()
+    qtbot.waitUntil(
+        lambda: "второй ответ" in window.transcript_text() and window.send_button.isEnabled()
+    )
+    assert "первый ответ" not in window.transcript_text()
+    assert window.transcript_text().count("You: вопрос") == 1
+    assert [m.content for m in assistant.history] == ["вопрос", "второй ответ"]
+    assert llm.seen[1][-1].content == "вопрос"  # asked again, without the first answer before it
+    assert all("первый" not in m.content for m in llm.seen[1])
+
+    window.edit_last()
+    assert window.input.toPlainText() == "вопрос" and window.editing
+    window.input.setPlainText("вопрос получше")
+    window.send()
+    qtbot.waitUntil(
+        lambda: "третий ответ" in window.transcript_text() and window.send_button.isEnabled()
+    )
+    text = window.transcript_text()
+    assert "You: вопрос получше" in text and "You: вопрос\n" not in text and "второй" not in text
+    kept = [(m.role, m.text) for m in store.messages(log.conversation.id)]
+    assert kept == [("user", "вопрос получше"), ("assistant", "третий ответ")]  # the log agrees
+
+
+def test_escape_cancels_an_edit_without_sending(qtbot: QtBot) -> None:
+    assistant = Assistant(
+        bus=EventBus(), slots={"primary": ModelSlot("primary", "fake", FakeLLM(["да"]))}
+    )
+    window = MainWindow(assistant)
+    qtbot.addWidget(window)
+    window.input.setPlainText("первый")
+    window.send()
+    qtbot.waitUntil(lambda: window.send_button.isEnabled() and "да" in window.transcript_text())
+    window.edit_last()
+    window._stop()
+    assert not window.editing and window.input.toPlainText() == ""
+    assert assistant.history[-2].content == "первый"

@@ -115,6 +115,10 @@ class TTSConfig(_Section):
 class AudioConfig(_Section):
     stt: STTConfig = STTConfig()
     tts: TTSConfig = TTSConfig()
+    input_device: str | None = None  # a sounddevice name; unset: the system's default
+    output_device: str | None = None
+    barge_in: bool = False  # talking over domovoy stops it (headsets, echo-cancelled rooms)
+    push_to_talk: bool = False  # a held key instead of voice detection
 
 
 class EmotionConfig(_Section):

@@ -31,6 +31,7 @@ from core.events import (
     TurnFinished,
     TurnRetracted,
     TurnStarted,
+    VoiceProblem,
     VoiceStateChanged,
 )
 
@@ -43,6 +44,7 @@ PAGE_EVENTS: tuple[type[Event], ...] = (
     ModelLoadFailed,
     ModelUnloaded,
     VoiceStateChanged,
+    VoiceProblem,
 )
 
 

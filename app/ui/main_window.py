@@ -43,6 +43,7 @@ from core.events import (
     TurnFinished,
     TurnRetracted,
     TurnStarted,
+    VoiceProblem,
 )
 from memory.emotion import main_emotion
 
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.transcript, 1)
         layout.addWidget(self.composer)
+        self.chat_layout = layout
         chat = QWidget(self)
         chat.setLayout(layout)
         self.tabs = QTabWidget(self)
@@ -153,6 +155,9 @@ class MainWindow(QMainWindow):
         if log is not None:
             self._add_conversations(log)
         self.pages = add_pages(self.tabs, assistant, home, self.bridge)
+        if self.pages.voice is not None:
+            self.chat_layout.addWidget(self.pages.voice)
+            self.installEventFilter(self.pages.voice)  # push-to-talk's key, anywhere in it
         companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
         if companion is not None:
             mood = companion.mood.current()
@@ -345,6 +350,8 @@ class MainWindow(QMainWindow):
     def _on_page_event(self, e: Event) -> None:
         if isinstance(e, EmotionChanged):
             self.mood.show_mood(e.main, e.valence, e.arousal)
+        elif isinstance(e, VoiceProblem):
+            self.statusBar().showMessage(e.message, 15000)
         elif isinstance(e, RoleSwitched):
             self._note(f"{e.role}: {e.previous or 'none'} → {e.model_id or 'none'}")
             self._switching[e.role] = e.model_id
@@ -381,6 +388,8 @@ class MainWindow(QMainWindow):
         models unload (a second start finds everything as it was)."""
         self.hide()
         self.bridge.detach()
+        if self.pages.voice is not None:
+            self.pages.voice.session.stop()  # the microphone and speaker are released
         if self.assistant is not None:
             self.assistant.shutdown()
         super().closeEvent(event)

@@ -16,6 +16,8 @@ from app.ui.diagnostics_page import DiagnosticsPage
 from app.ui.memory_page import MemoryPage
 from app.ui.models_page import ModelsPage
 from app.ui.settings_page import SettingsPage
+from app.ui.voice_bar import VoiceBar
+from app.voice_session import VoiceSession
 from core.events import Event
 
 if TYPE_CHECKING:
@@ -31,9 +33,10 @@ class Pages:
     models: ModelsPage | None = None
     memory: MemoryPage | None = None
     diagnostics: DiagnosticsPage | None = None
+    voice: VoiceBar | None = None
 
     def on_event(self, event: Event) -> None:
-        for page in (self.settings, self.models, self.memory):
+        for page in (self.settings, self.models, self.memory, self.voice):
             if page is not None:
                 page.on_event(event)
 
@@ -51,11 +54,12 @@ def add_pages(tabs: QTabWidget, assistant: Assistant, home: Home | None, bridge:
     while tabs.count() > 1:
         tabs.removeTab(1)
     missing = "Not available: the settings could not be read (see the notice on the chat page)."
+    companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
     if home is not None:
         settings = Settings(home, assistant)
         pages.settings = SettingsPage(settings)
         pages.models = ModelsPage(home, assistant.bus, settings)
-    companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
+        pages.voice = VoiceBar(VoiceSession(home, assistant, companion), settings)
     if companion is not None and home is not None:
         pages.memory = MemoryPage(companion, home.paths.data_dir, home.paths.entities_dir)
     pages.diagnostics = DiagnosticsPage(

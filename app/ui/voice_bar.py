@@ -1,0 +1,171 @@
+"""The voice controls under the chat: hands-free on/off, push-to-talk (hold the button or F9),
+barge-in, what the voice loop is doing (listening / thinking / speaking), the microphone's
+level, and which microphone and speaker to use."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+
+from app.settings import Settings
+from app.ui.background import Background
+from app.voice_session import VoiceSession, devices
+from core.events import Event, VoiceProblem, VoiceStateChanged
+
+DEFAULT_DEVICE = "(system default)"
+PUSH_TO_TALK_KEY = "F9"
+PUSH_TO_TALK_QT = Qt.Key.Key_F9
+STATES = {
+    "off": "voice off",
+    "listening": "🎙 listening",
+    "thinking": "… thinking",
+    "speaking": "🔊 speaking",
+}
+
+
+class VoiceBar(QWidget):
+    def __init__(
+        self, session: VoiceSession, settings: Settings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.settings = settings
+        self.background = Background(self)
+        audio = settings.home.config.audio
+        self.hands_free = QPushButton("Hands-free", self)
+        self.hands_free.setCheckable(True)
+        self.hands_free.setToolTip("Talk to domovoy: it listens, answers aloud, and listens again")
+        self.hands_free.toggled.connect(self._toggle)
+        self.push_to_talk = QCheckBox(f"Push-to-talk ({PUSH_TO_TALK_KEY})", self)
+        self.push_to_talk.setChecked(audio.push_to_talk)
+        self.push_to_talk.setToolTip(
+            f"Speak only while {PUSH_TO_TALK_KEY} (or the Talk button) is held"
+        )
+        self.push_to_talk.toggled.connect(self._ptt_changed)
+        self.talk = QPushButton("Talk", self)
+        self.talk.setToolTip(f"Hold to speak (or hold {PUSH_TO_TALK_KEY})")
+        self.talk.pressed.connect(session.press)
+        self.talk.released.connect(session.release)
+        self.barge_in = QCheckBox("Barge-in", self)
+        self.barge_in.setChecked(audio.barge_in)
+        self.barge_in.setToolTip(
+            "Talking over domovoy stops it. Use with a headset: from loudspeakers it may hear "
+            "itself."
+        )
+        self.barge_in.toggled.connect(self._barge_in_changed)
+        self.state = QLabel(STATES["off"], self)
+        self.state.setMinimumWidth(90)
+        self.meter = QProgressBar(self)
+        self.meter.setRange(0, 100)
+        self.meter.setTextVisible(False)
+        self.meter.setFixedWidth(90)
+        self.meter.setToolTip("Microphone level")
+        found = devices()
+        self.mic = self._picker(found.inputs, audio.input_device, "Microphone")
+        self.speaker = self._picker(found.outputs, audio.output_device, "Speaker")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (
+            self.hands_free,
+            self.push_to_talk,
+            self.talk,
+            self.barge_in,
+            self.state,
+            self.meter,
+            self.mic,
+            self.speaker,
+        ):
+            row.addWidget(widget)
+        row.addStretch(1)
+        self.timer = QTimer(self)
+        self.timer.setInterval(50)
+        self.timer.timeout.connect(lambda: self.meter.setValue(int(self.session.level * 100)))
+        self._sync()
+
+    def _picker(self, names: list[str], chosen: str | None, what: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.addItems([DEFAULT_DEVICE, *names])
+        if chosen and combo.findText(chosen) < 0:
+            combo.addItem(chosen)  # chosen before, unplugged now: kept, and it will say so
+        combo.setCurrentText(chosen or DEFAULT_DEVICE)
+        combo.setToolTip(what)
+        combo.currentTextChanged.connect(lambda _text: self._save())
+        return combo
+
+    def _toggle(self, on: bool) -> None:
+        self.hands_free.setEnabled(False)  # until the devices have opened or closed
+        work = self.session.start if on else self.session.stop
+        self.background.run(work, lambda _none: self._sync(), self._problem, name="voice")
+
+    def _sync(self) -> None:
+        active = self.session.active
+        self.hands_free.blockSignals(True)
+        self.hands_free.setChecked(active)
+        self.hands_free.blockSignals(False)
+        self.hands_free.setEnabled(True)
+        self.talk.setEnabled(active and self.push_to_talk.isChecked())
+        self.mic.setEnabled(not active)
+        self.speaker.setEnabled(not active)
+        if active:
+            self.timer.start()
+        else:
+            self.timer.stop()
+            self.meter.setValue(0)
+
+    def _ptt_changed(self, on: bool) -> None:
+        self.session.set_push_to_talk(on)
+        self._save()
+        self._sync()
+
+    def _barge_in_changed(self, on: bool) -> None:
+        self.session.set_barge_in(on)
+        self._save()
+
+    def _save(self) -> None:
+        """The choices persist in the config, through the settings (one way to save it)."""
+        draft = self.settings.draft()
+        draft.audio.barge_in = self.barge_in.isChecked()
+        draft.audio.push_to_talk = self.push_to_talk.isChecked()
+        mic, speaker = self.mic.currentText(), self.speaker.currentText()
+        draft.audio.input_device = None if mic == DEFAULT_DEVICE else mic
+        draft.audio.output_device = None if speaker == DEFAULT_DEVICE else speaker
+        self.background.run(lambda: self.settings.apply(draft), lambda _a: None, self._problem)
+
+    def _problem(self, message: str) -> None:
+        self.state.setText(STATES["off"])
+        self.state.setToolTip(message)
+        self._sync()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Push-to-talk's key, held anywhere in the window it watches (repeats are not new
+        presses)."""
+        kind = event.type()
+        if (
+            kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+            and isinstance(event, QKeyEvent)
+            and event.key() == PUSH_TO_TALK_QT
+            and not event.isAutoRepeat()
+        ):
+            if kind == QEvent.Type.KeyPress:
+                self.session.press()
+            else:
+                self.session.release()
+            return True
+        return super().eventFilter(watched, event)
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, VoiceStateChanged):
+            self.state.setText(STATES.get(event.state, event.state))
+            if event.state == "off":
+                self._sync()
+        elif isinstance(event, VoiceProblem):
+            self.state.setToolTip(event.message)

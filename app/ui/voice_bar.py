@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -72,20 +72,13 @@ class VoiceBar(QWidget):
         found = devices()
         self.mic = self._picker(found.inputs, audio.input_device, "Microphone")
         self.speaker = self._picker(found.outputs, audio.output_device, "Speaker")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        for widget in (
-            self.hands_free,
-            self.push_to_talk,
-            self.talk,
-            self.barge_in,
-            self.state,
-            self.meter,
-            self.mic,
-            self.speaker,
-        ):
-            row.addWidget(widget)
-        row.addStretch(1)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for column, widget in enumerate((self.hands_free, self.talk, self.state, self.meter)):
+            grid.addWidget(widget, 0, column)
+        for column, widget in enumerate((self.push_to_talk, self.barge_in, self.mic, self.speaker)):
+            grid.addWidget(widget, 1, column)
+        grid.setColumnStretch(4, 1)
         self.timer = QTimer(self)
         self.timer.setInterval(50)
         self.timer.timeout.connect(lambda: self.meter.setValue(int(self.session.level * 100)))
@@ -93,6 +86,8 @@ class VoiceBar(QWidget):
 
     def _picker(self, names: list[str], chosen: str | None, what: str) -> QComboBox:
         combo = QComboBox(self)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
         combo.addItems([DEFAULT_DEVICE, *names])
         if chosen and combo.findText(chosen) < 0:
             combo.addItem(chosen)  # chosen before, unplugged now: kept, and it will say so

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,23 @@ class Entry:
     footer: str = ""
     error: str = ""
     done: bool = False
+    note: str = ""  # a line from the app itself (a model switched), not a turn
+
+
+CODE_BLOCK = re.compile(r"```[^\n]*\n(.*?)```", re.DOTALL)
+
+
+def code_blocks(markdown: str) -> list[str]:
+    """The fenced code blocks of a reply, in order: what each "copy" link copies."""
+    return [m.group(1).rstrip("\n") for m in CODE_BLOCK.finditer(markdown)]
+
+
+def with_copy_links(markdown: str) -> str:
+    """The reply with a "copy" link (``copy:N``) under each fenced code block."""
+    count = iter(range(10**6))
+    return CODE_BLOCK.sub(
+        lambda m: f"{m.group(0)}\n\n[⧉ copy code](copy:{next(count)})\n", markdown
+    )
 
 
 def footer(e: TurnFinished) -> str:
@@ -105,6 +123,11 @@ class Transcript:
             entry.reasoning = e.reasoning
             entry.footer = footer(e)
             entry.done = True
+        return entry
+
+    def note(self, text: str) -> Entry:
+        entry = Entry(turn_id=0, user="", note=text, done=True)
+        self.entries.append(entry)
         return entry
 
     def failed(self, e: TurnFailed) -> Entry | None:

@@ -20,11 +20,11 @@ from app.chat_log import ChatLog
 from app.companion import Companion
 from app.transcript import DEMO_WARNING, Transcript
 from app.ui.bridge import QtBridge
+from app.ui.chat_view import ChatModel, ChatView
 from app.ui.composer import Composer
 from app.ui.conversations_panel import ConversationsPanel
 from app.ui.mood import MoodBadge
 from app.ui.pages import TITLES, Pages, add_pages, placeholder
-from app.ui.transcript_view import TranscriptView
 from core.errors import DomovoyError
 from core.events import (
     ContextUsage,
@@ -76,7 +76,8 @@ class MainWindow(QMainWindow):
         )
         self.banner.hide()
 
-        self.transcript = TranscriptView(self)
+        self.model = ChatModel()
+        self.transcript = ChatView(self.model, self)
 
         self.composer = Composer(self)
         self.input = self.composer.input
@@ -92,7 +93,6 @@ class MainWindow(QMainWindow):
         self.edit_button.clicked.connect(self.edit_last)
         self.show_reasoning.toggled.connect(self._render_all)
         self.editing = False  # the box holds the last question, edited: Send replaces it
-        self.model = Transcript()
         self.chat_log: ChatLog | None = None
         self.conversations: ConversationsPanel | None = None
         self._opening: Transcript | None = None  # a kept conversation on its way in
@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.bridge = QtBridge(bus, self)
         self.bridge.turn_started.connect(self._on_turn_started)
         self.bridge.token_streamed.connect(self._on_token)
-        self.bridge.reasoning_streamed.connect(self.model.reasoning)
+        self.bridge.reasoning_streamed.connect(self.model.reasoning_token)
         self.bridge.turn_finished.connect(self._on_turn_finished)
         self.bridge.turn_failed.connect(self._on_turn_failed)
         self.bridge.turn_retracted.connect(self._on_turn_retracted)
@@ -288,8 +288,7 @@ class MainWindow(QMainWindow):
     def _on_conversation_started(self, e: ConversationStarted) -> None:
         opened = self._opening if e.conversation_id else None
         self._opening = None
-        self.model.entries[:] = opened.entries if opened else []
-        self._render_all()
+        self.model.load(opened.entries if opened else [])
         self.context_label.setText("context: —")
         self.statusBar().showMessage("conversation opened" if opened else "new conversation", 5000)
         if self.conversations is not None:
@@ -300,36 +299,23 @@ class MainWindow(QMainWindow):
     def _on_turn_started(self, e: TurnStarted) -> None:
         self.composer.set_state(ready=True, busy=True, has_question=True)
         self.model.started(e)
-        self.transcript.question(e.text)
 
     def _on_token(self, e: TokenStreamed) -> None:
         self.model.token(e)
-        self.transcript.token(e.text)
 
     def _on_turn_finished(self, e: TurnFinished) -> None:
-        entry = self.model.finished(e)
-        if entry and entry.reasoning and self.show_reasoning.isChecked():
-            self._render_all()
-        elif entry:
-            self.transcript.reply_finished(entry)
+        self.model.finished(e)
         self._turn_ended()
 
     def _on_turn_failed(self, e: TurnFailed) -> None:
-        entry = self.model.failed(e)
-        if entry:
-            self.transcript.failed(entry)
+        self.model.failed(e)
         self._turn_ended()
 
     def _on_turn_retracted(self, e: TurnRetracted) -> None:
-        entries = self.model.entries
-        if entries and entries[-1].user == e.text:
-            entries.pop()
-            self._render_all()
+        self.model.retract(e.text)
 
     def _on_tool_called(self, e: ToolCalled) -> None:
-        entry = self.model.tool(e)
-        if entry is not None:
-            self._render_all()  # the tool line goes above the answer, which is still to come
+        self.model.tool(e)  # the tool line goes above the answer, which is still to come
 
     def _on_context_usage(self, e: ContextUsage) -> None:
         used = e.prompt_tokens + e.reply_budget
@@ -360,11 +346,8 @@ class MainWindow(QMainWindow):
             self._note(f"{e.model_id} is ready as {e.role} ({e.load_ms:.0f} ms)")
 
     def _note(self, text: str) -> None:
-        """A line in the chat (between replies; during one, in the status bar)."""
-        if self.stop_button.isEnabled():
-            self.statusBar().showMessage(text, 10000)
-        else:
-            self.transcript.note(text)
+        """A line from the app in the chat (not kept in the conversation's log)."""
+        self.model.note(text)
 
     def _on_model_load_failed(self, e: ModelLoadFailed) -> None:
         self.statusBar().showMessage(f"{e.model_id} failed to load")
@@ -381,7 +364,7 @@ class MainWindow(QMainWindow):
         self.composer.set_state(ready=enabled, busy=False, has_question=bool(question))
 
     def _render_all(self) -> None:
-        self.transcript.redraw(self.model.entries, reasoning=self.show_reasoning.isChecked())
+        self.model.set_reasoning(self.show_reasoning.isChecked())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """The window goes at once; then the mood is saved, pending memory writes finish, the

@@ -285,7 +285,8 @@ def test_a_finished_reply_is_shown_as_markdown(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: "f · " in window.transcript_text(), timeout=5000)
     shown = window.transcript_text()
     assert "молоко" in shown and "**" not in shown and "```" not in shown  # rendered, not raw
-    markdown = window.transcript.document().toMarkdown()
+    last = window.model.index(window.model.rowCount() - 1)
+    markdown = window.transcript.delegate.document_for(last).toMarkdown()
     assert "**молоко**" in markdown and "print('готово')" in markdown
     assert shown.index("You: что купить?") < shown.index("молоко") < shown.index("f ·")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.events import (
     ReasoningStreamed,
@@ -15,7 +16,9 @@ from core.events import (
     TurnStarted,
 )
 from llm.base import ChatMessage
-from memory.conversations import Message
+
+if TYPE_CHECKING:
+    from memory.conversations import Message
 
 DEMO_WARNING = "demo model: its replies are noise; get a real model to talk"
 

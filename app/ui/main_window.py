@@ -16,13 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.chat_log import ChatLog
-from app.companion import Companion
 from app.transcript import DEMO_WARNING, Transcript
 from app.ui.bridge import QtBridge
 from app.ui.chat_view import ChatModel, ChatView
 from app.ui.composer import Composer
-from app.ui.conversations_panel import ConversationsPanel
 from app.ui.mood import MoodBadge
 from app.ui.pages import TITLES, Pages, add_pages, placeholder
 from core.errors import DomovoyError
@@ -45,10 +42,11 @@ from core.events import (
     TurnStarted,
     VoiceProblem,
 )
-from memory.emotion import main_emotion
 
 if TYPE_CHECKING:
     from app.assistant import Assistant
+    from app.chat_log import ChatLog
+    from app.ui.conversations_panel import ConversationsPanel
     from app.wiring import Home
 
 
@@ -150,6 +148,8 @@ class MainWindow(QMainWindow):
     def attach(self, assistant: Assistant, notice: str = "", home: Home | None = None) -> None:
         """The assistant is ready: say how it stands, and let the user type if it can answer.
         With the home (config, models, metrics), the other pages fill in."""
+        from app.chat_log import ChatLog
+
         self.assistant = assistant
         log = next((s for s in assistant.services if isinstance(s, ChatLog)), None)
         if log is not None:
@@ -158,6 +158,9 @@ class MainWindow(QMainWindow):
         if self.pages.voice is not None:
             self.chat_layout.addWidget(self.pages.voice)
             self.installEventFilter(self.pages.voice)  # push-to-talk's key, anywhere in it
+        from app.companion import Companion
+        from memory.emotion import main_emotion
+
         companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
         if companion is not None:
             mood = companion.mood.current()
@@ -192,6 +195,8 @@ class MainWindow(QMainWindow):
 
     def _add_conversations(self, log: ChatLog) -> None:
         self.chat_log = log
+        from app.ui.conversations_panel import ConversationsPanel
+
         self.conversations = ConversationsPanel(log.store, self)
         self.conversations.opened.connect(self.open_conversation)
         self.conversations.new_requested.connect(self.new_conversation)

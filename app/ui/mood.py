@@ -4,12 +4,14 @@ valence and arousal on the memory page)."""
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QWidget
 
-from memory.emotion import MoodPoint
+if TYPE_CHECKING:
+    from memory.emotion import MoodPoint
 
 EMOJI = {
     "joy": "😊",

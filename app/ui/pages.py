@@ -8,20 +8,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
-from app.companion import Companion
-from app.diagnostics import snapshot
-from app.settings import Settings
-from app.ui.bridge import QtBridge
-from app.ui.diagnostics_page import DiagnosticsPage
-from app.ui.memory_page import MemoryPage
-from app.ui.models_page import ModelsPage
-from app.ui.settings_page import SettingsPage
-from app.ui.voice_bar import VoiceBar
-from app.voice_session import VoiceSession
 from core.events import Event
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the pages import the heavy parts: only once the assistant is built
     from app.assistant import Assistant
+    from app.ui.bridge import QtBridge
+    from app.ui.diagnostics_page import DiagnosticsPage
+    from app.ui.memory_page import MemoryPage
+    from app.ui.models_page import ModelsPage
+    from app.ui.settings_page import SettingsPage
+    from app.ui.voice_bar import VoiceBar
     from app.wiring import Home
 
 TITLES = ("Chat", "Settings", "Models", "Memory", "Diagnostics")
@@ -50,6 +46,16 @@ def placeholder(text: str) -> QWidget:
 
 def add_pages(tabs: QTabWidget, assistant: Assistant, home: Home | None, bridge: QtBridge) -> Pages:
     """Fill the tabs after the chat; a page that needs what this run lacks says so instead."""
+    from app.companion import Companion
+    from app.diagnostics import snapshot
+    from app.settings import Settings
+    from app.ui.diagnostics_page import DiagnosticsPage
+    from app.ui.memory_page import MemoryPage
+    from app.ui.models_page import ModelsPage
+    from app.ui.settings_page import SettingsPage
+    from app.ui.voice_bar import VoiceBar
+    from app.voice_session import VoiceSession
+
     pages = Pages()
     while tabs.count() > 1:
         tabs.removeTab(1)

@@ -22,3 +22,28 @@ def test_a_broken_config_still_opens_with_defaults_and_a_notice(domovoy_home: Pa
     assert home.config.llm.primary.id == "gpt-oss-20b-q4km"
     assert str(paths.config_file) in notice and "default settings" in notice
     assert paths.config_file.read_text() == "schema_version = 1\n[llm.primary\n"  # left as it was
+
+
+def test_the_window_module_imports_nothing_heavy() -> None:
+    """The window shows before anything heavy loads: importing it pulls in none of the model,
+    memory or page libraries (they come with the assistant, on a thread)."""
+    import subprocess
+    import sys
+
+    heavy = [
+        "numpy",
+        "llama_cpp",
+        "chromadb",
+        "torch",
+        "faster_whisper",
+        "app.wiring",
+        "app.ui.settings_page",
+        "app.companion",
+    ]
+    code = (
+        "import sys, app.ui.main_window, app.ui.launch; "
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

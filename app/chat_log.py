@@ -13,14 +13,15 @@ from core.events import (
     TurnRetracted,
     TurnStarted,
 )
-from memory.conversations import Conversations
+from memory.conversations import Conversation, Conversations
 
 
 class ChatLog:
     def __init__(self, bus: EventBus, store: Conversations, title: str = "") -> None:
         self.store = store
         self.bus = bus
-        self.conversation = store.new(title)
+        self._title = title
+        self._conversation: Conversation | None = None  # made with its first message
         self._off = [
             bus.subscribe(ConversationStarted, self._new),
             bus.subscribe(TurnStarted, self._started),
@@ -37,9 +38,17 @@ class ChatLog:
             off()
         self.store.close()
 
+    @property
+    def conversation(self) -> Conversation:
+        """The conversation being written (a started app or a new conversation leaves no empty
+        one in the list: it is made when its first message comes)."""
+        if self._conversation is None:
+            self._conversation = self.store.new(self._title)
+        return self._conversation
+
     def _new(self, e: ConversationStarted) -> None:
-        kept = self.store.get(e.conversation_id) if e.conversation_id else None
-        self.conversation = kept or self.store.new(e.title)
+        self._conversation = self.store.get(e.conversation_id) if e.conversation_id else None
+        self._title = e.title
 
     def _started(self, e: TurnStarted) -> None:
         self.store.add(self.conversation.id, "user", e.text)

@@ -1,4 +1,5 @@
-"""The kept conversations beside the chat: search, open (double-click or Enter), delete.
+"""The kept conversations beside the chat: search, open (double-click or Enter), rename (F2),
+export (Markdown or JSON) and delete, from the buttons or the right-click menu.
 
 A list model over the Qt-free store (memory.conversations); the view asks only for the rows it
 draws, so thousands of conversations cost nothing.
@@ -6,17 +7,31 @@ draws, so thousands of conversations cost nothing.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLineEdit,
     QListView,
+    QMenu,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from core.fs import atomic_write_text
 from memory.conversations import Conversation, Conversations
 
 Index = QModelIndex | QPersistentModelIndex
@@ -66,6 +81,12 @@ class ConversationsPanel(QWidget):
         self.view.setUniformItemSizes(True)
         self.view.activated.connect(self._open)
         self.view.doubleClicked.connect(self._open)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
+        self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        rename = QShortcut(QKeySequence(Qt.Key.Key_F2), self.view)
+        rename.setContext(Qt.ShortcutContext.WidgetShortcut)
+        rename.activated.connect(lambda: self.rename_selected())
         new = QPushButton("New", self)
         new.setToolTip("A new conversation (Ctrl+N)")
         new.clicked.connect(self.new_requested)
@@ -105,6 +126,53 @@ class ConversationsPanel(QWidget):
                 return
         self.model.store.delete(conversation_id)
         self.model.refresh()
+
+    def rename_selected(self, title: str | None = None) -> None:
+        conversation_id = self.selected_id()
+        if conversation_id is None:
+            return
+        if title is None:
+            current = self.model.store.get(conversation_id)
+            title, ok = QInputDialog.getText(
+                self, "Rename conversation", "Title", text=current.title if current else ""
+            )
+            if not ok:
+                return
+        if title.strip():
+            self.model.store.rename(conversation_id, title.strip())
+            self.refresh()
+
+    def export_selected(self, file: str = "") -> str:
+        """Markdown or JSON, by the file's extension; returns where it went ("" if nowhere)."""
+        conversation_id = self.selected_id()
+        if conversation_id is None:
+            return ""
+        if not file:
+            file, _ = QFileDialog.getSaveFileName(
+                self, "Export conversation", "conversation.md", "Markdown (*.md);;JSON (*.json)"
+            )
+            if not file:
+                return ""
+        store = self.model.store
+        as_json = file.lower().endswith(".json")
+        text = store.to_json(conversation_id) if as_json else store.to_markdown(conversation_id)
+        try:
+            atomic_write_text(Path(file), text)
+        except OSError as exc:
+            QMessageBox.warning(self, "Export", f"{file} could not be written: {exc.strerror}")
+            return ""
+        return file
+
+    def _menu(self, point: QPoint) -> None:
+        if not self.view.indexAt(point).isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction("Open", lambda: self._open(self.view.currentIndex()))
+        menu.addAction("Rename… (F2)", lambda: self.rename_selected())
+        menu.addAction("Export…", lambda: self.export_selected())
+        menu.addSeparator()
+        menu.addAction("Delete", lambda: self.delete_selected())
+        menu.exec(self.view.viewport().mapToGlobal(point))
 
     def _open(self, index: QModelIndex) -> None:
         conversation_id = self.model.data(index, Qt.ItemDataRole.UserRole)

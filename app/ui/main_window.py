@@ -22,6 +22,7 @@ from app.ui.chat_view import ChatModel, ChatView
 from app.ui.composer import Composer
 from app.ui.mood import MoodBadge
 from app.ui.pages import TITLES, Pages, add_pages, placeholder
+from app.ui.tray import add_tray
 from core.errors import DomovoyError
 from core.events import (
     ContextUsage,
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(placeholder("starting…"), title)
         self.setCentralWidget(self.tabs)
         self.pages = Pages()
+        self.tray = add_tray(self, self.new_conversation)
         self.mood = MoodBadge(self)
         self.statusBar().addPermanentWidget(self.mood)
 
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
                     "Get a real one: download a GGUF (`domovoy models list --sources`) and add it "
                     "with `domovoy models add FILE.gguf --id ID --role primary`."
                 )
+        self._resume_latest()
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -210,19 +213,28 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock], [220], Qt.Orientation.Horizontal)
 
     def open_conversation(self, conversation_id: str) -> None:
-        """Show a kept conversation and go on with it: its messages become the history."""
+        """Show a kept conversation and go on with it: its messages become the history (read
+        and handed over on a thread; the window fills when the assistant has switched)."""
         if self.assistant is None or self.chat_log is None:
             return
-        self._opening = Transcript()
-        self._opening.load(self.chat_log.store.messages(conversation_id, limit=100_000))
-        history = self._opening.history()
+        assistant, store = self.assistant, self.chat_log.store
         self._set_input_enabled(False)
-        threading.Thread(
-            target=self.assistant.resume_conversation,
-            args=(conversation_id, history),
-            name="domovoy-open-conversation",
-            daemon=True,
-        ).start()
+
+        def switch() -> None:
+            opening = Transcript()
+            opening.load(store.messages(conversation_id, limit=100_000))
+            self._opening = opening
+            assistant.resume_conversation(conversation_id, opening.history())
+
+        threading.Thread(target=switch, name="domovoy-open-conversation", daemon=True).start()
+
+    def _resume_latest(self) -> None:
+        """A second start finds the chat as it was: the latest conversation is open again."""
+        if self.conversations is None:
+            return
+        kept = self.conversations.model.rows
+        if kept and kept[0].messages:
+            self.open_conversation(kept[0].id)
 
     def new_conversation(self) -> None:
         """Start afresh: the assistant stops any reply and forgets the running history (the old
@@ -375,6 +387,8 @@ class MainWindow(QMainWindow):
         """The window goes at once; then the mood is saved, pending memory writes finish, the
         models unload (a second start finds everything as it was)."""
         self.hide()
+        if self.tray is not None:
+            self.tray.hide()
         self.bridge.detach()
         if self.pages.voice is not None:
             self.pages.voice.session.stop()  # the microphone and speaker are released

@@ -255,10 +255,12 @@ def test_conversations_are_listed_reopened_with_their_history_and_deleted(
     first = log.conversation.id
 
     window.new_conversation()
-    qtbot.waitUntil(lambda: window.transcript_text() == "" and panel.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: window.transcript_text() == "" and window.input.isEnabled())
+    assert panel.model.rowCount() == 1  # no empty conversation until something is said
     window.input.setPlainText("про собак")
     window.send()
     qtbot.waitUntil(lambda: "второй ответ" in window.transcript_text(), timeout=5000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
 
     panel.search.setText("cats")  # the title; searching finds words of the messages too
     assert [c.id for c in panel.model.rows] == [first]
@@ -346,3 +348,53 @@ def test_escape_cancels_an_edit_without_sending(qtbot: QtBot) -> None:
     window._stop()
     assert not window.editing and window.input.toPlainText() == ""
     assert assistant.history[-2].content == "первый"
+
+
+def test_conversations_are_renamed_and_exported_and_the_latest_reopens_at_start(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    import json
+
+    file = tmp_path / "chats.sqlite3"
+    bus = EventBus()
+    log = ChatLog(bus, Conversations(file))
+    slot = ModelSlot("primary", "fake", FakeLLM(["мурка спит"]))
+    window = MainWindow(Assistant(bus=bus, slots={"primary": slot}, services=[log]))
+    qtbot.addWidget(window)
+    panel = window.conversations
+    assert panel is not None and panel.model.rows == []  # starting leaves no empty conversation
+    window.input.setPlainText("как дела у кошки?")
+    window.send()
+    qtbot.waitUntil(
+        lambda: bool(panel.model.rows) and panel.model.rows[0].messages == 2, timeout=5000
+    )
+    panel.view.setCurrentIndex(panel.model.index(0))
+    panel.rename_selected("Кошка")
+    assert panel.model.rows[0].title == "Кошка"
+    markdown = panel.export_selected(str(tmp_path / "cat.md"))
+    assert "мурка спит" in Path(markdown).read_text(encoding="utf-8")
+    exported = json.loads(
+        Path(panel.export_selected(str(tmp_path / "cat.json"))).read_text(encoding="utf-8")
+    )
+    assert exported["title"] == "Кошка"
+    window.close()
+
+    # a second start: the latest conversation is open again, with its history for the model
+    bus2 = EventBus()
+    llm = FakeLLM(["помню"])
+    again = Assistant(
+        bus=bus2,
+        slots={"primary": ModelSlot("primary", "fake", llm)},
+        services=[ChatLog(bus2, Conversations(file))],
+    )
+    window2 = MainWindow(again)
+    qtbot.addWidget(window2)
+    qtbot.waitUntil(
+        lambda: "мурка спит" in window2.transcript_text() and window2.input.isEnabled(),
+        timeout=5000,
+    )
+    assert [m.content for m in again.history] == ["как дела у кошки?", "мурка спит"]
+    window2.input.setPlainText("а сейчас?")
+    window2.send()
+    qtbot.waitUntil(lambda: "помню" in window2.transcript_text(), timeout=5000)
+    assert llm.seen[0][-3].content == "как дела у кошки?"  # the model was given the old turns

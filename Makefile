@@ -13,7 +13,7 @@ APT_PACKAGES := build-essential cmake python3-venv libegl1 libgl1 libfontconfig1
 	libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-shape0 libxcb-render-util0 libxcb-image0 libportaudio2 espeak-ng sox xvfb xauth
 
-.PHONY: run test lint setup system-packages clean
+.PHONY: run test lint setup system-packages clean translations
 
 run: $(STAMP)
 	$(VENV)/bin/domovoy
@@ -29,6 +29,13 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 setup: $(STAMP)
+
+# The interface's Russian: new source texts into the .ts, the translator's table into it
+# (tools/fill_ru.py), then the compiled .qm the app loads. Both files are committed.
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate app/ui/*.py -ts app/ui/i18n/domovoy_ru.ts -no-obsolete
+	$(VENV)/bin/python tools/fill_ru.py
+	$(VENV)/bin/pyside6-lrelease app/ui/i18n/domovoy_ru.ts -qm app/ui/i18n/domovoy_ru.qm
 
 system-packages:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

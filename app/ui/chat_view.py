@@ -15,6 +15,7 @@ from collections import OrderedDict
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -67,15 +68,23 @@ def rendered(text: str) -> str:
     return doc.toPlainText()
 
 
+def you() -> str:
+    return QCoreApplication.translate("Chat", "You:")
+
+
+def domovoy() -> str:
+    return QCoreApplication.translate("Chat", "domovoy:")
+
+
 def plain_text(entry: Entry, reasoning: bool) -> str:
     if entry.note:
         return f"— {entry.note}"
-    lines = [f"You: {entry.user}"]
+    lines = [f"{you()} {entry.user}"]
     if entry.tools:
         lines.append(entry.tools.strip())
     if reasoning and entry.reasoning:
         lines.append(f"reasoning: {entry.reasoning}")
-    lines.append(f"domovoy: {rendered(entry.answer) if entry.done else entry.answer}")
+    lines.append(f"{domovoy()} {rendered(entry.answer) if entry.done else entry.answer}")
     if entry.footer:
         lines.append(entry.footer)
     if entry.error:
@@ -97,12 +106,12 @@ def document(entry: Entry, reasoning: bool, width: float) -> QTextDocument:
     if entry.note:
         block(f"<span style='color:#557; font-size:small'>— {_escape(entry.note)}</span>")
         return doc
-    block(f"<b>You:</b> {_escape(entry.user)}")
+    block(f"<b>{you()}</b> {_escape(entry.user)}")
     if entry.tools:
         block(f"<span style='color:#2a6'>{_escape(entry.tools.strip())}</span>")
     if reasoning and entry.reasoning:
         block(f"<i style='color:#556'>reasoning: {_escape(entry.reasoning)}</i>")
-    block("<b>domovoy:</b> ")
+    block(f"<b>{domovoy()}</b> ")
     if entry.done and is_markdown(entry.answer):
         cursor.insertBlock()
         cursor.insertMarkdown(with_copy_links(entry.answer))

@@ -21,23 +21,25 @@ class Composer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.input = QPlainTextEdit(self)
-        self.input.setPlaceholderText("Message (Enter sends, Shift+Enter for a new line)")
+        self.input.setPlaceholderText(self.tr("Message (Enter sends, Shift+Enter for a new line)"))
         self.input.setFixedHeight(72)
         self.input.installEventFilter(self)
-        self.send_button = QPushButton("Send", self)
-        self.send_button.setToolTip("Send (Enter or Ctrl+Enter)")
-        self.stop_button = QPushButton("Stop", self)
-        self.stop_button.setToolTip("Stop the reply (Esc); what was written is kept")
+        self.send_button = QPushButton(self.tr("Send"), self)
+        self.send_button.setToolTip(self.tr("Send (Enter or Ctrl+Enter)"))
+        self.stop_button = QPushButton(self.tr("Stop"), self)
+        self.stop_button.setToolTip(self.tr("Stop the reply (Esc); what was written is kept"))
         self.stop_button.setEnabled(False)
-        self.regenerate_button = QPushButton("Regenerate", self)
-        self.regenerate_button.setToolTip("Write the last reply again (Ctrl+R)")
-        self.edit_button = QPushButton("Edit last", self)
+        self.regenerate_button = QPushButton(self.tr("Regenerate"), self)
+        self.regenerate_button.setToolTip(self.tr("Write the last reply again (Ctrl+R)"))
+        self.edit_button = QPushButton(self.tr("Edit last"), self)
         self.edit_button.setToolTip(
-            "Put the last question back in the box; sending it replaces that exchange (Ctrl+E)"
+            self.tr(
+                "Put the last question back in the box; sending it replaces that exchange (Ctrl+E)"
+            )
         )
-        self.show_reasoning = QCheckBox("Show reasoning", self)
+        self.show_reasoning = QCheckBox(self.tr("Show reasoning"), self)
         self.show_reasoning.setToolTip(
-            "Show the model's hidden reasoning (gpt-oss) above its answers"
+            self.tr("Show the model's hidden reasoning (gpt-oss) above its answers")
         )
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)

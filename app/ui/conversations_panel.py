@@ -73,7 +73,7 @@ class ConversationsPanel(QWidget):
         super().__init__(parent)
         self.model = ConversationModel(store)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search conversations")
+        self.search.setPlaceholderText(self.tr("Search conversations"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.refresh)
         self.view = QListView(self)
@@ -87,10 +87,10 @@ class ConversationsPanel(QWidget):
         rename = QShortcut(QKeySequence(Qt.Key.Key_F2), self.view)
         rename.setContext(Qt.ShortcutContext.WidgetShortcut)
         rename.activated.connect(lambda: self.rename_selected())
-        new = QPushButton("New", self)
-        new.setToolTip("A new conversation (Ctrl+N)")
+        new = QPushButton(self.tr("New"), self)
+        new.setToolTip(self.tr("A new conversation (Ctrl+N)"))
         new.clicked.connect(self.new_requested)
-        self.delete_button = QPushButton("Delete", self)
+        self.delete_button = QPushButton(self.tr("Delete"), self)
         self.delete_button.clicked.connect(self.delete_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(new)
@@ -120,7 +120,9 @@ class ConversationsPanel(QWidget):
             return
         if confirm:
             answer = QMessageBox.question(
-                self, "Delete conversation", "Delete this conversation? It cannot be undone."
+                self,
+                self.tr("Delete conversation"),
+                self.tr("Delete this conversation? It cannot be undone."),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -134,7 +136,10 @@ class ConversationsPanel(QWidget):
         if title is None:
             current = self.model.store.get(conversation_id)
             title, ok = QInputDialog.getText(
-                self, "Rename conversation", "Title", text=current.title if current else ""
+                self,
+                self.tr("Rename conversation"),
+                self.tr("Title"),
+                text=current.title if current else "",
             )
             if not ok:
                 return
@@ -149,7 +154,10 @@ class ConversationsPanel(QWidget):
             return ""
         if not file:
             file, _ = QFileDialog.getSaveFileName(
-                self, "Export conversation", "conversation.md", "Markdown (*.md);;JSON (*.json)"
+                self,
+                self.tr("Export conversation"),
+                "conversation.md",
+                "Markdown (*.md);;JSON (*.json)",
             )
             if not file:
                 return ""
@@ -159,7 +167,11 @@ class ConversationsPanel(QWidget):
         try:
             atomic_write_text(Path(file), text)
         except OSError as exc:
-            QMessageBox.warning(self, "Export", f"{file} could not be written: {exc.strerror}")
+            QMessageBox.warning(
+                self,
+                self.tr("Export"),
+                self.tr("{0} could not be written: {1}").format(file, exc.strerror),
+            )
             return ""
         return file
 
@@ -167,11 +179,11 @@ class ConversationsPanel(QWidget):
         if not self.view.indexAt(point).isValid():
             return
         menu = QMenu(self)
-        menu.addAction("Open", lambda: self._open(self.view.currentIndex()))
-        menu.addAction("Rename… (F2)", lambda: self.rename_selected())
-        menu.addAction("Export…", lambda: self.export_selected())
+        menu.addAction(self.tr("Open"), lambda: self._open(self.view.currentIndex()))
+        menu.addAction(self.tr("Rename… (F2)"), lambda: self.rename_selected())
+        menu.addAction(self.tr("Export…"), lambda: self.export_selected())
         menu.addSeparator()
-        menu.addAction("Delete", lambda: self.delete_selected())
+        menu.addAction(self.tr("Delete"), lambda: self.delete_selected())
         menu.exec(self.view.viewport().mapToGlobal(point))
 
     def _open(self, index: QModelIndex) -> None:

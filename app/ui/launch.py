@@ -75,10 +75,14 @@ def open_window() -> MainWindow:
     from PySide6.QtCore import QObject, Signal
 
     from app.ui.main_window import MainWindow
+    from app.ui.translation import configured_language
+    from app.ui.translation import install as install_translation
     from core import logbook
     from core.paths import Paths
 
-    logbook.install(Paths.from_env().data_dir / "domovoy.log")  # the diagnostics page shows it
+    paths = Paths.from_env()
+    logbook.install(paths.data_dir / "domovoy.log")  # the diagnostics page shows it
+    install_translation(configured_language(paths.config_file))
 
     class Ready(QObject):
         built = Signal(object, str, object)

@@ -21,7 +21,7 @@ from app.ui.bridge import QtBridge
 from app.ui.chat_view import ChatModel, ChatView
 from app.ui.composer import Composer
 from app.ui.mood import MoodBadge
-from app.ui.pages import TITLES, Pages, add_pages, placeholder
+from app.ui.pages import TITLES, Pages, add_pages, placeholder, title
 from app.ui.tray import add_tray
 from core.errors import DomovoyError
 from core.events import (
@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         (the app builds it off the GUI thread, after the window is on screen)."""
         super().__init__()
         self.assistant: Assistant | None = None
-        self.setWindowTitle("domovoy")
+        self.setWindowTitle(self.tr("domovoy"))
         self.resize(820, 640)
 
         self.banner = QLabel(self)
@@ -96,10 +96,12 @@ class MainWindow(QMainWindow):
         self.conversations: ConversationsPanel | None = None
         self._opening: Transcript | None = None  # a kept conversation on its way in
         self._switching: dict[str, str] = {}  # role → the model it is loading after a switch
-        self.context_label = QLabel("context: —", self)
+        self.context_label = QLabel(self.tr("context: —"), self)
         self.context_label.setToolTip(
-            "How full the answering model's context is (the prompt plus room for the reply). "
-            "When it fills, older turns are summarized, never silently dropped."
+            self.tr(
+                "How full the answering model's context is (the prompt plus room for the reply). "
+                "When it fills, older turns are summarized, never silently dropped."
+            )
         )
         self.statusBar().addPermanentWidget(self.context_label)
 
@@ -112,9 +114,9 @@ class MainWindow(QMainWindow):
         chat.setLayout(layout)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(chat, TITLES[0])
-        for title in TITLES[1:]:
-            self.tabs.addTab(placeholder("starting…"), title)
+        self.tabs.addTab(chat, title(TITLES[0]))
+        for name in TITLES[1:]:
+            self.tabs.addTab(placeholder(self.tr("starting…")), title(name))
         self.setCentralWidget(self.tabs)
         self.pages = Pages()
         self.tray = add_tray(self, self.new_conversation)
@@ -143,7 +145,7 @@ class MainWindow(QMainWindow):
         self._shortcuts()
 
         self._set_input_enabled(False)
-        self.statusBar().showMessage("starting…")
+        self.statusBar().showMessage(self.tr("starting…"))
         if assistant is not None:
             self.attach(assistant, notice)
 
@@ -171,12 +173,16 @@ class MainWindow(QMainWindow):
             self.show_notice(notice)
         self._set_input_enabled(assistant.ready_to_chat)
         if assistant.ready_to_chat and assistant.primary is not None:
-            self.statusBar().showMessage(f"{assistant.primary.model_id}: not loaded yet")
+            self.statusBar().showMessage(
+                self.tr("{0}: not loaded yet").format(assistant.primary.model_id)
+            )
             if assistant.primary.demo and not notice:
                 self.show_notice(
-                    f"{assistant.primary.model_id} is a tiny demo model: its replies are noise. "
-                    "Get a real one: download a GGUF (`domovoy models list --sources`) and add it "
-                    "with `domovoy models add FILE.gguf --id ID --role primary`."
+                    self.tr(
+                        "{0} is a tiny demo model: its replies are noise. Get a real one: download "
+                        "a GGUF (`domovoy models list --sources`) and add it on the Models page "
+                        "or with `domovoy models add FILE.gguf --id ID --role primary`."
+                    ).format(assistant.primary.model_id)
                 )
         self._resume_latest()
 
@@ -205,7 +211,7 @@ class MainWindow(QMainWindow):
         self.conversations.new_requested.connect(self.new_conversation)
         panel = self.conversations
         self.bridge.conversation_saved.connect(lambda _event: panel.refresh())
-        dock = QDockWidget("Conversations", self)
+        dock = QDockWidget(self.tr("Conversations"), self)
         dock.setObjectName("conversations")
         dock.setWidget(self.conversations)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
@@ -291,7 +297,9 @@ class MainWindow(QMainWindow):
         self.editing = True
         self.input.setPlainText(last)
         self.input.setFocus()
-        self.statusBar().showMessage("editing the last question: Send replaces it, Esc cancels")
+        self.statusBar().showMessage(
+            self.tr("editing the last question: Send replaces it, Esc cancels")
+        )
 
     def show_notice(self, text: str) -> None:
         self.banner.setText(text)
@@ -306,8 +314,10 @@ class MainWindow(QMainWindow):
         opened = self._opening if e.conversation_id else None
         self._opening = None
         self.model.load(opened.entries if opened else [])
-        self.context_label.setText("context: —")
-        self.statusBar().showMessage("conversation opened" if opened else "new conversation", 5000)
+        self.context_label.setText(self.tr("context: —"))
+        self.statusBar().showMessage(
+            self.tr("conversation opened") if opened else self.tr("new conversation"), 5000
+        )
         if self.conversations is not None:
             self.conversations.refresh()
         self._turn_ended()
@@ -336,19 +346,26 @@ class MainWindow(QMainWindow):
 
     def _on_context_usage(self, e: ContextUsage) -> None:
         used = e.prompt_tokens + e.reply_budget
-        self.context_label.setText(f"context: {used} / {e.context_length} ({e.fraction:.0%})")
+        self.context_label.setText(
+            self.tr("context: {0} / {1} ({2:.0%})").format(used, e.context_length, e.fraction)
+        )
 
     def _on_history_summarized(self, e: HistorySummarized) -> None:
         self.statusBar().showMessage(
-            f"{e.messages} older messages were summarized by {e.model_id} to make room", 10000
+            self.tr("{0} older messages were summarized by {1} to make room").format(
+                e.messages, e.model_id
+            ),
+            10000,
         )
 
     def _on_model_loading(self, e: ModelLoading) -> None:
-        self.statusBar().showMessage(f"loading {e.model_id} ({e.role})…")
+        self.statusBar().showMessage(self.tr("loading {0} ({1})…").format(e.model_id, e.role))
 
     def _on_model_loaded(self, e: ModelLoaded) -> None:
         demo = f" — {DEMO_WARNING}" if e.demo else ""
-        self.statusBar().showMessage(f"{e.model_id} ready ({e.load_ms:.0f} ms){demo}")
+        self.statusBar().showMessage(
+            self.tr("{0} ready ({1:.0f} ms)").format(e.model_id, e.load_ms) + demo
+        )
 
     def _on_page_event(self, e: Event) -> None:
         if isinstance(e, EmotionChanged):
@@ -360,14 +377,16 @@ class MainWindow(QMainWindow):
             self._switching[e.role] = e.model_id
         elif isinstance(e, ModelLoaded) and self._switching.get(e.role) == e.model_id:
             del self._switching[e.role]
-            self._note(f"{e.model_id} is ready as {e.role} ({e.load_ms:.0f} ms)")
+            self._note(
+                self.tr("{0} is ready as {1} ({2:.0f} ms)").format(e.model_id, e.role, e.load_ms)
+            )
 
     def _note(self, text: str) -> None:
         """A line from the app in the chat (not kept in the conversation's log)."""
         self.model.note(text)
 
     def _on_model_load_failed(self, e: ModelLoadFailed) -> None:
-        self.statusBar().showMessage(f"{e.model_id} failed to load")
+        self.statusBar().showMessage(self.tr("{0} failed to load").format(e.model_id))
         self.show_notice(e.message)
 
     # --- helpers -------------------------------------------------------------------------------

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,8 +42,13 @@ from core.events import EmotionChanged, Event
 from memory.store import KINDS, Memory
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("When", "Kind", "Importance", "Text")
-ALL = "all kinds"
+COLUMNS = (
+    str(QT_TRANSLATE_NOOP("MemoryTable", "When")),
+    str(QT_TRANSLATE_NOOP("MemoryTable", "Kind")),
+    str(QT_TRANSLATE_NOOP("MemoryTable", "Importance")),
+    str(QT_TRANSLATE_NOOP("MemoryTable", "Text")),
+)
+ALL = str(QT_TRANSLATE_NOOP("MemoryPage", "all kinds"))  # the first item
 OPEN_WAIT_S = 60.0
 
 
@@ -60,7 +72,7 @@ class MemoryTable(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return QCoreApplication.translate("MemoryTable", COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -93,11 +105,11 @@ class MemoryPage(QWidget):
         self.mood_text = QLabel(self)
 
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search memories (meaning and words)")
+        self.search.setPlaceholderText(self.tr("Search memories (meaning and words)"))
         self.search.setClearButtonEnabled(True)
         self.search.returnPressed.connect(self.refresh)
         self.kind = QComboBox(self)
-        self.kind.addItems([ALL, *KINDS])
+        self.kind.addItems([QCoreApplication.translate("MemoryPage", ALL), *KINDS])
         self.kind.currentIndexChanged.connect(self.refresh)
         self.table = MemoryTable()
         self.view = QTableView(self)
@@ -113,10 +125,10 @@ class MemoryPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.count, 1)
         for name, action in (
-            ("Edit…", self.edit),
-            ("Forget", self.forget),
-            ("Forget all…", self.forget_all),
-            ("Export…", self.export),
+            (self.tr("Edit…"), self.edit),
+            (self.tr("Forget"), self.forget),
+            (self.tr("Forget all…"), self.forget_all),
+            (self.tr("Export…"), self.export),
         ):
             button = QPushButton(name, self)
             button.clicked.connect(lambda _checked=False, a=action: a())
@@ -134,28 +146,28 @@ class MemoryPage(QWidget):
         self.dictionary.currentTextChanged.connect(self._show_dictionary)
         self.dictionary_text = QPlainTextEdit(entities)
         self.dictionary_text.setPlaceholderText("Маша: [Мария, Маня]\nПетя: []")
-        save = QPushButton("Save dictionary", entities)
+        save = QPushButton(self.tr("Save dictionary"), entities)
         save.clicked.connect(self.save_dictionary)
         right = QVBoxLayout()
-        right.addWidget(QLabel("Dictionary (YAML: names, each with aliases)", entities))
+        right.addWidget(QLabel(self.tr("Dictionary (YAML: names, each with aliases)"), entities))
         right.addWidget(self.dictionary)
         right.addWidget(self.dictionary_text, 1)
         right.addWidget(save)
         row = QHBoxLayout(entities)
         left = QVBoxLayout()
-        left.addWidget(QLabel("Named in memories", entities))
+        left.addWidget(QLabel(self.tr("Named in memories"), entities))
         left.addWidget(self.entity_list, 1)
         row.addLayout(left, 1)
         row.addLayout(right, 2)
         self._texts: dict[str, str] = {}
 
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(memories, "Memories")
-        self.tabs.addTab(entities, "Entities")
+        self.tabs.addTab(memories, self.tr("Memories"))
+        self.tabs.addTab(entities, self.tr("Entities"))
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>Mood</b> (recent history)", self))
+        layout.addWidget(QLabel(self.tr("<b>Mood</b> (recent history)"), self))
         layout.addWidget(self.plot)
         layout.addWidget(self.mood_text)
         layout.addWidget(self.tabs, 1)
@@ -176,21 +188,21 @@ class MemoryPage(QWidget):
 
     def refresh(self) -> None:
         search = self.search.text()
-        kind = None if self.kind.currentText() == ALL else self.kind.currentText()
+        kind = None if self.kind.currentIndex() <= 0 else self.kind.currentText()
 
         def work() -> tuple[list[Memory], int, list[tuple[str, int]], dict[str, str]]:
             browser = self._open()
             rows = browser.memories(search, kind)  # type: ignore[arg-type]
             return rows, browser.count(), browser.entities(), browser.dictionaries()
 
-        self.count.setText("reading…")
+        self.count.setText(self.tr("reading…"))
         self.background.run(work, self._show, self._say, name="memory-read")
 
     def _show(self, found: tuple[list[Memory], int, list[tuple[str, int]], dict[str, str]]) -> None:
         rows, total, entities, texts = found
         self.table.show(rows)
         more = f" (the newest {PAGE})" if len(rows) >= PAGE else ""
-        self.count.setText(f"{len(rows)} shown of {total}{more}")
+        self.count.setText(self.tr("{0} shown of {1}{2}").format(len(rows), total, more))
         self.entity_list.clear()
         self.entity_list.addItems([f"{name}  ({n})" for name, n in entities])
         self._texts = texts
@@ -228,10 +240,12 @@ class MemoryPage(QWidget):
         if memory is None:
             return
         if text is None:
-            text, ok = QInputDialog.getMultiLineText(self, "Correct a memory", "", memory.text)
+            text, ok = QInputDialog.getMultiLineText(
+                self, self.tr("Correct a memory"), "", memory.text
+            )
             if not ok:
                 return
-        self._change(lambda b: f"corrected: {b.revise(memory.id, text).text}")
+        self._change(lambda b: self.tr("corrected: {0}").format(b.revise(memory.id, text).text))
 
     def forget(self) -> None:
         memory = self.selected()
@@ -242,25 +256,27 @@ class MemoryPage(QWidget):
         if confirm:
             answer = QMessageBox.warning(
                 self,
-                "Forget everything",
-                "Forget every memory? Export them first if you may want them back.",
+                self.tr("Forget everything"),
+                self.tr("Forget every memory? Export them first if you may want them back."),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self._change(lambda b: f"forgot {b.forget_all()} memories")
+        self._change(lambda b: self.tr("forgot {0} memories").format(b.forget_all()))
 
     def export(self, file: str = "") -> None:
         if not file:
-            file, _ = QFileDialog.getSaveFileName(self, "Export memories", "memories.json")
+            file, _ = QFileDialog.getSaveFileName(self, self.tr("Export memories"), "memories.json")
             if not file:
                 return
-        self._change(lambda b: f"exported {b.export(Path(file))} memories to {file}")
+        self._change(
+            lambda b: self.tr("exported {0} memories to {1}").format(b.export(Path(file)), file)
+        )
 
     def save_dictionary(self) -> None:
         name, text = self.dictionary.currentText().strip(), self.dictionary_text.toPlainText()
-        self._change(lambda b: f"saved {b.save_dictionary(name, text)}")
+        self._change(lambda b: self.tr("saved {0}").format(b.save_dictionary(name, text)))
 
     def _change(self, action: Callable[[MemoryBrowser], str]) -> None:
         def work() -> str:

@@ -9,7 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +42,14 @@ from core.events import DownloadProgress, Event, EventBus
 
 Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
-COLUMNS = ("Model", "Role", "Size", "Fit", "Status", "From")
+COLUMNS = (
+    str(QT_TRANSLATE_NOOP("ModelTable", "Model")),
+    str(QT_TRANSLATE_NOOP("ModelTable", "Role")),
+    str(QT_TRANSLATE_NOOP("ModelTable", "Size")),
+    str(QT_TRANSLATE_NOOP("ModelTable", "Fit")),
+    str(QT_TRANSLATE_NOOP("ModelTable", "Status")),
+    str(QT_TRANSLATE_NOOP("ModelTable", "From")),
+)
 BADGE_COLOURS = {"fits": "#2e7d32", "tight": "#b26a00", "too big": "#c62828", "unknown": "#666"}
 
 
@@ -74,7 +88,7 @@ class ModelTable(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return QCoreApplication.translate("ModelTable", COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -126,16 +140,16 @@ class ModelsPage(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
-        for name, action in (
-            ("Pull", self.pull),
-            ("Cancel", self.cancel),
-            ("Verify", self.verify),
-            ("Add GGUF…", self.add_gguf),
-            ("Remove", self.remove),
-            ("Promote…", self.promote),
-            ("Roll back…", self.roll_back),
+        for name, label, action in (
+            ("Pull", self.tr("Pull"), self.pull),
+            ("Cancel", self.tr("Cancel"), self.cancel),
+            ("Verify", self.tr("Verify"), self.verify),
+            ("Add GGUF…", self.tr("Add GGUF…"), self.add_gguf),
+            ("Remove", self.tr("Remove"), self.remove),
+            ("Promote…", self.tr("Promote…"), self.promote),
+            ("Roll back…", self.tr("Roll back…"), self.roll_back),
         ):
-            button = QPushButton(name, self)
+            button = QPushButton(label, self)
             button.clicked.connect(action)
             row.addWidget(button)
             self.buttons[name] = button
@@ -181,7 +195,11 @@ class ModelsPage(QWidget):
         if row is None or self._cancel is not None:
             return
         if not row.pullable:
-            self._say(f"{row.id} has no single file to download; see its manifest's source")
+            self._say(
+                self.tr("{0} has no single file to download; see its manifest's source").format(
+                    row.id
+                )
+            )
             return
         from models.pull import Puller
 
@@ -190,7 +208,7 @@ class ModelsPage(QWidget):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.buttons["Cancel"].setEnabled(True)
-        self._say(f"pulling {row.id}…")
+        self._say(self.tr("pulling {0}…").format(row.id))
         puller = Puller(self.home.paths, self.home.registry, bus=self.bus)
         self.background.run(
             lambda: puller.pull(row.id, cancel), self._pulled, self._pull_failed, name="pull"
@@ -199,10 +217,10 @@ class ModelsPage(QWidget):
     def cancel(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
-            self._say(f"cancelling {self._pulling}; pull it again to resume")
+            self._say(self.tr("cancelling {0}; pull it again to resume").format(self._pulling))
 
     def _pulled(self, _manifest: object) -> None:
-        self._end_pull(f"{self._pulling} installed")
+        self._end_pull(self.tr("{0} installed").format(self._pulling))
         self.home.reload_registry()
         self.refresh()
 
@@ -232,7 +250,7 @@ class ModelsPage(QWidget):
         row = self.selected()
         if row is None:
             return
-        self._say(f"checking {row.id}…")
+        self._say(self.tr("checking {0}…").format(row.id))
         self.background.run(
             lambda: model_list.verify(self.home, row.id), self._say, self._say, name="verify"
         )
@@ -241,12 +259,14 @@ class ModelsPage(QWidget):
         """Describe a GGUF from its own metadata and register it (a role is chosen in
         Settings)."""
         if not file:
-            file, _ = QFileDialog.getOpenFileName(self, "Add a GGUF model", "", "GGUF (*.gguf)")
+            file, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Add a GGUF model"), "", "GGUF (*.gguf)"
+            )
             if not file:
                 return
         if not model_id:
             model_id, ok = QInputDialog.getText(
-                self, "Add a GGUF model", "Id", text=Path(file).stem
+                self, self.tr("Add a GGUF model"), self.tr("Id"), text=Path(file).stem
             )
             if not ok or not model_id.strip():
                 return
@@ -257,7 +277,9 @@ class ModelsPage(QWidget):
                 self.home.paths, Path(file), model_id=model_id.strip(), role=role
             )
             self.home.reload_registry()
-            return f"added {manifest.id} ({manifest.family}, {manifest.quant})"
+            return self.tr("added {0} ({1}, {2})").format(
+                manifest.id, manifest.family, manifest.quant
+            )
 
         self.background.run(work, self._added, self._say, name="add-gguf")
 
@@ -271,14 +293,16 @@ class ModelsPage(QWidget):
             return
         if confirm:
             answer = QMessageBox.question(
-                self, "Remove model", f"Delete {row.id} from this computer?"
+                self,
+                self.tr("Remove model"),
+                self.tr("Delete {0} from this computer?").format(row.id),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
 
         def work() -> str:
             removed = model_list.remove(self.home, row.id)
-            return f"removed {row.id} ({len(removed)} files)"
+            return self.tr("removed {0} ({1} files)").format(row.id, len(removed))
 
         self.background.run(work, self._added_or_removed, self._say, name="remove")
 
@@ -292,14 +316,14 @@ class ModelsPage(QWidget):
 
     def roll_back(self, role: str = "") -> None:
         """The role's previous model plays it again, loaded now in place of the current one."""
-        role = role or self._ask_role("Roll back")
+        role = role or self._ask_role(self.tr("Roll back"))
         if not role:
             return
         from app.update_gate import UpdateGate
 
         def work() -> str:
             previous = self._live(lambda: UpdateGate(self.home).rollback(role))
-            return f"{role} is {previous} again"
+            return self.tr("{0} is {1} again").format(role, previous)
 
         self.background.run(work, self._added_or_removed, self._say, name="rollback")
 
@@ -307,8 +331,10 @@ class ModelsPage(QWidget):
         """A new version through the update gate: staged, warmed up on the control scenarios
         and promoted only if it is no worse; the previous one is kept for roll back."""
         if not file:
-            file, _ = QFileDialog.getOpenFileName(self, "A new version", "", "GGUF (*.gguf)")
-        role = role or (self._ask_role("Promote to") if file else "")
+            file, _ = QFileDialog.getOpenFileName(
+                self, self.tr("A new version"), "", "GGUF (*.gguf)"
+            )
+        role = role or (self._ask_role(self.tr("Promote to")) if file else "")
         if not file or not role:
             return
         model_id = model_id or Path(file).stem
@@ -319,10 +345,12 @@ class ModelsPage(QWidget):
             gate.stage(Path(file), model_id=model_id, role=role)
             result = self._live(lambda: gate.warm_up(model_id, role))
             if result.promoted:
-                return f"{model_id} passed the control scenarios and now plays {role}"
-            return f"{model_id} was rejected: " + "; ".join(result.reasons)
+                return self.tr("{0} passed the control scenarios and now plays {1}").format(
+                    model_id, role
+                )
+            return self.tr("{0} was rejected: ").format(model_id) + "; ".join(result.reasons)
 
-        self._say(f"evaluating {model_id} on the control scenarios…")
+        self._say(self.tr("evaluating {0} on the control scenarios…").format(model_id))
         self.background.run(work, self._added_or_removed, self._say, name="promote")
 
     def _live(self, change: Callable[[], T]) -> T:

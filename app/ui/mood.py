@@ -41,7 +41,7 @@ class MoodBadge(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("mood: —", parent)
         self.setObjectName("mood")
-        self.setToolTip("How domovoy feels now: it colours its words and its voice")
+        self.setToolTip(self.tr("How domovoy feels now: it colours its words and its voice"))
 
     def show_mood(self, main: str, valence: float, arousal: float) -> None:
         self.setText(
@@ -57,7 +57,9 @@ class MoodPlot(QWidget):
         super().__init__(parent)
         self.points: list[MoodPoint] = []
         self.setMinimumHeight(110)
-        self.setToolTip("Blue: valence (unhappy … happy). Orange: arousal (calm … excited).")
+        self.setToolTip(
+            self.tr("Blue: valence (unhappy … happy). Orange: arousal (calm … excited).")
+        )
 
     def show_points(self, points: list[MoodPoint]) -> None:
         self.points = list(points)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from core.events import Event
@@ -20,7 +21,17 @@ if TYPE_CHECKING:  # the pages import the heavy parts: only once the assistant i
     from app.ui.voice_bar import VoiceBar
     from app.wiring import Home
 
-TITLES = ("Chat", "Settings", "Models", "Memory", "Diagnostics")
+TITLES = (
+    str(QT_TRANSLATE_NOOP("Pages", "Chat")),
+    str(QT_TRANSLATE_NOOP("Pages", "Settings")),
+    str(QT_TRANSLATE_NOOP("Pages", "Models")),
+    str(QT_TRANSLATE_NOOP("Pages", "Memory")),
+    str(QT_TRANSLATE_NOOP("Pages", "Diagnostics")),
+)
+
+
+def title(name: str) -> str:
+    return QCoreApplication.translate("Pages", name)
 
 
 @dataclass
@@ -59,7 +70,9 @@ def add_pages(tabs: QTabWidget, assistant: Assistant, home: Home | None, bridge:
     pages = Pages()
     while tabs.count() > 1:
         tabs.removeTab(1)
-    missing = "Not available: the settings could not be read (see the notice on the chat page)."
+    missing = QCoreApplication.translate(
+        "Pages", "Not available: the settings could not be read (see the notice on the chat page)."
+    )
     companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
     if home is not None:
         settings = Settings(home, assistant)
@@ -75,9 +88,9 @@ def add_pages(tabs: QTabWidget, assistant: Assistant, home: Home | None, bridge:
             home.metrics if home else None,
         )
     )
-    for title, page in zip(
+    for name, page in zip(
         TITLES[1:], (pages.settings, pages.models, pages.memory, pages.diagnostics), strict=True
     ):
-        tabs.addTab(page if page is not None else placeholder(missing), title)
+        tabs.addTab(page if page is not None else placeholder(missing), title(name))
     bridge.page_event.connect(pages.on_event)
     return pages

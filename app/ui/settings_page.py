@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,14 +27,20 @@ from app.ui.background import Background
 from core.config import Config, LLMRoleConfig
 from core.events import Event, ModelLoaded, ModelLoadFailed, RoleSwitched
 
-NONE = "(none)"
-DEFAULT = "(the model's default)"
+ROLE_TITLES = {
+    "primary": str(QT_TRANSLATE_NOOP("SettingsPage", "Primary")),
+    "secondary": str(QT_TRANSLATE_NOOP("SettingsPage", "Secondary")),
+    "lightweight": str(QT_TRANSLATE_NOOP("SettingsPage", "Lightweight")),
+    "micro": str(QT_TRANSLATE_NOOP("SettingsPage", "Micro")),
+}
+NONE = str(QT_TRANSLATE_NOOP("SettingsPage", "(none)"))
+DEFAULT = str(QT_TRANSLATE_NOOP("SettingsPage", "(the model's default)"))
 
 
 def choose(combo: QComboBox, value: str | None, *, empty: str = NONE) -> None:
     """Select ``value``; a value the list lacks (a model since removed) is added, so saving
     the page never changes what the user did not touch."""
-    text = value or empty
+    text = value or shown(empty)
     if combo.findText(text) < 0:
         combo.addItem(text)
     combo.setCurrentText(text)
@@ -41,18 +48,23 @@ def choose(combo: QComboBox, value: str | None, *, empty: str = NONE) -> None:
 
 def chosen(combo: QComboBox, *, empty: str = NONE) -> str | None:
     text = combo.currentText()
-    return None if text == empty else text
+    return None if text == shown(empty) else text
+
+
+def shown(sentinel: str) -> str:
+    """(none), (the model's default): as the interface language writes them."""
+    return QCoreApplication.translate("SettingsPage", sentinel)
 
 
 class RoleForm(QGroupBox):
     """One LLM role: its model and how it generates."""
 
     def __init__(self, role: str, models: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(role.capitalize(), parent)
+        super().__init__(QCoreApplication.translate("SettingsPage", ROLE_TITLES[role]), parent)
         self.role = role
         self.model = QComboBox(self)
         if role != "primary":
-            self.model.addItem(NONE)
+            self.model.addItem(shown(NONE))
         self.model.addItems(models)
         self.context = self._spin(256, 131072, 256)
         self.max_tokens = self._spin(1, 32768, 64)
@@ -60,22 +72,24 @@ class RoleForm(QGroupBox):
         self.top_p = self._real(0.01, 1.0, 0.05)
         self.effort = QComboBox(self)
         self.effort.addItems(["low", "medium", "high"])
-        self.effort.setToolTip("How long a reasoning model (gpt-oss) thinks before answering")
+        self.effort.setToolTip(
+            self.tr("How long a reasoning model (gpt-oss) thinks before answering")
+        )
         self.load = QComboBox(self)
-        self.load.addItems([DEFAULT, "eager", "on_demand"])
+        self.load.addItems([shown(DEFAULT), "eager", "on_demand"])
         self.idle = self._spin(0, 86400, 30)
-        self.idle.setSpecialValueText("default")
-        self.idle.setSuffix(" s")
-        self.idle.setToolTip("An on-demand model nobody used this long is unloaded")
+        self.idle.setSpecialValueText(self.tr("default"))
+        self.idle.setSuffix(self.tr(" s"))
+        self.idle.setToolTip(self.tr("An on-demand model nobody used this long is unloaded"))
         form = QFormLayout(self)
-        form.addRow("Model", self.model)
-        form.addRow("Context length", self.context)
-        form.addRow("Max output tokens", self.max_tokens)
-        form.addRow("Temperature", self.temperature)
-        form.addRow("Top p", self.top_p)
-        form.addRow("Reasoning effort", self.effort)
-        form.addRow("Load", self.load)
-        form.addRow("Unload when idle after", self.idle)
+        form.addRow(self.tr("Model"), self.model)
+        form.addRow(self.tr("Context length"), self.context)
+        form.addRow(self.tr("Max output tokens"), self.max_tokens)
+        form.addRow(self.tr("Temperature"), self.temperature)
+        form.addRow(self.tr("Top p"), self.top_p)
+        form.addRow(self.tr("Reasoning effort"), self.effort)
+        form.addRow(self.tr("Load"), self.load)
+        form.addRow(self.tr("Unload when idle after"), self.idle)
 
     def _spin(self, low: int, high: int, step: int) -> QSpinBox:
         box = QSpinBox(self)
@@ -120,37 +134,39 @@ class SettingsPage(QWidget):
         self.background = Background(self)
         self.roles = {r: RoleForm(r, settings.models_for(r), self) for r in CHOOSABLE_ROLES}
 
-        voice = QGroupBox("Voice", self)
+        voice = QGroupBox(self.tr("Voice"), self)
         self.tts_model = QComboBox(voice)
-        self.tts_model.addItems([NONE, *settings.models_for("tts")])
+        self.tts_model.addItems([shown(NONE), *settings.models_for("tts")])
         self.voice_name = QLineEdit(voice)
         self.rate = QDoubleSpinBox(voice)
         self.rate.setRange(0.5, 2.0)
         self.rate.setSingleStep(0.1)
         self.rate.setSuffix("×")
         self.stt_model = QComboBox(voice)
-        self.stt_model.addItems([NONE, *settings.models_for("stt")])
+        self.stt_model.addItems([shown(NONE), *settings.models_for("stt")])
         self.stt_language = QComboBox(voice)
         self.stt_language.addItems(["auto", "ru", "en"])
         self.stt_device = QComboBox(voice)
         self.stt_device.addItems(["auto", "cpu", "cuda"])
         form = QFormLayout(voice)
-        form.addRow("Speech model (piper)", self.tts_model)
-        form.addRow("Voice", self.voice_name)
-        form.addRow("Speaking rate", self.rate)
-        form.addRow("Recognition model (Whisper)", self.stt_model)
-        form.addRow("Recognition language", self.stt_language)
-        form.addRow("Recognition device", self.stt_device)
+        form.addRow(self.tr("Speech model (piper)"), self.tts_model)
+        form.addRow(self.tr("Voice"), self.voice_name)
+        form.addRow(self.tr("Speaking rate"), self.rate)
+        form.addRow(self.tr("Recognition model (Whisper)"), self.stt_model)
+        form.addRow(self.tr("Recognition language"), self.stt_language)
+        form.addRow(self.tr("Recognition device"), self.stt_device)
 
-        system = QGroupBox("Hardware, privacy, interface", self)
+        system = QGroupBox(self.tr("Hardware, privacy, interface"), self)
         self.gpu = QComboBox(system)
         self.gpu.addItems(["auto", "cpu"])
-        self.gpu.setToolTip("auto: models go on the GPU as far as they fit; cpu: never")
-        self.offline = QCheckBox("Offline only: nothing leaves this machine", system)
+        self.gpu.setToolTip(self.tr("auto: models go on the GPU as far as they fit; cpu: never"))
+        self.offline = QCheckBox(self.tr("Offline only: nothing leaves this machine"), system)
         self.remote_url = QLineEdit(system)
         self.consent = QCheckBox(
-            "I agree that my messages go to this server (scrubbed of names, e-mails, phones, "
-            "card numbers)",
+            self.tr(
+                "I agree that my messages go to this server (scrubbed of names, e-mails, phones, "
+                "card numbers)"
+            ),
             system,
         )
         self.offline.toggled.connect(lambda off: self.remote_url.setEnabled(not off))
@@ -158,15 +174,15 @@ class SettingsPage(QWidget):
         self.language = QComboBox(system)
         self.language.addItems(["en", "ru"])
         form = QFormLayout(system)
-        form.addRow("GPU use", self.gpu)
+        form.addRow(self.tr("GPU use"), self.gpu)
         form.addRow(self.offline)
-        form.addRow("Remote provider (OpenAI-compatible)", self.remote_url)
+        form.addRow(self.tr("Remote provider (OpenAI-compatible)"), self.remote_url)
         form.addRow(self.consent)
-        form.addRow("Interface language", self.language)
+        form.addRow(self.tr("Interface language"), self.language)
 
-        self.apply_button = QPushButton("Apply", self)
+        self.apply_button = QPushButton(self.tr("Apply"), self)
         self.apply_button.clicked.connect(self.apply)
-        revert = QPushButton("Revert", self)
+        revert = QPushButton(self.tr("Revert"), self)
         revert.clicked.connect(self.show_config)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -241,28 +257,32 @@ class SettingsPage(QWidget):
         try:
             draft = self.draft()
         except ValueError as exc:  # pydantic's ValidationError
-            self.status.setText(f"Not applied: {exc}")
+            self.status.setText(self.tr("Not applied: {0}").format(exc))
             return
         self.apply_button.setEnabled(False)
-        self.status.setText("Applying…")
+        self.status.setText(self.tr("Applying…"))
         self.background.run(
             lambda: self.settings.apply(draft), self._applied, self._failed, name="domovoy-apply"
         )
 
     def _applied(self, applied: Applied) -> None:
         self.apply_button.setEnabled(True)
-        lines = [f"{role}: loading the new model…" for role in applied.switched]
-        self.status.setText(" · ".join(["Saved.", *lines, *applied.notes]))
+        lines = [self.tr("{0}: loading the new model…").format(role) for role in applied.switched]
+        self.status.setText(" · ".join([self.tr("Saved."), *lines, *applied.notes]))
 
     def _failed(self, message: str) -> None:
         self.apply_button.setEnabled(True)
-        self.status.setText(f"Not applied: {message}")
+        self.status.setText(self.tr("Not applied: {0}").format(message))
 
     def on_event(self, event: Event) -> None:
         """Role switches and loads, as they happen (through the window's bridge)."""
         if isinstance(event, RoleSwitched):
-            self.status.setText(f"{event.role}: {event.model_id or 'none'} — loading…")
+            self.status.setText(
+                self.tr("{0}: {1} — loading…").format(event.role, event.model_id or "none")
+            )
         elif isinstance(event, ModelLoaded):
-            self.status.setText(f"{event.role}: {event.model_id} is ready")
+            self.status.setText(self.tr("{0}: {1} is ready").format(event.role, event.model_id))
         elif isinstance(event, ModelLoadFailed):
-            self.status.setText(f"{event.role}: {event.model_id} failed: {event.message}")
+            self.status.setText(
+                self.tr("{0}: {1} failed: {2}").format(event.role, event.model_id, event.message)
+            )

@@ -38,14 +38,14 @@ class Tray(QSystemTrayIcon):
     ) -> None:
         super().__init__(house_icon(), window)
         self.window = window
-        self.setToolTip("domovoy")
+        self.setToolTip(self.tr("domovoy"))
         menu = QMenu(window)
-        self.toggle_action = QAction("Hide window", menu)
+        self.toggle_action = QAction(self.tr("Hide window"), menu)
         self.toggle_action.triggered.connect(self.toggle_window)
-        new = QAction("New conversation", menu)
+        new = QAction(self.tr("New conversation"), menu)
         self.new_conversation = new_conversation
         new.triggered.connect(self._new)
-        quit_action = QAction("Quit", menu)
+        quit_action = QAction(self.tr("Quit"), menu)
         quit_action.triggered.connect(quit_app)
         for action in (self.toggle_action, new):
             menu.addAction(action)
@@ -66,7 +66,7 @@ class Tray(QSystemTrayIcon):
     def toggle_window(self) -> None:
         if self.window.isVisible() and not self.window.isMinimized():
             self.window.hide()
-            self.toggle_action.setText("Show window")
+            self.toggle_action.setText(self.tr("Show window"))
         else:
             self.show_window()
 
@@ -74,7 +74,7 @@ class Tray(QSystemTrayIcon):
         self.window.showNormal()
         self.window.raise_()
         self.window.activateWindow()
-        self.toggle_action.setText("Hide window")
+        self.toggle_action.setText(self.tr("Hide window"))
 
 
 def add_tray(window: QWidget, new_conversation: Callable[[], None]) -> Tray | None:

@@ -4,7 +4,7 @@ level, and which microphone and speaker to use."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,15 +21,24 @@ from app.ui.background import Background
 from app.voice_session import VoiceSession, devices
 from core.events import Event, VoiceProblem, VoiceStateChanged
 
-DEFAULT_DEVICE = "(system default)"
+DEFAULT_DEVICE = str(QT_TRANSLATE_NOOP("VoiceBar", "(system default)"))  # the first item
 PUSH_TO_TALK_KEY = "F9"
 PUSH_TO_TALK_QT = Qt.Key.Key_F9
 STATES = {
-    "off": "voice off",
-    "listening": "🎙 listening",
-    "thinking": "… thinking",
-    "speaking": "🔊 speaking",
+    "off": str(QT_TRANSLATE_NOOP("VoiceBar", "voice off")),
+    "listening": str(QT_TRANSLATE_NOOP("VoiceBar", "🎙 listening")),
+    "thinking": str(QT_TRANSLATE_NOOP("VoiceBar", "… thinking")),
+    "speaking": str(QT_TRANSLATE_NOOP("VoiceBar", "🔊 speaking")),
 }
+
+
+def state_text(state: str) -> str:
+    return QCoreApplication.translate("VoiceBar", STATES.get(state, state))
+
+
+def device(combo: QComboBox) -> str | None:
+    """The device chosen; None for the first item, the system's default."""
+    return None if combo.currentIndex() <= 0 else combo.currentText()
 
 
 class VoiceBar(QWidget):
@@ -41,37 +50,41 @@ class VoiceBar(QWidget):
         self.settings = settings
         self.background = Background(self)
         audio = settings.home.config.audio
-        self.hands_free = QPushButton("Hands-free", self)
+        self.hands_free = QPushButton(self.tr("Hands-free"), self)
         self.hands_free.setCheckable(True)
-        self.hands_free.setToolTip("Talk to domovoy: it listens, answers aloud, and listens again")
+        self.hands_free.setToolTip(
+            self.tr("Talk to domovoy: it listens, answers aloud, and listens again")
+        )
         self.hands_free.toggled.connect(self._toggle)
-        self.push_to_talk = QCheckBox(f"Push-to-talk ({PUSH_TO_TALK_KEY})", self)
+        self.push_to_talk = QCheckBox(self.tr("Push-to-talk ({0})").format(PUSH_TO_TALK_KEY), self)
         self.push_to_talk.setChecked(audio.push_to_talk)
         self.push_to_talk.setToolTip(
-            f"Speak only while {PUSH_TO_TALK_KEY} (or the Talk button) is held"
+            self.tr("Speak only while {0} (or the Talk button) is held").format(PUSH_TO_TALK_KEY)
         )
         self.push_to_talk.toggled.connect(self._ptt_changed)
-        self.talk = QPushButton("Talk", self)
-        self.talk.setToolTip(f"Hold to speak (or hold {PUSH_TO_TALK_KEY})")
+        self.talk = QPushButton(self.tr("Talk"), self)
+        self.talk.setToolTip(self.tr("Hold to speak (or hold {0})").format(PUSH_TO_TALK_KEY))
         self.talk.pressed.connect(session.press)
         self.talk.released.connect(session.release)
-        self.barge_in = QCheckBox("Barge-in", self)
+        self.barge_in = QCheckBox(self.tr("Barge-in"), self)
         self.barge_in.setChecked(audio.barge_in)
         self.barge_in.setToolTip(
-            "Talking over domovoy stops it. Use with a headset: from loudspeakers it may hear "
-            "itself."
+            self.tr(
+                "Talking over domovoy stops it. Use with a headset: from loudspeakers it may "
+                "hear itself."
+            )
         )
         self.barge_in.toggled.connect(self._barge_in_changed)
-        self.state = QLabel(STATES["off"], self)
+        self.state = QLabel(state_text("off"), self)
         self.state.setMinimumWidth(90)
         self.meter = QProgressBar(self)
         self.meter.setRange(0, 100)
         self.meter.setTextVisible(False)
         self.meter.setFixedWidth(90)
-        self.meter.setToolTip("Microphone level")
+        self.meter.setToolTip(self.tr("Microphone level"))
         found = devices()
-        self.mic = self._picker(found.inputs, audio.input_device, "Microphone")
-        self.speaker = self._picker(found.outputs, audio.output_device, "Speaker")
+        self.mic = self._picker(found.inputs, audio.input_device, self.tr("Microphone"))
+        self.speaker = self._picker(found.outputs, audio.output_device, self.tr("Speaker"))
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         for column, widget in enumerate((self.hands_free, self.talk, self.state, self.meter)):
@@ -88,10 +101,11 @@ class VoiceBar(QWidget):
         combo = QComboBox(self)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(12)
-        combo.addItems([DEFAULT_DEVICE, *names])
+        combo.addItems([QCoreApplication.translate("VoiceBar", DEFAULT_DEVICE), *names])
         if chosen and combo.findText(chosen) < 0:
             combo.addItem(chosen)  # chosen before, unplugged now: kept, and it will say so
-        combo.setCurrentText(chosen or DEFAULT_DEVICE)
+        if chosen:
+            combo.setCurrentText(chosen)
         combo.setToolTip(what)
         combo.currentTextChanged.connect(lambda _text: self._save())
         return combo
@@ -130,13 +144,12 @@ class VoiceBar(QWidget):
         draft = self.settings.draft()
         draft.audio.barge_in = self.barge_in.isChecked()
         draft.audio.push_to_talk = self.push_to_talk.isChecked()
-        mic, speaker = self.mic.currentText(), self.speaker.currentText()
-        draft.audio.input_device = None if mic == DEFAULT_DEVICE else mic
-        draft.audio.output_device = None if speaker == DEFAULT_DEVICE else speaker
+        draft.audio.input_device = device(self.mic)
+        draft.audio.output_device = device(self.speaker)
         self.background.run(lambda: self.settings.apply(draft), lambda _a: None, self._problem)
 
     def _problem(self, message: str) -> None:
-        self.state.setText(STATES["off"])
+        self.state.setText(state_text("off"))
         self.state.setToolTip(message)
         self._sync()
 
@@ -159,7 +172,7 @@ class VoiceBar(QWidget):
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, VoiceStateChanged):
-            self.state.setText(STATES.get(event.state, event.state))
+            self.state.setText(state_text(event.state))
             if event.state == "off":
                 self._sync()
         elif isinstance(event, VoiceProblem):

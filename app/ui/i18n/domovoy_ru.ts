@@ -1,0 +1,914 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru_RU">
+  <context>
+    <name>Chat</name>
+    <message>
+      <location filename="../chat_view.py" line="72" />
+      <source>You:</source>
+      <translation>Вы:</translation>
+    </message>
+    <message>
+      <location filename="../chat_view.py" line="76" />
+      <source>domovoy:</source>
+      <translation>домовой:</translation>
+    </message>
+  </context>
+  <context>
+    <name>Composer</name>
+    <message>
+      <location filename="../composer.py" line="24" />
+      <source>Message (Enter sends, Shift+Enter for a new line)</source>
+      <translation>Сообщение (Enter — отправить, Shift+Enter — новая строка)</translation>
+    </message>
+    <message>
+      <location filename="../composer.py" line="27" />
+      <source>Send</source>
+      <translation>Отправить</translation>
+    </message>
+    <message>
+      <location filename="../composer.py" line="28" />
+      <source>Send (Enter or Ctrl+Enter)</source>
+      <translation>Отправить (Enter или Ctrl+Enter)</translation>
+    </message>
+    <message>
+      <location filename="../composer.py" line="29" />
+      <source>Stop</source>
+      <translation>Стоп</translation>
+    </message>
+    <message>
+      <location filename="../composer.py" line="30" />
+      <source>Stop the reply (Esc); what was written is kept</source>
+      <translation>Остановить ответ (Esc); написанное сохранится</translation>
+    </message>
+    <message>
+      <location filename="../composer.py" line="32" />
+      <source>Regenerate</source>
+      <translation>Заново</translation>
+    </message>
+    <message>
+      <location filename="../composer.py" line="33" />
+      <source>Write the last reply again (Ctrl+R)</source>
+      <translation>Написать последний ответ заново (Ctrl+R)</translation>
+    </message>
+    <message>
+      <location filename="../composer.py" line="34" />
+      <source>Edit last</source>
+      <translation>Изменить</translation>
+    </message>
+    <message>
+      <location filename="../composer.py" line="37" />
+      <source>Put the last question back in the box; sending it replaces that exchange (Ctrl+E)</source>
+      <translation>Вернуть последний вопрос в поле ввода; отправка заменит этот обмен (Ctrl+E)</translation>
+    </message>
+    <message>
+      <location filename="../composer.py" line="40" />
+      <source>Show reasoning</source>
+      <translation>Рассуждения</translation>
+    </message>
+    <message>
+      <location filename="../composer.py" line="42" />
+      <source>Show the model's hidden reasoning (gpt-oss) above its answers</source>
+      <translation>Показывать скрытые рассуждения модели (gpt-oss) над ответами</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConversationsPanel</name>
+    <message>
+      <location filename="../conversations_panel.py" line="76" />
+      <source>Search conversations</source>
+      <translation>Поиск по беседам</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="90" />
+      <source>New</source>
+      <translation>Новая</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="91" />
+      <source>A new conversation (Ctrl+N)</source>
+      <translation>Новая беседа (Ctrl+N)</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="93" />
+      <location filename="../conversations_panel.py" line="186" />
+      <source>Delete</source>
+      <translation>Удалить</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="124" />
+      <source>Delete conversation</source>
+      <translation>Удаление беседы</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="125" />
+      <source>Delete this conversation? It cannot be undone.</source>
+      <translation>Удалить эту беседу? Отменить будет нельзя.</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="140" />
+      <source>Rename conversation</source>
+      <translation>Переименование беседы</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="141" />
+      <source>Title</source>
+      <translation>Название</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="158" />
+      <source>Export conversation</source>
+      <translation>Экспорт беседы</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="172" />
+      <source>Export</source>
+      <translation>Экспорт</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="173" />
+      <source>{0} could not be written: {1}</source>
+      <translation>Не удалось записать {0}: {1}</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="182" />
+      <source>Open</source>
+      <translation>Открыть</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="183" />
+      <source>Rename… (F2)</source>
+      <translation>Переименовать… (F2)</translation>
+    </message>
+    <message>
+      <location filename="../conversations_panel.py" line="184" />
+      <source>Export…</source>
+      <translation>Экспорт…</translation>
+    </message>
+  </context>
+  <context>
+    <name>DiagnosticsPage</name>
+    <message>
+      <location filename="../diagnostics_page.py" line="87" />
+      <source>no log lines yet</source>
+      <translation>журнал пока пуст</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="95" />
+      <source>Recent log</source>
+      <translation>Последние записи журнала</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <location filename="../main_window.py" line="66" />
+      <source>domovoy</source>
+      <translation>домовой</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="99" />
+      <location filename="../main_window.py" line="317" />
+      <source>context: —</source>
+      <translation>контекст: —</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="102" />
+      <source>How full the answering model's context is (the prompt plus room for the reply). When it fills, older turns are summarized, never silently dropped.</source>
+      <translation>Насколько заполнен контекст отвечающей модели (запрос и место под ответ). Когда он заполняется, старые реплики пересказываются, а не молча отбрасываются.</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="119" />
+      <location filename="../main_window.py" line="148" />
+      <source>starting…</source>
+      <translation>запуск…</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="177" />
+      <source>{0}: not loaded yet</source>
+      <translation>{0}: ещё не загружена</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="182" />
+      <source>{0} is a tiny demo model: its replies are noise. Get a real one: download a GGUF (`domovoy models list --sources`) and add it on the Models page or with `domovoy models add FILE.gguf --id ID --role primary`.</source>
+      <translation>{0} — крошечная демо-модель: её ответы — шум. Возьмите настоящую: скачайте GGUF (`domovoy models list --sources`) и добавьте её на странице «Модели» или командой `domovoy models add FILE.gguf --id ID --role primary`.</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="214" />
+      <source>Conversations</source>
+      <translation>Беседы</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="301" />
+      <source>editing the last question: Send replaces it, Esc cancels</source>
+      <translation>правка последнего вопроса: «Отправить» заменит его, Esc — отмена</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="319" />
+      <source>conversation opened</source>
+      <translation>беседа открыта</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="319" />
+      <source>new conversation</source>
+      <translation>новая беседа</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="350" />
+      <source>context: {0} / {1} ({2:.0%})</source>
+      <translation>контекст: {0} / {1} ({2:.0%})</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="355" />
+      <source>{0} older messages were summarized by {1} to make room</source>
+      <translation>{0} старых сообщений пересказаны моделью {1}, чтобы освободить место</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="362" />
+      <source>loading {0} ({1})…</source>
+      <translation>загрузка {0} ({1})…</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="367" />
+      <source>{0} ready ({1:.0f} ms)</source>
+      <translation>{0} готова ({1:.0f} мс)</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="381" />
+      <source>{0} is ready as {1} ({2:.0f} ms)</source>
+      <translation>{0} готова в роли {1} ({2:.0f} мс)</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="389" />
+      <source>{0} failed to load</source>
+      <translation>{0} не загрузилась</translation>
+    </message>
+  </context>
+  <context>
+    <name>MemoryPage</name>
+    <message>
+      <location filename="../memory_page.py" line="51" />
+      <source>all kinds</source>
+      <translation>все виды</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="108" />
+      <source>Search memories (meaning and words)</source>
+      <translation>Поиск в памяти (по смыслу и словам)</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="128" />
+      <source>Edit…</source>
+      <translation>Исправить…</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="129" />
+      <source>Forget</source>
+      <translation>Забыть</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="130" />
+      <source>Forget all…</source>
+      <translation>Забыть всё…</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="131" />
+      <source>Export…</source>
+      <translation>Экспорт…</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="149" />
+      <source>Save dictionary</source>
+      <translation>Сохранить словарь</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="152" />
+      <source>Dictionary (YAML: names, each with aliases)</source>
+      <translation>Словарь (YAML: имена и их варианты)</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="158" />
+      <source>Named in memories</source>
+      <translation>Упомянуты в памяти</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="165" />
+      <source>Memories</source>
+      <translation>Воспоминания</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="166" />
+      <source>Entities</source>
+      <translation>Сущности</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="170" />
+      <source>&lt;b&gt;Mood&lt;/b&gt; (recent history)</source>
+      <translation>&lt;b&gt;Настроение&lt;/b&gt; (недавняя история)</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="198" />
+      <source>reading…</source>
+      <translation>чтение…</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="205" />
+      <source>{0} shown of {1}{2}</source>
+      <translation>показано {0} из {1}{2}</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="244" />
+      <source>Correct a memory</source>
+      <translation>Исправить воспоминание</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="248" />
+      <source>corrected: {0}</source>
+      <translation>исправлено: {0}</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="259" />
+      <source>Forget everything</source>
+      <translation>Забыть всё</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="260" />
+      <source>Forget every memory? Export them first if you may want them back.</source>
+      <translation>Забыть все воспоминания? Сначала экспортируйте их, если они могут понадобиться.</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="266" />
+      <source>forgot {0} memories</source>
+      <translation>забыто воспоминаний: {0}</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="270" />
+      <source>Export memories</source>
+      <translation>Экспорт памяти</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="274" />
+      <source>exported {0} memories to {1}</source>
+      <translation>воспоминаний экспортировано: {0}, в {1}</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="279" />
+      <source>saved {0}</source>
+      <translation>сохранено: {0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>MemoryTable</name>
+    <message>
+      <location filename="../memory_page.py" line="46" />
+      <source>When</source>
+      <translation>Когда</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="47" />
+      <source>Kind</source>
+      <translation>Вид</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="48" />
+      <source>Importance</source>
+      <translation>Важность</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="49" />
+      <source>Text</source>
+      <translation>Текст</translation>
+    </message>
+  </context>
+  <context>
+    <name>ModelTable</name>
+    <message>
+      <location filename="../models_page.py" line="46" />
+      <source>Model</source>
+      <translation>Модель</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="47" />
+      <source>Role</source>
+      <translation>Роль</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="48" />
+      <source>Size</source>
+      <translation>Размер</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="49" />
+      <source>Fit</source>
+      <translation>Влезает</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="50" />
+      <source>Status</source>
+      <translation>Состояние</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="51" />
+      <source>From</source>
+      <translation>Откуда</translation>
+    </message>
+  </context>
+  <context>
+    <name>ModelsPage</name>
+    <message>
+      <location filename="../models_page.py" line="144" />
+      <source>Pull</source>
+      <translation>Скачать</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="145" />
+      <source>Cancel</source>
+      <translation>Отмена</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="146" />
+      <source>Verify</source>
+      <translation>Проверить</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="147" />
+      <source>Add GGUF…</source>
+      <translation>Добавить GGUF…</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="148" />
+      <source>Remove</source>
+      <translation>Удалить</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="149" />
+      <source>Promote…</source>
+      <translation>Продвинуть…</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="150" />
+      <source>Roll back…</source>
+      <translation>Откатить…</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="199" />
+      <source>{0} has no single file to download; see its manifest's source</source>
+      <translation>у {0} нет одного файла для скачивания; см. источник в манифесте</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="211" />
+      <source>pulling {0}…</source>
+      <translation>скачивание {0}…</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="220" />
+      <source>cancelling {0}; pull it again to resume</source>
+      <translation>отмена {0}; скачайте снова, чтобы продолжить</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="223" />
+      <source>{0} installed</source>
+      <translation>{0} установлена</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="253" />
+      <source>checking {0}…</source>
+      <translation>проверка {0}…</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="263" />
+      <location filename="../models_page.py" line="269" />
+      <source>Add a GGUF model</source>
+      <translation>Добавить модель GGUF</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="269" />
+      <source>Id</source>
+      <translation>Идентификатор</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="280" />
+      <source>added {0} ({1}, {2})</source>
+      <translation>добавлена {0} ({1}, {2})</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="297" />
+      <source>Remove model</source>
+      <translation>Удаление модели</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="298" />
+      <source>Delete {0} from this computer?</source>
+      <translation>Удалить {0} с этого компьютера?</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="305" />
+      <source>removed {0} ({1} files)</source>
+      <translation>удалена {0} (файлов: {1})</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="319" />
+      <source>Roll back</source>
+      <translation>Откат</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="326" />
+      <source>{0} is {1} again</source>
+      <translation>{0} — снова {1}</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="335" />
+      <source>A new version</source>
+      <translation>Новая версия</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="337" />
+      <source>Promote to</source>
+      <translation>Продвинуть в роль</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="348" />
+      <source>{0} passed the control scenarios and now plays {1}</source>
+      <translation>{0} прошла контрольные сценарии и теперь в роли {1}</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="351" />
+      <source>{0} was rejected: </source>
+      <translation>{0} отклонена: </translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="353" />
+      <source>evaluating {0} on the control scenarios…</source>
+      <translation>проверка {0} на контрольных сценариях…</translation>
+    </message>
+  </context>
+  <context>
+    <name>MoodBadge</name>
+    <message>
+      <location filename="../mood.py" line="44" />
+      <source>How domovoy feels now: it colours its words and its voice</source>
+      <translation>Как себя чувствует домовой: это окрашивает его слова и голос</translation>
+    </message>
+  </context>
+  <context>
+    <name>MoodPlot</name>
+    <message>
+      <location filename="../mood.py" line="61" />
+      <source>Blue: valence (unhappy … happy). Orange: arousal (calm … excited).</source>
+      <translation>Синий: валентность (грустно … радостно). Оранжевый: возбуждение (спокойно … взволнованно).</translation>
+    </message>
+  </context>
+  <context>
+    <name>Pages</name>
+    <message>
+      <location filename="../pages.py" line="25" />
+      <source>Chat</source>
+      <translation>Беседа</translation>
+    </message>
+    <message>
+      <location filename="../pages.py" line="26" />
+      <source>Settings</source>
+      <translation>Настройки</translation>
+    </message>
+    <message>
+      <location filename="../pages.py" line="27" />
+      <source>Models</source>
+      <translation>Модели</translation>
+    </message>
+    <message>
+      <location filename="../pages.py" line="28" />
+      <source>Memory</source>
+      <translation>Память</translation>
+    </message>
+    <message>
+      <location filename="../pages.py" line="29" />
+      <source>Diagnostics</source>
+      <translation>Диагностика</translation>
+    </message>
+    <message>
+      <location filename="../pages.py" line="73" />
+      <source>Not available: the settings could not be read (see the notice on the chat page).</source>
+      <translation>Недоступно: не удалось прочитать настройки (см. сообщение на странице беседы).</translation>
+    </message>
+  </context>
+  <context>
+    <name>RoleForm</name>
+    <message>
+      <location filename="../settings_page.py" line="76" />
+      <source>How long a reasoning model (gpt-oss) thinks before answering</source>
+      <translation>Сколько рассуждающая модель (gpt-oss) думает перед ответом</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="81" />
+      <source>default</source>
+      <translation>по умолчанию</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="82" />
+      <source> s</source>
+      <translation> с</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="83" />
+      <source>An on-demand model nobody used this long is unloaded</source>
+      <translation>Модель «по требованию», не используемая столько времени, выгружается</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="85" />
+      <source>Model</source>
+      <translation>Модель</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="86" />
+      <source>Context length</source>
+      <translation>Длина контекста</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="87" />
+      <source>Max output tokens</source>
+      <translation>Макс. токенов ответа</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="88" />
+      <source>Temperature</source>
+      <translation>Температура</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="89" />
+      <source>Top p</source>
+      <translation>Top p</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="90" />
+      <source>Reasoning effort</source>
+      <translation>Глубина рассуждений</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="91" />
+      <source>Load</source>
+      <translation>Загрузка</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="92" />
+      <source>Unload when idle after</source>
+      <translation>Выгрузить после простоя</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsPage</name>
+    <message>
+      <location filename="../settings_page.py" line="31" />
+      <source>Primary</source>
+      <translation>Основная</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="32" />
+      <source>Secondary</source>
+      <translation>Вторичная</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="33" />
+      <source>Lightweight</source>
+      <translation>Лёгкая</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="34" />
+      <source>Micro</source>
+      <translation>Микро</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="36" />
+      <source>(none)</source>
+      <translation>(нет)</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="37" />
+      <source>(the model's default)</source>
+      <translation>(как задано моделью)</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="137" />
+      <location filename="../settings_page.py" line="153" />
+      <source>Voice</source>
+      <translation>Голос</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="152" />
+      <source>Speech model (piper)</source>
+      <translation>Модель речи (piper)</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="154" />
+      <source>Speaking rate</source>
+      <translation>Темп речи</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="155" />
+      <source>Recognition model (Whisper)</source>
+      <translation>Модель распознавания (Whisper)</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="156" />
+      <source>Recognition language</source>
+      <translation>Язык распознавания</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="157" />
+      <source>Recognition device</source>
+      <translation>Устройство распознавания</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="159" />
+      <source>Hardware, privacy, interface</source>
+      <translation>Оборудование, приватность, интерфейс</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="162" />
+      <source>auto: models go on the GPU as far as they fit; cpu: never</source>
+      <translation>auto: модели идут на GPU, насколько влезают; cpu: никогда</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="163" />
+      <source>Offline only: nothing leaves this machine</source>
+      <translation>Только офлайн: ничего не покидает этот компьютер</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="167" />
+      <source>I agree that my messages go to this server (scrubbed of names, e-mails, phones, card numbers)</source>
+      <translation>Я согласен, что мои сообщения уходят на этот сервер (без имён, почты, телефонов, номеров карт)</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="177" />
+      <source>GPU use</source>
+      <translation>Использование GPU</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="179" />
+      <source>Remote provider (OpenAI-compatible)</source>
+      <translation>Удалённый сервер (совместимый с OpenAI)</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="181" />
+      <source>Interface language</source>
+      <translation>Язык интерфейса</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="183" />
+      <source>Apply</source>
+      <translation>Применить</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="185" />
+      <source>Revert</source>
+      <translation>Вернуть</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="260" />
+      <location filename="../settings_page.py" line="275" />
+      <source>Not applied: {0}</source>
+      <translation>Не применено: {0}</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="263" />
+      <source>Applying…</source>
+      <translation>Применение…</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="270" />
+      <source>{0}: loading the new model…</source>
+      <translation>{0}: загрузка новой модели…</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="271" />
+      <source>Saved.</source>
+      <translation>Сохранено.</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="281" />
+      <source>{0}: {1} — loading…</source>
+      <translation>{0}: {1} — загрузка…</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="284" />
+      <source>{0}: {1} is ready</source>
+      <translation>{0}: {1} готова</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="287" />
+      <source>{0}: {1} failed: {2}</source>
+      <translation>{0}: {1} — ошибка: {2}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Tray</name>
+    <message>
+      <location filename="../tray.py" line="41" />
+      <source>domovoy</source>
+      <translation>домовой</translation>
+    </message>
+    <message>
+      <location filename="../tray.py" line="43" />
+      <location filename="../tray.py" line="77" />
+      <source>Hide window</source>
+      <translation>Скрыть окно</translation>
+    </message>
+    <message>
+      <location filename="../tray.py" line="45" />
+      <source>New conversation</source>
+      <translation>Новая беседа</translation>
+    </message>
+    <message>
+      <location filename="../tray.py" line="48" />
+      <source>Quit</source>
+      <translation>Выйти</translation>
+    </message>
+    <message>
+      <location filename="../tray.py" line="69" />
+      <source>Show window</source>
+      <translation>Показать окно</translation>
+    </message>
+  </context>
+  <context>
+    <name>VoiceBar</name>
+    <message>
+      <location filename="../voice_bar.py" line="24" />
+      <source>(system default)</source>
+      <translation>(по умолчанию)</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="28" />
+      <source>voice off</source>
+      <translation>голос выключен</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="29" />
+      <source>🎙 listening</source>
+      <translation>🎙 слушаю</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="30" />
+      <source>… thinking</source>
+      <translation>… думаю</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="31" />
+      <source>🔊 speaking</source>
+      <translation>🔊 говорю</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="53" />
+      <source>Hands-free</source>
+      <translation>Голосом</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="56" />
+      <source>Talk to domovoy: it listens, answers aloud, and listens again</source>
+      <translation>Говорите с домовым: он слушает, отвечает вслух и снова слушает</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="59" />
+      <source>Push-to-talk ({0})</source>
+      <translation>По кнопке ({0})</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="62" />
+      <source>Speak only while {0} (or the Talk button) is held</source>
+      <translation>Говорить, только пока нажата {0} (или кнопка «Сказать»)</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="65" />
+      <source>Talk</source>
+      <translation>Сказать</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="66" />
+      <source>Hold to speak (or hold {0})</source>
+      <translation>Удерживайте, чтобы говорить (или удерживайте {0})</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="69" />
+      <source>Barge-in</source>
+      <translation>Перебивать</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="73" />
+      <source>Talking over domovoy stops it. Use with a headset: from loudspeakers it may hear itself.</source>
+      <translation>Если заговорить, домовой замолкает. Для гарнитуры: из колонок он может услышать сам себя.</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="84" />
+      <source>Microphone level</source>
+      <translation>Уровень микрофона</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="86" />
+      <source>Microphone</source>
+      <translation>Микрофон</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="87" />
+      <source>Speaker</source>
+      <translation>Динамик</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,41 @@
+"""The interface language: Qt's translation system, with the .ts sources and compiled .qm files
+in app/ui/i18n (``make translations`` refreshes them). English is the source language."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+I18N = Path(__file__).with_name("i18n")
+LANGUAGES = ("en", "ru")
+
+
+def configured_language(config_file: Path) -> str:
+    """[ui] language from the config, read without the full config machinery (the window opens
+    before anything heavy); English when unset or unreadable."""
+    try:
+        data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "en"
+    ui = data.get("ui")
+    language = ui.get("language") if isinstance(ui, dict) else None
+    return language if language in LANGUAGES else "en"
+
+
+def install(language: str) -> list[QTranslator]:
+    """Put domovoy's translation (and Qt's own, for standard dialogs) in place; returns the
+    translators, which must stay alive as long as they are used."""
+    app = QCoreApplication.instance()
+    if app is None or language == "en":
+        return []
+    installed = []
+    for folder, name in (
+        (I18N, f"domovoy_{language}"),
+        (Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)), f"qtbase_{language}"),
+    ):
+        translator = QTranslator(app)
+        if translator.load(name, str(folder)) and app.installTranslator(translator):
+            installed.append(translator)
+    return installed

@@ -88,7 +88,7 @@ def open_window() -> MainWindow:
         built = Signal(object, str, object)
 
     bus = EventBus()
-    window = MainWindow(bus=bus)
+    window = MainWindow(bus=bus, state_file=paths.config_dir / "window.ini")
     window.show()
     ready = Ready(window)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -16,24 +17,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.transcript import DEMO_WARNING, Transcript
+from app.transcript import Transcript
+from app.ui import window_state
 from app.ui.bridge import QtBridge
 from app.ui.chat_view import ChatModel, ChatView
 from app.ui.composer import Composer
-from app.ui.mood import MoodBadge
 from app.ui.pages import TITLES, Pages, add_pages, placeholder, title
+from app.ui.status_line import StatusLine
 from app.ui.tray import add_tray
 from core.errors import DomovoyError
 from core.events import (
-    ContextUsage,
     ConversationStarted,
-    EmotionChanged,
     Event,
     EventBus,
-    HistorySummarized,
     ModelLoaded,
     ModelLoadFailed,
-    ModelLoading,
     RoleSwitched,
     TokenStreamed,
     ToolCalled,
@@ -41,7 +39,6 @@ from core.events import (
     TurnFinished,
     TurnRetracted,
     TurnStarted,
-    VoiceProblem,
 )
 
 if TYPE_CHECKING:
@@ -58,13 +55,17 @@ class MainWindow(QMainWindow):
         *,
         notice: str = "",
         bus: EventBus | None = None,
+        state_file: Path | None = None,
     ) -> None:
         """The window opens at once; the assistant comes with it, or later with ``attach``
-        (the app builds it off the GUI thread, after the window is on screen)."""
+        (the app builds it off the GUI thread, after the window is on screen). ``state_file``
+        keeps its size, place and docks from one start to the next."""
         super().__init__()
         self.assistant: Assistant | None = None
         self.setWindowTitle(self.tr("domovoy"))
         self.resize(820, 640)
+        self.state_file = state_file
+        window_state.restore(self, state_file)
 
         self.banner = QLabel(self)
         self.banner.setObjectName("banner")
@@ -96,14 +97,6 @@ class MainWindow(QMainWindow):
         self.conversations: ConversationsPanel | None = None
         self._opening: Transcript | None = None  # a kept conversation on its way in
         self._switching: dict[str, str] = {}  # role → the model it is loading after a switch
-        self.context_label = QLabel(self.tr("context: —"), self)
-        self.context_label.setToolTip(
-            self.tr(
-                "How full the answering model's context is (the prompt plus room for the reply). "
-                "When it fills, older turns are summarized, never silently dropped."
-            )
-        )
-        self.statusBar().addPermanentWidget(self.context_label)
 
         layout = QVBoxLayout()
         layout.addWidget(self.banner)
@@ -120,25 +113,22 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.pages = Pages()
         self.tray = add_tray(self, self.new_conversation)
-        self.mood = MoodBadge(self)
-        self.statusBar().addPermanentWidget(self.mood)
 
         if bus is None:
             if assistant is None:
                 raise ValueError("the window needs the assistant or its event bus")
             bus = assistant.bus
         self.bridge = QtBridge(bus, self)
+        self.status = StatusLine(self.statusBar(), self.bridge)
+        self.mood = self.status.mood
+        self.context_label = self.status.context_label
         self.bridge.turn_started.connect(self._on_turn_started)
         self.bridge.token_streamed.connect(self._on_token)
         self.bridge.reasoning_streamed.connect(self.model.reasoning_token)
         self.bridge.turn_finished.connect(self._on_turn_finished)
         self.bridge.turn_failed.connect(self._on_turn_failed)
         self.bridge.turn_retracted.connect(self._on_turn_retracted)
-        self.bridge.context_usage.connect(self._on_context_usage)
         self.bridge.tool_called.connect(self._on_tool_called)
-        self.bridge.history_summarized.connect(self._on_history_summarized)
-        self.bridge.model_loading.connect(self._on_model_loading)
-        self.bridge.model_loaded.connect(self._on_model_loaded)
         self.bridge.model_load_failed.connect(self._on_model_load_failed)
         self.bridge.conversation_started.connect(self._on_conversation_started)
         self.bridge.page_event.connect(self._on_page_event)
@@ -217,6 +207,7 @@ class MainWindow(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.resizeDocks([dock], [220], Qt.Orientation.Horizontal)
+        window_state.restore(self, self.state_file)  # the dock as the user left it
 
     def open_conversation(self, conversation_id: str) -> None:
         """Show a kept conversation and go on with it: its messages become the history (read
@@ -314,7 +305,7 @@ class MainWindow(QMainWindow):
         opened = self._opening if e.conversation_id else None
         self._opening = None
         self.model.load(opened.entries if opened else [])
-        self.context_label.setText(self.tr("context: —"))
+        self.status.reset_context()
         self.statusBar().showMessage(
             self.tr("conversation opened") if opened else self.tr("new conversation"), 5000
         )
@@ -344,35 +335,8 @@ class MainWindow(QMainWindow):
     def _on_tool_called(self, e: ToolCalled) -> None:
         self.model.tool(e)  # the tool line goes above the answer, which is still to come
 
-    def _on_context_usage(self, e: ContextUsage) -> None:
-        used = e.prompt_tokens + e.reply_budget
-        self.context_label.setText(
-            self.tr("context: {0} / {1} ({2:.0%})").format(used, e.context_length, e.fraction)
-        )
-
-    def _on_history_summarized(self, e: HistorySummarized) -> None:
-        self.statusBar().showMessage(
-            self.tr("{0} older messages were summarized by {1} to make room").format(
-                e.messages, e.model_id
-            ),
-            10000,
-        )
-
-    def _on_model_loading(self, e: ModelLoading) -> None:
-        self.statusBar().showMessage(self.tr("loading {0} ({1})…").format(e.model_id, e.role))
-
-    def _on_model_loaded(self, e: ModelLoaded) -> None:
-        demo = f" — {DEMO_WARNING}" if e.demo else ""
-        self.statusBar().showMessage(
-            self.tr("{0} ready ({1:.0f} ms)").format(e.model_id, e.load_ms) + demo
-        )
-
     def _on_page_event(self, e: Event) -> None:
-        if isinstance(e, EmotionChanged):
-            self.mood.show_mood(e.main, e.valence, e.arousal)
-        elif isinstance(e, VoiceProblem):
-            self.statusBar().showMessage(e.message, 15000)
-        elif isinstance(e, RoleSwitched):
+        if isinstance(e, RoleSwitched):
             self._note(f"{e.role}: {e.previous or 'none'} → {e.model_id or 'none'}")
             self._switching[e.role] = e.model_id
         elif isinstance(e, ModelLoaded) and self._switching.get(e.role) == e.model_id:
@@ -386,7 +350,6 @@ class MainWindow(QMainWindow):
         self.model.note(text)
 
     def _on_model_load_failed(self, e: ModelLoadFailed) -> None:
-        self.statusBar().showMessage(self.tr("{0} failed to load").format(e.model_id))
         self.show_notice(e.message)
 
     # --- helpers -------------------------------------------------------------------------------
@@ -405,6 +368,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """The window goes at once; then the mood is saved, pending memory writes finish, the
         models unload (a second start finds everything as it was)."""
+        window_state.save(self, self.state_file)
         self.hide()
         if self.tray is not None:
             self.tray.hide()

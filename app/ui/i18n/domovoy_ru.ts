@@ -162,86 +162,50 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../main_window.py" line="66" />
+      <location filename="../main_window.py" line="65" />
       <source>domovoy</source>
       <translation>домовой</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="99" />
-      <location filename="../main_window.py" line="317" />
-      <source>context: —</source>
-      <translation>контекст: —</translation>
-    </message>
-    <message>
-      <location filename="../main_window.py" line="102" />
-      <source>How full the answering model's context is (the prompt plus room for the reply). When it fills, older turns are summarized, never silently dropped.</source>
-      <translation>Насколько заполнен контекст отвечающей модели (запрос и место под ответ). Когда он заполняется, старые реплики пересказываются, а не молча отбрасываются.</translation>
-    </message>
-    <message>
-      <location filename="../main_window.py" line="119" />
-      <location filename="../main_window.py" line="148" />
+      <location filename="../main_window.py" line="112" />
+      <location filename="../main_window.py" line="138" />
       <source>starting…</source>
       <translation>запуск…</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="177" />
+      <location filename="../main_window.py" line="167" />
       <source>{0}: not loaded yet</source>
       <translation>{0}: ещё не загружена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="182" />
+      <location filename="../main_window.py" line="172" />
       <source>{0} is a tiny demo model: its replies are noise. Get a real one: download a GGUF (`domovoy models list --sources`) and add it on the Models page or with `domovoy models add FILE.gguf --id ID --role primary`.</source>
       <translation>{0} — крошечная демо-модель: её ответы — шум. Возьмите настоящую: скачайте GGUF (`domovoy models list --sources`) и добавьте её на странице «Модели» или командой `domovoy models add FILE.gguf --id ID --role primary`.</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="214" />
+      <location filename="../main_window.py" line="204" />
       <source>Conversations</source>
       <translation>Беседы</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="301" />
+      <location filename="../main_window.py" line="292" />
       <source>editing the last question: Send replaces it, Esc cancels</source>
       <translation>правка последнего вопроса: «Отправить» заменит его, Esc — отмена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="319" />
+      <location filename="../main_window.py" line="310" />
       <source>conversation opened</source>
       <translation>беседа открыта</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="319" />
+      <location filename="../main_window.py" line="310" />
       <source>new conversation</source>
       <translation>новая беседа</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="350" />
-      <source>context: {0} / {1} ({2:.0%})</source>
-      <translation>контекст: {0} / {1} ({2:.0%})</translation>
-    </message>
-    <message>
-      <location filename="../main_window.py" line="355" />
-      <source>{0} older messages were summarized by {1} to make room</source>
-      <translation>{0} старых сообщений пересказаны моделью {1}, чтобы освободить место</translation>
-    </message>
-    <message>
-      <location filename="../main_window.py" line="362" />
-      <source>loading {0} ({1})…</source>
-      <translation>загрузка {0} ({1})…</translation>
-    </message>
-    <message>
-      <location filename="../main_window.py" line="367" />
-      <source>{0} ready ({1:.0f} ms)</source>
-      <translation>{0} готова ({1:.0f} мс)</translation>
-    </message>
-    <message>
-      <location filename="../main_window.py" line="381" />
+      <location filename="../main_window.py" line="345" />
       <source>{0} is ready as {1} ({2:.0f} ms)</source>
       <translation>{0} готова в роли {1} ({2:.0f} мс)</translation>
-    </message>
-    <message>
-      <location filename="../main_window.py" line="389" />
-      <source>{0} failed to load</source>
-      <translation>{0} не загрузилась</translation>
     </message>
   </context>
   <context>
@@ -797,6 +761,45 @@
       <location filename="../settings_page.py" line="287" />
       <source>{0}: {1} failed: {2}</source>
       <translation>{0}: {1} — ошибка: {2}</translation>
+    </message>
+  </context>
+  <context>
+    <name>StatusLine</name>
+    <message>
+      <location filename="../status_line.py" line="28" />
+      <location filename="../status_line.py" line="49" />
+      <source>context: —</source>
+      <translation>контекст: —</translation>
+    </message>
+    <message>
+      <location filename="../status_line.py" line="31" />
+      <source>How full the answering model's context is (the prompt plus room for the reply). When it fills, older turns are summarized, never silently dropped.</source>
+      <translation>Насколько заполнен контекст отвечающей модели (запрос и место под ответ). Когда он заполняется, старые реплики пересказываются, а не молча отбрасываются.</translation>
+    </message>
+    <message>
+      <location filename="../status_line.py" line="54" />
+      <source>context: {0} / {1} ({2:.0%})</source>
+      <translation>контекст: {0} / {1} ({2:.0%})</translation>
+    </message>
+    <message>
+      <location filename="../status_line.py" line="59" />
+      <source>{0} older messages were summarized by {1} to make room</source>
+      <translation>{0} старых сообщений пересказаны моделью {1}, чтобы освободить место</translation>
+    </message>
+    <message>
+      <location filename="../status_line.py" line="66" />
+      <source>loading {0} ({1})…</source>
+      <translation>загрузка {0} ({1})…</translation>
+    </message>
+    <message>
+      <location filename="../status_line.py" line="70" />
+      <source>{0} ready ({1:.0f} ms)</source>
+      <translation>{0} готова ({1:.0f} мс)</translation>
+    </message>
+    <message>
+      <location filename="../status_line.py" line="73" />
+      <source>{0} failed to load</source>
+      <translation>{0} не загрузилась</translation>
     </message>
   </context>
   <context>

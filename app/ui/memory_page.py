@@ -8,10 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtWidgets import (
@@ -37,11 +34,11 @@ from app.companion import Companion
 from app.memory_browser import PAGE, MemoryBrowser, when
 from app.ui.background import Background
 from app.ui.mood import MoodPlot
+from app.ui.tables import Index, RowsTable
 from core.errors import DomovoyError
 from core.events import EmotionChanged, Event
 from memory.store import KINDS, Memory
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = (
     str(QT_TRANSLATE_NOOP("MemoryTable", "When")),
     str(QT_TRANSLATE_NOOP("MemoryTable", "Kind")),
@@ -52,33 +49,14 @@ ALL = str(QT_TRANSLATE_NOOP("MemoryPage", "all kinds"))  # the first item
 OPEN_WAIT_S = 60.0
 
 
-class MemoryTable(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[Memory] = []
-
-    def show(self, rows: list[Memory]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("MemoryTable", COLUMNS[section])
-        return None
+class MemoryTable(RowsTable[Memory]):
+    columns = COLUMNS
+    context = "MemoryTable"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self.rows):
+        m = self.row_at(index)
+        if m is None:
             return None
-        m = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             who = f"{m.speaker}: " if m.speaker else ""
             return (when(m), m.kind, f"{m.importance:.0f}", who + m.text)[index.column()]

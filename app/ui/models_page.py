@@ -11,10 +11,6 @@ from typing import TypeVar
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QColor
@@ -37,10 +33,10 @@ from app import model_list
 from app.model_list import FitEstimate, ModelRow
 from app.settings import CHOOSABLE_ROLES, Settings
 from app.ui.background import Background
+from app.ui.tables import Index, RowsTable
 from app.wiring import Home
 from core.events import DownloadProgress, Event, EventBus
 
-Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
 COLUMNS = (
     str(QT_TRANSLATE_NOOP("ModelTable", "Model")),
@@ -61,16 +57,13 @@ def size_text(size: int | None) -> str:
     return f"{size / 2**20:.1f} MB" if size < 10 * 2**20 else f"{size / 2**20:.0f} MB"
 
 
-class ModelTable(QAbstractTableModel):
+class ModelTable(RowsTable[ModelRow]):
+    columns = COLUMNS
+    context = "ModelTable"
+
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[ModelRow] = []
         self.fit: dict[str, FitEstimate] = {}
-
-    def show(self, rows: list[ModelRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
 
     def show_fit(self, fit: dict[str, FitEstimate]) -> None:
         self.fit = fit
@@ -78,23 +71,10 @@ class ModelTable(QAbstractTableModel):
             column = COLUMNS.index("Fit")
             self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("ModelTable", COLUMNS[section])
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self.rows):
+        row = self.row_at(index)
+        if row is None:
             return None
-        row = self.rows[index.row()]
         column = COLUMNS[index.column()]
         fit = self.fit.get(row.id)
         if role == Qt.ItemDataRole.DisplayRole:

@@ -87,6 +87,20 @@ class Companion:
         except Exception as exc:  # the conversation goes on without memory, and says why
             self.problem = str(exc)
             log.exception("memory could not be opened")
+            return
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Load the embedder, the entity pipeline and the emotion reader now, in the background,
+        so that the first reply does not wait for them."""
+        assert self.memory is not None
+        try:
+            self.memory.embedder.embed(["warm-up"], "query")
+            if self.memory.entities is not None:
+                self.memory.entities.extract("warm-up")
+            self.reader.read("warm-up")
+        except Exception:  # the first turn loads them instead, and says what fails
+            log.exception("memory warm-up failed")
 
     # --- around a turn -------------------------------------------------------------------------
 

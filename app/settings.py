@@ -37,6 +37,7 @@ class Applied:
 
     switched: list[str]
     notes: list[str]
+    restart_for: str = ""  # what needs a restart to take effect ("" when nothing does)
 
 
 class Settings:
@@ -44,6 +45,7 @@ class Settings:
         self.home = home
         self.assistant = assistant
         self._workers: list[threading.Thread] = []
+        self._applying = threading.Lock()  # one apply at a time (the page, the voice bar)
 
     def draft(self) -> Config:
         """A copy to edit; nothing changes until ``apply``."""
@@ -67,6 +69,10 @@ class Settings:
     def apply(self, new: Config) -> Applied:
         """Save ``new`` (atomically) and put it to work; the file is written first, so a failure
         to write changes nothing."""
+        with self._applying:
+            return self._apply(new)
+
+    def _apply(self, new: Config) -> Applied:
         new = Config.model_validate(new.model_dump())  # every value checked, as on load
         file = self.home.paths.config_file
         try:
@@ -106,7 +112,8 @@ class Settings:
                 if allowed
                 else "offline: nothing leaves this machine"
             )
-        return Applied(switched, notes)
+        restart = "the interface language" if old.ui.language != new.ui.language else ""
+        return Applied(switched, notes, restart)
 
     def wait(self, timeout: float = 60.0) -> None:
         """Until the background loads started by ``apply`` end (tests, shutdown)."""

@@ -24,7 +24,7 @@ from app.wiring import Home
 from audio.devices import DeviceError, Output, SoundDeviceMic, SoundDeviceOutput, Speaker
 from audio.frames import AudioIn
 from core.errors import DomovoyError
-from core.events import VoiceProblem, VoiceStateChanged
+from core.events import EmotionChanged, VoiceProblem, VoiceStateChanged
 
 log = logging.getLogger(__name__)
 FLOOR_DB = -60.0  # the meter's bottom
@@ -87,6 +87,7 @@ class VoiceSession:
         self._feeder: threading.Thread | None = None
         self._lock = threading.Lock()
         assistant.bus.subscribe(VoiceStateChanged, self._on_state)
+        assistant.bus.subscribe(EmotionChanged, self._on_mood)
 
     @property
     def active(self) -> bool:
@@ -174,6 +175,12 @@ class VoiceSession:
 
     def _on_state(self, e: VoiceStateChanged) -> None:
         self.state = e.state
+
+    def _on_mood(self, _e: EmotionChanged) -> None:
+        """The voice follows the mood from the next sentence on."""
+        live = self.live
+        if live is not None:
+            live.voice = voice_of(self.companion, self.home.config.audio.tts.rate)
 
     def _problem(self, message: str) -> None:
         self.assistant.bus.publish(VoiceProblem(message=message))

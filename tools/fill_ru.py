@@ -179,6 +179,8 @@ RU = {
     "Microphone level": "Уровень микрофона",
     "Microphone": "Микрофон",
     "Speaker": "Динамик",
+    "Restart": "Перезапуск",
+    "The interface language changes when domovoy starts again. Restart now?": "Язык интерфейса сменится при следующем запуске домового. Перезапустить сейчас?",
 }
 
 

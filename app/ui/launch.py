@@ -58,6 +58,14 @@ def build(bus: EventBus) -> tuple[Assistant, str, Home | None]:
     return assistant, notice, home
 
 
+def restart_app() -> bool:
+    """Start domovoy again as it was started (the same interpreter and arguments), detached;
+    the caller then closes this one."""
+    from PySide6.QtCore import QProcess
+
+    return bool(QProcess.startDetached(sys.executable, sys.orig_argv[1:]))
+
+
 def launch() -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -22,6 +23,7 @@ from app.ui import window_state
 from app.ui.bridge import QtBridge
 from app.ui.chat_view import ChatModel, ChatView
 from app.ui.composer import Composer
+from app.ui.launch import restart_app
 from app.ui.pages import TITLES, Pages, add_pages, placeholder, title
 from app.ui.status_line import StatusLine
 from app.ui.tray import add_tray
@@ -149,6 +151,8 @@ class MainWindow(QMainWindow):
         if log is not None:
             self._add_conversations(log)
         self.pages = add_pages(self.tabs, assistant, home, self.bridge)
+        if self.pages.settings is not None:
+            self.pages.settings.restart_wanted.connect(self.offer_restart)
         if self.pages.voice is not None:
             self.chat_layout.addWidget(self.pages.voice)
             self.installEventFilter(self.pages.voice)  # push-to-talk's key, anywhere in it
@@ -364,6 +368,22 @@ class MainWindow(QMainWindow):
 
     def _render_all(self) -> None:
         self.model.set_reasoning(self.show_reasoning.isChecked())
+
+    def offer_restart(self, *, ask: bool = True) -> bool:
+        """The language changes at the next start: start again now, if the user wants to (this
+        window closes as usual, saving everything, and a new one opens)."""
+        if ask:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Restart"),
+                self.tr("The interface language changes when domovoy starts again. Restart now?"),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        if not restart_app():
+            return False
+        self.close()
+        return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """The window goes at once; then the mood is saved, pending memory writes finish, the

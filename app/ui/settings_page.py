@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -128,6 +128,8 @@ class RoleForm(QGroupBox):
 
 
 class SettingsPage(QWidget):
+    restart_wanted = Signal()  # a setting that takes effect at the next start was changed
+
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -269,6 +271,8 @@ class SettingsPage(QWidget):
         self.apply_button.setEnabled(True)
         lines = [self.tr("{0}: loading the new model…").format(role) for role in applied.switched]
         self.status.setText(" · ".join([self.tr("Saved."), *lines, *applied.notes]))
+        if applied.restart_for:
+            self.restart_wanted.emit()
 
     def _failed(self, message: str) -> None:
         self.apply_button.setEnabled(True)

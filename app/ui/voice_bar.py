@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.settings import Settings
 from app.ui.background import Background
-from app.voice_session import VoiceSession, devices
+from app.voice_session import Devices, VoiceSession, devices
 from core.events import Event, VoiceProblem, VoiceStateChanged
 
 DEFAULT_DEVICE = str(QT_TRANSLATE_NOOP("VoiceBar", "(system default)"))  # the first item
@@ -82,9 +82,10 @@ class VoiceBar(QWidget):
         self.meter.setTextVisible(False)
         self.meter.setFixedWidth(90)
         self.meter.setToolTip(self.tr("Microphone level"))
-        found = devices()
-        self.mic = self._picker(found.inputs, audio.input_device, self.tr("Microphone"))
-        self.speaker = self._picker(found.outputs, audio.output_device, self.tr("Speaker"))
+        self.mic = self._picker(audio.input_device, self.tr("Microphone"))
+        self.speaker = self._picker(audio.output_device, self.tr("Speaker"))
+        # PortAudio probes every sound card (ALSA can take a second): not on the GUI thread
+        self.background.run(devices, self._show_devices, lambda _message: None, name="devices")
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         for column, widget in enumerate((self.hands_free, self.talk, self.state, self.meter)):
@@ -97,18 +98,28 @@ class VoiceBar(QWidget):
         self.timer.timeout.connect(lambda: self.meter.setValue(int(self.session.level * 100)))
         self._sync()
 
-    def _picker(self, names: list[str], chosen: str | None, what: str) -> QComboBox:
+    def _picker(self, chosen: str | None, what: str) -> QComboBox:
+        """The system's default first, then the device chosen before (even if unplugged now:
+        it is kept, and opening it will say so); the others come when PortAudio has listed
+        them."""
         combo = QComboBox(self)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(12)
-        combo.addItems([QCoreApplication.translate("VoiceBar", DEFAULT_DEVICE), *names])
-        if chosen and combo.findText(chosen) < 0:
-            combo.addItem(chosen)  # chosen before, unplugged now: kept, and it will say so
+        combo.addItem(QCoreApplication.translate("VoiceBar", DEFAULT_DEVICE))
         if chosen:
-            combo.setCurrentText(chosen)
+            combo.addItem(chosen)
+            combo.setCurrentIndex(1)
         combo.setToolTip(what)
-        combo.currentTextChanged.connect(lambda _text: self._save())
+        combo.currentIndexChanged.connect(lambda _index: self._save())
         return combo
+
+    def _show_devices(self, found: Devices) -> None:
+        for combo, names in ((self.mic, found.inputs), (self.speaker, found.outputs)):
+            combo.blockSignals(True)
+            for name in names:
+                if combo.findText(name) < 0:
+                    combo.addItem(name)
+            combo.blockSignals(False)
 
     def _toggle(self, on: bool) -> None:
         self.hands_free.setEnabled(False)  # until the devices have opened or closed

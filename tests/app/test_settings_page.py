@@ -84,3 +84,34 @@ def test_remote_needs_consent_and_a_bad_value_is_refused_with_a_message(
     qtbot.waitUntil(lambda: page.status.text().startswith("Not applied"), timeout=5000)
     assert "could not be saved" in page.status.text()
     assert page.apply_button.isEnabled()
+
+
+def test_a_new_language_offers_a_restart_that_closes_this_window_gracefully(
+    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.ui.main_window as main_window
+
+    started: list[bool] = []
+    monkeypatch.setattr(main_window, "restart_app", lambda: started.append(True) or True)
+    asked: list[str] = []
+
+    def answer_no(parent: object, title: str, text: str) -> object:
+        asked.append(text)
+        return main_window.QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(main_window.QMessageBox, "question", answer_no)
+    window = MainWindow(demo_assistant)
+    window.attach(demo_assistant, home=demo_home)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.pages.settings
+    assert page is not None
+    page.language.setCurrentText("ru")
+    with qtbot.waitSignal(page.restart_wanted, timeout=10000):
+        page.apply_button.click()
+    assert config_mod.load(demo_home.paths.config_file).ui.language == "ru"
+    qtbot.waitUntil(lambda: bool(asked), timeout=5000)
+    assert "Restart now?" in asked[0] and window.isVisible() and not started  # the user said no
+    assert window.offer_restart(ask=False)
+    assert started == [True] and not window.isVisible()
+    assert not demo_assistant.router.slots["primary"].llm.loaded  # closed as usual: unloaded

@@ -174,3 +174,55 @@ def _key(key: Qt.Key, *, press: bool) -> object:
 
     kind = QEvent.Type.KeyPress if press else QEvent.Type.KeyRelease
     return QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier)
+
+
+def test_the_voice_follows_the_mood_while_voice_is_on(
+    demo_home: Home, demo_assistant: Assistant
+) -> None:
+    from app.companion import Companion
+    from memory.emotion import Lexicon
+
+    companion = next(s for s in demo_assistant.services if isinstance(s, Companion))
+    mic = FileMic(np.zeros(1600, dtype=np.float32))
+    session = VoiceSession(
+        demo_home, demo_assistant, companion, mic=lambda d: mic, output=lambda d: ClockOutput()
+    )
+    session.start()
+    assert session.live is not None
+    calm = session.live.voice
+    for _ in range(3):
+        companion.mood.observe(Lexicon().read("Ура! Это просто потрясающе, я в восторге!!!"))
+    excited = session.live.voice
+    assert excited != calm  # arousal speeds the voice up and livens it
+    assert excited.length_scale < calm.length_scale
+    session.stop()
+
+
+def test_the_device_pickers_keep_the_choice_and_add_what_portaudio_lists(
+    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant
+) -> None:
+    from app.voice_session import Devices
+
+    demo_home.config.audio.input_device = "USB mic (unplugged)"
+    session = VoiceSession(demo_home, demo_assistant)
+    bar = VoiceBar(session, Settings(demo_home, demo_assistant))
+    qtbot.addWidget(bar)
+    assert bar.mic.currentText() == "USB mic (unplugged)" and bar.speaker.currentIndex() == 0
+    bar._show_devices(Devices(["Built-in mic", "USB mic (unplugged)"], ["Headphones"]))
+    assert [bar.mic.itemText(i) for i in range(bar.mic.count())][1:] == [
+        "USB mic (unplugged)",
+        "Built-in mic",
+    ]
+    assert bar.mic.currentText() == "USB mic (unplugged)"  # listing changed nothing chosen
+    bar.speaker.setCurrentText("Headphones")
+    qtbot.waitUntil(
+        lambda: config_mod.load(demo_home.paths.config_file).audio.output_device == "Headphones",
+        timeout=5000,
+    )
+    saved = config_mod.load(demo_home.paths.config_file).audio
+    assert saved.input_device == "USB mic (unplugged)"
+    bar.speaker.setCurrentIndex(0)
+    qtbot.waitUntil(
+        lambda: config_mod.load(demo_home.paths.config_file).audio.output_device is None,
+        timeout=5000,
+    )

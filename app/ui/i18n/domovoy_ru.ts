@@ -162,161 +162,171 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../main_window.py" line="65" />
+      <location filename="../main_window.py" line="67" />
       <source>domovoy</source>
       <translation>домовой</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="112" />
-      <location filename="../main_window.py" line="138" />
+      <location filename="../main_window.py" line="114" />
+      <location filename="../main_window.py" line="140" />
       <source>starting…</source>
       <translation>запуск…</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="167" />
+      <location filename="../main_window.py" line="171" />
       <source>{0}: not loaded yet</source>
       <translation>{0}: ещё не загружена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="172" />
+      <location filename="../main_window.py" line="176" />
       <source>{0} is a tiny demo model: its replies are noise. Get a real one: download a GGUF (`domovoy models list --sources`) and add it on the Models page or with `domovoy models add FILE.gguf --id ID --role primary`.</source>
       <translation>{0} — крошечная демо-модель: её ответы — шум. Возьмите настоящую: скачайте GGUF (`domovoy models list --sources`) и добавьте её на странице «Модели» или командой `domovoy models add FILE.gguf --id ID --role primary`.</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="204" />
+      <location filename="../main_window.py" line="208" />
       <source>Conversations</source>
       <translation>Беседы</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="292" />
+      <location filename="../main_window.py" line="296" />
       <source>editing the last question: Send replaces it, Esc cancels</source>
       <translation>правка последнего вопроса: «Отправить» заменит его, Esc — отмена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="310" />
+      <location filename="../main_window.py" line="314" />
       <source>conversation opened</source>
       <translation>беседа открыта</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="310" />
+      <location filename="../main_window.py" line="314" />
       <source>new conversation</source>
       <translation>новая беседа</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="345" />
+      <location filename="../main_window.py" line="349" />
       <source>{0} is ready as {1} ({2:.0f} ms)</source>
       <translation>{0} готова в роли {1} ({2:.0f} мс)</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="378" />
+      <source>Restart</source>
+      <translation>Перезапуск</translation>
+    </message>
+    <message>
+      <location filename="../main_window.py" line="379" />
+      <source>The interface language changes when domovoy starts again. Restart now?</source>
+      <translation>Язык интерфейса сменится при следующем запуске домового. Перезапустить сейчас?</translation>
     </message>
   </context>
   <context>
     <name>MemoryPage</name>
     <message>
-      <location filename="../memory_page.py" line="51" />
+      <location filename="../memory_page.py" line="48" />
       <source>all kinds</source>
       <translation>все виды</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="108" />
+      <location filename="../memory_page.py" line="86" />
       <source>Search memories (meaning and words)</source>
       <translation>Поиск в памяти (по смыслу и словам)</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="128" />
+      <location filename="../memory_page.py" line="106" />
       <source>Edit…</source>
       <translation>Исправить…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="129" />
+      <location filename="../memory_page.py" line="107" />
       <source>Forget</source>
       <translation>Забыть</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="130" />
+      <location filename="../memory_page.py" line="108" />
       <source>Forget all…</source>
       <translation>Забыть всё…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="131" />
+      <location filename="../memory_page.py" line="109" />
       <source>Export…</source>
       <translation>Экспорт…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="149" />
+      <location filename="../memory_page.py" line="127" />
       <source>Save dictionary</source>
       <translation>Сохранить словарь</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="152" />
+      <location filename="../memory_page.py" line="130" />
       <source>Dictionary (YAML: names, each with aliases)</source>
       <translation>Словарь (YAML: имена и их варианты)</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="158" />
+      <location filename="../memory_page.py" line="136" />
       <source>Named in memories</source>
       <translation>Упомянуты в памяти</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="165" />
+      <location filename="../memory_page.py" line="143" />
       <source>Memories</source>
       <translation>Воспоминания</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="166" />
+      <location filename="../memory_page.py" line="144" />
       <source>Entities</source>
       <translation>Сущности</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="170" />
+      <location filename="../memory_page.py" line="148" />
       <source>&lt;b&gt;Mood&lt;/b&gt; (recent history)</source>
       <translation>&lt;b&gt;Настроение&lt;/b&gt; (недавняя история)</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="198" />
+      <location filename="../memory_page.py" line="176" />
       <source>reading…</source>
       <translation>чтение…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="205" />
+      <location filename="../memory_page.py" line="183" />
       <source>{0} shown of {1}{2}</source>
       <translation>показано {0} из {1}{2}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="244" />
+      <location filename="../memory_page.py" line="222" />
       <source>Correct a memory</source>
       <translation>Исправить воспоминание</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="248" />
+      <location filename="../memory_page.py" line="226" />
       <source>corrected: {0}</source>
       <translation>исправлено: {0}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="259" />
+      <location filename="../memory_page.py" line="237" />
       <source>Forget everything</source>
       <translation>Забыть всё</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="260" />
+      <location filename="../memory_page.py" line="238" />
       <source>Forget every memory? Export them first if you may want them back.</source>
       <translation>Забыть все воспоминания? Сначала экспортируйте их, если они могут понадобиться.</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="266" />
+      <location filename="../memory_page.py" line="244" />
       <source>forgot {0} memories</source>
       <translation>забыто воспоминаний: {0}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="270" />
+      <location filename="../memory_page.py" line="248" />
       <source>Export memories</source>
       <translation>Экспорт памяти</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="274" />
+      <location filename="../memory_page.py" line="252" />
       <source>exported {0} memories to {1}</source>
       <translation>воспоминаний экспортировано: {0}, в {1}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="279" />
+      <location filename="../memory_page.py" line="257" />
       <source>saved {0}</source>
       <translation>сохранено: {0}</translation>
     </message>
@@ -324,22 +334,22 @@
   <context>
     <name>MemoryTable</name>
     <message>
-      <location filename="../memory_page.py" line="46" />
+      <location filename="../memory_page.py" line="43" />
       <source>When</source>
       <translation>Когда</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="47" />
+      <location filename="../memory_page.py" line="44" />
       <source>Kind</source>
       <translation>Вид</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="48" />
+      <location filename="../memory_page.py" line="45" />
       <source>Importance</source>
       <translation>Важность</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="49" />
+      <location filename="../memory_page.py" line="46" />
       <source>Text</source>
       <translation>Текст</translation>
     </message>
@@ -347,32 +357,32 @@
   <context>
     <name>ModelTable</name>
     <message>
-      <location filename="../models_page.py" line="46" />
+      <location filename="../models_page.py" line="42" />
       <source>Model</source>
       <translation>Модель</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="47" />
+      <location filename="../models_page.py" line="43" />
       <source>Role</source>
       <translation>Роль</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="48" />
+      <location filename="../models_page.py" line="44" />
       <source>Size</source>
       <translation>Размер</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="49" />
+      <location filename="../models_page.py" line="45" />
       <source>Fit</source>
       <translation>Влезает</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="50" />
+      <location filename="../models_page.py" line="46" />
       <source>Status</source>
       <translation>Состояние</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="51" />
+      <location filename="../models_page.py" line="47" />
       <source>From</source>
       <translation>Откуда</translation>
     </message>
@@ -380,128 +390,128 @@
   <context>
     <name>ModelsPage</name>
     <message>
-      <location filename="../models_page.py" line="144" />
+      <location filename="../models_page.py" line="124" />
       <source>Pull</source>
       <translation>Скачать</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="145" />
+      <location filename="../models_page.py" line="125" />
       <source>Cancel</source>
       <translation>Отмена</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="146" />
+      <location filename="../models_page.py" line="126" />
       <source>Verify</source>
       <translation>Проверить</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="147" />
+      <location filename="../models_page.py" line="127" />
       <source>Add GGUF…</source>
       <translation>Добавить GGUF…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="148" />
+      <location filename="../models_page.py" line="128" />
       <source>Remove</source>
       <translation>Удалить</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="149" />
+      <location filename="../models_page.py" line="129" />
       <source>Promote…</source>
       <translation>Продвинуть…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="150" />
+      <location filename="../models_page.py" line="130" />
       <source>Roll back…</source>
       <translation>Откатить…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="199" />
+      <location filename="../models_page.py" line="179" />
       <source>{0} has no single file to download; see its manifest's source</source>
       <translation>у {0} нет одного файла для скачивания; см. источник в манифесте</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="211" />
+      <location filename="../models_page.py" line="191" />
       <source>pulling {0}…</source>
       <translation>скачивание {0}…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="220" />
+      <location filename="../models_page.py" line="200" />
       <source>cancelling {0}; pull it again to resume</source>
       <translation>отмена {0}; скачайте снова, чтобы продолжить</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="223" />
+      <location filename="../models_page.py" line="203" />
       <source>{0} installed</source>
       <translation>{0} установлена</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="253" />
+      <location filename="../models_page.py" line="233" />
       <source>checking {0}…</source>
       <translation>проверка {0}…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="263" />
-      <location filename="../models_page.py" line="269" />
+      <location filename="../models_page.py" line="243" />
+      <location filename="../models_page.py" line="249" />
       <source>Add a GGUF model</source>
       <translation>Добавить модель GGUF</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="269" />
+      <location filename="../models_page.py" line="249" />
       <source>Id</source>
       <translation>Идентификатор</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="280" />
+      <location filename="../models_page.py" line="260" />
       <source>added {0} ({1}, {2})</source>
       <translation>добавлена {0} ({1}, {2})</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="297" />
+      <location filename="../models_page.py" line="277" />
       <source>Remove model</source>
       <translation>Удаление модели</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="298" />
+      <location filename="../models_page.py" line="278" />
       <source>Delete {0} from this computer?</source>
       <translation>Удалить {0} с этого компьютера?</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="305" />
+      <location filename="../models_page.py" line="285" />
       <source>removed {0} ({1} files)</source>
       <translation>удалена {0} (файлов: {1})</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="319" />
+      <location filename="../models_page.py" line="299" />
       <source>Roll back</source>
       <translation>Откат</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="326" />
+      <location filename="../models_page.py" line="306" />
       <source>{0} is {1} again</source>
       <translation>{0} — снова {1}</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="335" />
+      <location filename="../models_page.py" line="315" />
       <source>A new version</source>
       <translation>Новая версия</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="337" />
+      <location filename="../models_page.py" line="317" />
       <source>Promote to</source>
       <translation>Продвинуть в роль</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="348" />
+      <location filename="../models_page.py" line="328" />
       <source>{0} passed the control scenarios and now plays {1}</source>
       <translation>{0} прошла контрольные сценарии и теперь в роли {1}</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="351" />
+      <location filename="../models_page.py" line="331" />
       <source>{0} was rejected: </source>
       <translation>{0} отклонена: </translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="353" />
+      <location filename="../models_page.py" line="333" />
       <source>evaluating {0} on the control scenarios…</source>
       <translation>проверка {0} на контрольных сценариях…</translation>
     </message>
@@ -651,114 +661,114 @@
       <translation>(как задано моделью)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="137" />
-      <location filename="../settings_page.py" line="153" />
+      <location filename="../settings_page.py" line="139" />
+      <location filename="../settings_page.py" line="155" />
       <source>Voice</source>
       <translation>Голос</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="152" />
+      <location filename="../settings_page.py" line="154" />
       <source>Speech model (piper)</source>
       <translation>Модель речи (piper)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="154" />
+      <location filename="../settings_page.py" line="156" />
       <source>Speaking rate</source>
       <translation>Темп речи</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="155" />
+      <location filename="../settings_page.py" line="157" />
       <source>Recognition model (Whisper)</source>
       <translation>Модель распознавания (Whisper)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="156" />
+      <location filename="../settings_page.py" line="158" />
       <source>Recognition language</source>
       <translation>Язык распознавания</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="157" />
+      <location filename="../settings_page.py" line="159" />
       <source>Recognition device</source>
       <translation>Устройство распознавания</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="159" />
+      <location filename="../settings_page.py" line="161" />
       <source>Hardware, privacy, interface</source>
       <translation>Оборудование, приватность, интерфейс</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="162" />
+      <location filename="../settings_page.py" line="164" />
       <source>auto: models go on the GPU as far as they fit; cpu: never</source>
       <translation>auto: модели идут на GPU, насколько влезают; cpu: никогда</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="163" />
+      <location filename="../settings_page.py" line="165" />
       <source>Offline only: nothing leaves this machine</source>
       <translation>Только офлайн: ничего не покидает этот компьютер</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="167" />
+      <location filename="../settings_page.py" line="169" />
       <source>I agree that my messages go to this server (scrubbed of names, e-mails, phones, card numbers)</source>
       <translation>Я согласен, что мои сообщения уходят на этот сервер (без имён, почты, телефонов, номеров карт)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="177" />
+      <location filename="../settings_page.py" line="179" />
       <source>GPU use</source>
       <translation>Использование GPU</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="179" />
+      <location filename="../settings_page.py" line="181" />
       <source>Remote provider (OpenAI-compatible)</source>
       <translation>Удалённый сервер (совместимый с OpenAI)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="181" />
+      <location filename="../settings_page.py" line="183" />
       <source>Interface language</source>
       <translation>Язык интерфейса</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="183" />
+      <location filename="../settings_page.py" line="185" />
       <source>Apply</source>
       <translation>Применить</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="185" />
+      <location filename="../settings_page.py" line="187" />
       <source>Revert</source>
       <translation>Вернуть</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="260" />
-      <location filename="../settings_page.py" line="275" />
+      <location filename="../settings_page.py" line="262" />
+      <location filename="../settings_page.py" line="279" />
       <source>Not applied: {0}</source>
       <translation>Не применено: {0}</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="263" />
+      <location filename="../settings_page.py" line="265" />
       <source>Applying…</source>
       <translation>Применение…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="270" />
+      <location filename="../settings_page.py" line="272" />
       <source>{0}: loading the new model…</source>
       <translation>{0}: загрузка новой модели…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="271" />
+      <location filename="../settings_page.py" line="273" />
       <source>Saved.</source>
       <translation>Сохранено.</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="281" />
+      <location filename="../settings_page.py" line="285" />
       <source>{0}: {1} — loading…</source>
       <translation>{0}: {1} — загрузка…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="284" />
+      <location filename="../settings_page.py" line="288" />
       <source>{0}: {1} is ready</source>
       <translation>{0}: {1} готова</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="287" />
+      <location filename="../settings_page.py" line="291" />
       <source>{0}: {1} failed: {2}</source>
       <translation>{0}: {1} — ошибка: {2}</translation>
     </message>

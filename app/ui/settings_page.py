@@ -174,7 +174,8 @@ class SettingsPage(QWidget):
         self.offline.toggled.connect(lambda off: self.remote_url.setEnabled(not off))
         self.offline.toggled.connect(lambda off: self.consent.setEnabled(not off))
         self.language = QComboBox(system)
-        self.language.addItems(["en", "ru"])
+        for code, name in (("en", "English"), ("ru", "Русский")):  # each in its own language
+            self.language.addItem(name, code)
         form = QFormLayout(system)
         form.addRow(self.tr("GPU use"), self.gpu)
         form.addRow(self.offline)
@@ -231,7 +232,7 @@ class SettingsPage(QWidget):
         self.consent.setChecked(remote.consent)
         self.remote_url.setEnabled(remote.enabled)
         self.consent.setEnabled(remote.enabled)
-        self.language.setCurrentText(config.ui.language)
+        self.language.setCurrentIndex(max(0, self.language.findData(config.ui.language)))
 
     def draft(self) -> Config:
         """The config as the page shows it (validated: a bad value raises ValidationError)."""
@@ -252,7 +253,7 @@ class SettingsPage(QWidget):
             base_url=self.remote_url.text().strip(),
             consent=self.consent.isChecked() and not self.offline.isChecked(),
         )
-        data["ui"]["language"] = self.language.currentText()
+        data["ui"]["language"] = self.language.currentData()
         return Config.model_validate(data)
 
     def apply(self) -> None:

@@ -106,7 +106,7 @@ def test_a_new_language_offers_a_restart_that_closes_this_window_gracefully(
     window.show()
     page = window.pages.settings
     assert page is not None
-    page.language.setCurrentText("ru")
+    page.language.setCurrentText("Русский")
     with qtbot.waitSignal(page.restart_wanted, timeout=10000):
         page.apply_button.click()
     assert config_mod.load(demo_home.paths.config_file).ui.language == "ru"

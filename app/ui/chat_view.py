@@ -275,6 +275,10 @@ class ChatDelegate(QStyledItemDelegate):
     def documents_kept(self) -> int:
         return len(self._docs)
 
+    @property
+    def rows_measured(self) -> int:
+        return len(self._heights)
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         rect = option.rect
         if option.state & QStyle.StateFlag.State_Selected:

@@ -97,7 +97,8 @@ class MainWindow(QMainWindow):
         self.editing = False  # the box holds the last question, edited: Send replaces it
         self.chat_log: ChatLog | None = None
         self.conversations: ConversationsPanel | None = None
-        self._opening: Transcript | None = None  # a kept conversation on its way in
+        # kept conversations on their way in: one per open, taken by the switch it announces
+        self._opening: dict[str, list[Transcript]] = {}
         self._switching: dict[str, str] = {}  # role → the model it is loading after a switch
 
         layout = QVBoxLayout()
@@ -224,7 +225,7 @@ class MainWindow(QMainWindow):
         def switch() -> None:
             opening = Transcript()
             opening.load(store.messages(conversation_id, limit=100_000))
-            self._opening = opening
+            self._opening.setdefault(conversation_id, []).append(opening)
             assistant.resume_conversation(conversation_id, opening.history())
 
         threading.Thread(target=switch, name="domovoy-open-conversation", daemon=True).start()
@@ -306,8 +307,8 @@ class MainWindow(QMainWindow):
     # --- events (on the GUI thread, through the bridge) ------------------------------------------
 
     def _on_conversation_started(self, e: ConversationStarted) -> None:
-        opened = self._opening if e.conversation_id else None
-        self._opening = None
+        waiting = self._opening.get(e.conversation_id, []) if e.conversation_id else []
+        opened = waiting.pop(0) if waiting else None
         self.model.load(opened.entries if opened else [])
         self.status.reset_context()
         self.statusBar().showMessage(

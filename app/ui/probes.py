@@ -90,5 +90,84 @@ def stalls(assistant: object, turns: int, meanwhile: Callable[[threading.Event],
     return Stalls(sorted(gaps), elapsed, words)
 
 
+@dataclass(frozen=True, slots=True)
+class LongChat:
+    gaps_ms: list[float]  # each tick's delay past the 10 ms asked for, sorted
+    open_ms: float  # from "open" to the newest message on screen
+    laid_out_ms: float  # from "open" to every row measured
+    pages: int  # pages scrolled from the newest message to the first
+
+
+def long_chat(store_file: str, conversation_id: str) -> LongChat:
+    """Open a kept conversation in the real window, as a user does, and scroll it from the
+    newest message to the first a page at a time; the GUI timer's gaps all the while."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.assistant import Assistant
+    from app.chat_log import ChatLog
+    from app.ui.main_window import MainWindow
+    from core.events import EventBus
+    from llm.fake import FakeLLM
+    from llm.router import ModelSlot
+    from memory.conversations import Conversations
+
+    app = QApplication.instance() or QApplication([])
+    bus = EventBus()
+    log = ChatLog(bus, Conversations(Path(store_file)))
+    slot = ModelSlot(role="primary", model_id="fake", llm=FakeLLM(["ok"]))
+    window = MainWindow(Assistant(bus=bus, slots={"primary": slot}, services=[log]))
+    window.resize(900, 680)
+    window.show()
+    view = window.transcript
+    rows = window.model
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append((now - last[0]) * 1000 - TICK_MS)
+        last[0] = now
+
+    def pump_until(condition: Callable[[], bool], limit_s: float = 120.0) -> None:
+        deadline = time.perf_counter() + limit_s
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the long conversation did not settle")
+            app.processEvents()
+            time.sleep(0.001)
+
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(tick)
+    app.processEvents()
+    last[0] = time.perf_counter()
+    timer.start()
+    start = time.perf_counter()
+    window.open_conversation(conversation_id)
+    total = len(log.store.messages(conversation_id, limit=1_000_000)) // 2
+
+    def newest_on_screen() -> bool:
+        bottom = view.indexAt(QPoint(10, view.viewport().height() - 4))
+        return rows.rowCount() == total and bottom.row() == total - 1
+
+    pump_until(newest_on_screen)
+    opened = (time.perf_counter() - start) * 1000
+    pump_until(lambda: view.delegate.rows_measured >= total)
+    laid_out = (time.perf_counter() - start) * 1000
+    bar = view.verticalScrollBar()
+    pages = 0
+    while bar.value() > bar.minimum():
+        bar.setValue(bar.value() - bar.pageStep())
+        pages += 1
+        until = time.perf_counter() + 0.02  # a reader's pace: fifty pages a second
+        pump_until(lambda until=until: time.perf_counter() > until)  # type: ignore[misc]
+    timer.stop()
+    window.close()
+    return LongChat(sorted(gaps), opened, laid_out, pages)
+
+
 if __name__ == "__main__":
     show(sys.argv[1] if len(sys.argv) > 1 else "bare")

@@ -22,6 +22,7 @@ BENCHMARKS = {
     "startup": "eval.perf.startup",
     "ui_stall": "eval.perf.ui_stall",
     "soak": "eval.perf.soak",
+    "long_chat": "eval.perf.long_chat",
 }
 
 

@@ -398,3 +398,19 @@ def test_conversations_are_renamed_and_exported_and_the_latest_reopens_at_start(
     window2.send()
     qtbot.waitUntil(lambda: "помню" in window2.transcript_text(), timeout=5000)
     assert llm.seen[0][-3].content == "как дела у кошки?"  # the model was given the old turns
+
+
+def test_opening_a_conversation_twice_at_once_still_shows_it(qtbot: QtBot, tmp_path: Path) -> None:
+    store = Conversations(tmp_path / "c.sqlite3")
+    kept = store.new("old")
+    store.add(kept.id, "user", "старый вопрос")
+    store.add(kept.id, "assistant", "старый ответ")
+    bus = EventBus()
+    log = ChatLog(bus, store)
+    slot = ModelSlot("primary", "f", FakeLLM(["да"]))
+    window = MainWindow(Assistant(bus=bus, slots={"primary": slot}, services=[log]))
+    qtbot.addWidget(window)  # it reopens the latest conversation by itself…
+    window.open_conversation(kept.id)  # …and the user double-clicks it meanwhile
+    qtbot.waitUntil(lambda: "старый ответ" in window.transcript_text(), timeout=5000)
+    qtbot.wait(200)  # both switches have landed
+    assert window.transcript_text().count("старый ответ") == 1

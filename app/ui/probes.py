@@ -139,6 +139,8 @@ def long_chat(store_file: str, conversation_id: str) -> LongChat:
             app.processEvents()
             time.sleep(0.001)
 
+    total = len(log.store.messages(conversation_id, limit=1_000_000)) // 2
+    pump_until(lambda: window.input.isEnabled())  # the latest (short) conversation reopened
     timer = QTimer()
     timer.setInterval(TICK_MS)
     timer.timeout.connect(tick)
@@ -147,7 +149,6 @@ def long_chat(store_file: str, conversation_id: str) -> LongChat:
     timer.start()
     start = time.perf_counter()
     window.open_conversation(conversation_id)
-    total = len(log.store.messages(conversation_id, limit=1_000_000)) // 2
 
     def newest_on_screen() -> bool:
         bottom = view.indexAt(QPoint(10, view.viewport().height() - 4))

@@ -42,6 +42,9 @@ def run(argv: list[str]) -> dict[str, object]:
         for i in range(args.exchanges):
             store.add(kept.id, "user", f"Вопрос номер {i}: как это работает?")
             store.add(kept.id, "assistant", reply(i), model="bench", note="bench · 40 tokens")
+        latest = store.new("short")  # the window reopens this one at start; then the user opens
+        store.add(latest.id, "user", "привет")  # the long one from the list
+        store.add(latest.id, "assistant", "привет!")
         store.close()
         result = long_chat(str(file), kept.id)
     gaps = result.gaps_ms

@@ -414,3 +414,16 @@ def test_opening_a_conversation_twice_at_once_still_shows_it(qtbot: QtBot, tmp_p
     qtbot.waitUntil(lambda: "старый ответ" in window.transcript_text(), timeout=5000)
     qtbot.wait(200)  # both switches have landed
     assert window.transcript_text().count("старый ответ") == 1
+
+
+def test_ctrl_r_regenerates_and_ctrl_e_puts_the_question_back(qtbot: QtBot) -> None:
+    llm = FakeLLM(["раз", "два"])
+    window = window_for(qtbot, ModelSlot("primary", "f", llm))
+    window.input.setPlainText("вопрос")
+    window.send()
+    qtbot.waitUntil(lambda: "раз" in window.transcript_text() and window.send_button.isEnabled())
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "два" in window.transcript_text() and window.send_button.isEnabled())
+    assert "раз" not in window.transcript_text()
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert window.editing and window.input.toPlainText() == "вопрос"

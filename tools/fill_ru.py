@@ -180,6 +180,16 @@ RU = {
     "Microphone": "Микрофон",
     "Speaker": "Динамик",
     "Restart": "Перезапуск",
+    "demo model: its replies are noise; get a real model to talk": "демо-модель: её ответы — шум; возьмите настоящую модель",
+    "joy": "радость",
+    "sadness": "грусть",
+    "anger": "злость",
+    "fear": "страх",
+    "surprise": "удивление",
+    "disgust": "отвращение",
+    "calm": "спокойствие",
+    "alert": "настороженность",
+    "{0} {1} · valence {2:+.2f} · arousal {3:.2f}": "{0} {1} · валентность {2:+.2f} · возбуждение {3:.2f}",
     "The interface language changes when domovoy starts again. Restart now?": "Язык интерфейса сменится при следующем запуске домового. Перезапустить сейчас?",
 }
 

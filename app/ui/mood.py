@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -22,6 +22,16 @@ EMOJI = {
     "disgust": "😖",
     "calm": "😌",
     "alert": "🧐",
+}
+EMOTION_NAMES = {  # as the interface language says them
+    "joy": str(QT_TRANSLATE_NOOP("MoodBadge", "joy")),
+    "sadness": str(QT_TRANSLATE_NOOP("MoodBadge", "sadness")),
+    "anger": str(QT_TRANSLATE_NOOP("MoodBadge", "anger")),
+    "fear": str(QT_TRANSLATE_NOOP("MoodBadge", "fear")),
+    "surprise": str(QT_TRANSLATE_NOOP("MoodBadge", "surprise")),
+    "disgust": str(QT_TRANSLATE_NOOP("MoodBadge", "disgust")),
+    "calm": str(QT_TRANSLATE_NOOP("MoodBadge", "calm")),
+    "alert": str(QT_TRANSLATE_NOOP("MoodBadge", "alert")),
 }
 VALENCE = QColor("#1565c0")
 AROUSAL = QColor("#ef6c00")
@@ -44,8 +54,11 @@ class MoodBadge(QLabel):
         self.setToolTip(self.tr("How domovoy feels now: it colours its words and its voice"))
 
     def show_mood(self, main: str, valence: float, arousal: float) -> None:
+        name = QCoreApplication.translate("MoodBadge", EMOTION_NAMES.get(main, main))
         self.setText(
-            f"{EMOJI.get(main, '•')} {main} · valence {valence:+.2f} · arousal {arousal:.2f}"
+            self.tr("{0} {1} · valence {2:+.2f} · arousal {3:.2f}").format(
+                EMOJI.get(main, "•"), name, valence, arousal
+            )
         )
         self.setStyleSheet(f"QLabel#mood {{ color: {mood_colour(valence).name()}; }}")
 

@@ -32,7 +32,11 @@ def pause(seconds: float) -> None:
     wait_for(lambda: time.monotonic() > until, seconds + 5, "a pause")
 
 
-def shoot(folder: Path) -> list[Path]:
+PAGES = ("chat", "settings", "models", "memory", "diagnostics")
+
+
+def shoot(folder: Path, pages: tuple[str, ...] = PAGES, suffix: str = "") -> list[Path]:
+    """Photograph ``pages`` as ``NAME{suffix}.png`` (chat is always asked something first)."""
     from PySide6.QtWidgets import QApplication
 
     from app.ui.launch import open_window
@@ -51,18 +55,20 @@ def shoot(folder: Path) -> list[Path]:
     if panel is not None:  # the log writes the reply just after the turn ends
         wait_for(lambda: panel.model.rows[0].messages >= 2, 10, "the reply was kept")
     pause(0.5)  # the display catches up with the last repaint
-    saved = [save(window, folder / "chat.png")]
-    pages = window.pages
+    saved = [save(window, folder / f"chat{suffix}.png")] if "chat" in pages else []
+    shown = window.pages
     for name, page, ready in (
-        ("settings", pages.settings, lambda: True),
-        ("models", pages.models, lambda: bool(pages.models and pages.models.table.fit)),
+        ("settings", shown.settings, lambda: True),
+        ("models", shown.models, lambda: bool(shown.models and shown.models.table.fit)),
         (
             "memory",
-            pages.memory,
-            lambda: bool(pages.memory and "shown" in pages.memory.count.text()),
+            shown.memory,
+            lambda: bool(shown.memory and "shown" in shown.memory.count.text()),
         ),
-        ("diagnostics", pages.diagnostics, lambda: True),
+        ("diagnostics", shown.diagnostics, lambda: True),
     ):
+        if name not in pages:
+            continue
         if page is None:
             raise RuntimeError(f"the {name} page is missing")
         window.tabs.setCurrentWidget(page)
@@ -70,7 +76,7 @@ def shoot(folder: Path) -> list[Path]:
             remembered(window)
         wait_for(ready, 60, f"the {name} page was filled")
         pause(0.3)  # the display catches up with the last repaint
-        saved.append(save(window, folder / f"{name}.png"))
+        saved.append(save(window, folder / f"{name}{suffix}.png"))
     window.close()
     app.processEvents()
     return saved
@@ -109,8 +115,14 @@ def save(window: object, target: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    folder = Path(argv[0]) if argv else Path("reports/screenshots")
-    for path in shoot(folder):
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m app.ui.screenshots")
+    parser.add_argument("folder", type=Path, nargs="?", default=Path("reports/screenshots"))
+    parser.add_argument("--pages", default=",".join(PAGES), help="which, comma-separated")
+    parser.add_argument("--suffix", default="", help="added to each file's name, e.g. _ru")
+    args = parser.parse_args(argv)
+    for path in shoot(args.folder, tuple(args.pages.split(",")), args.suffix):
         print(path)
     return 0
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from app.transcript import DEMO_WARNING
 from app.ui.bridge import QtBridge
 from app.ui.mood import MoodBadge
 from core.events import (
@@ -66,7 +65,8 @@ class StatusLine(QObject):
         self.say(self.tr("loading {0} ({1})…").format(e.model_id, e.role))
 
     def _loaded(self, e: ModelLoaded) -> None:
-        demo = f" — {DEMO_WARNING}" if e.demo else ""
+        warning = self.tr("demo model: its replies are noise; get a real model to talk")
+        demo = f" — {warning}" if e.demo else ""
         self.say(self.tr("{0} ready ({1:.0f} ms)").format(e.model_id, e.load_ms) + demo)
 
     def _failed(self, e: ModelLoadFailed) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from core import config as config_mod
 from core.paths import Paths
 from models.install import install_demo
 
@@ -44,3 +45,17 @@ def test_every_page_is_photographed_after_a_streamed_reply(domovoy_home: Paths) 
         assert len(colours) > 20, name
         pictures[name] = image
     assert len({bytes(i.constBits()) for i in pictures.values()}) == 5  # five different pages
+
+    # a second start, in Russian: the conversation is back, and the interface speaks Russian
+    config = config_mod.load(domovoy_home.config_file)
+    config.ui.language = "ru"
+    config_mod.save(config, domovoy_home.config_file)
+    again = subprocess.run(
+        [*XVFB, sys.executable, "-m", "app.ui.screenshots", str(SHOTS), "--pages", "chat,settings",
+         "--suffix", "_ru"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr[-3000:]
+    for name in ("chat_ru", "settings_ru"):
+        assert str(SHOTS / f"{name}.png") in again.stdout
+        assert QImage(str(SHOTS / f"{name}.png")).width() == 900

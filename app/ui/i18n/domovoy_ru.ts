@@ -167,53 +167,53 @@
       <translation>домовой</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="114" />
-      <location filename="../main_window.py" line="140" />
+      <location filename="../main_window.py" line="115" />
+      <location filename="../main_window.py" line="141" />
       <source>starting…</source>
       <translation>запуск…</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="171" />
+      <location filename="../main_window.py" line="172" />
       <source>{0}: not loaded yet</source>
       <translation>{0}: ещё не загружена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="176" />
+      <location filename="../main_window.py" line="177" />
       <source>{0} is a tiny demo model: its replies are noise. Get a real one: download a GGUF (`domovoy models list --sources`) and add it on the Models page or with `domovoy models add FILE.gguf --id ID --role primary`.</source>
       <translation>{0} — крошечная демо-модель: её ответы — шум. Возьмите настоящую: скачайте GGUF (`domovoy models list --sources`) и добавьте её на странице «Модели» или командой `domovoy models add FILE.gguf --id ID --role primary`.</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="208" />
+      <location filename="../main_window.py" line="209" />
       <source>Conversations</source>
       <translation>Беседы</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="296" />
+      <location filename="../main_window.py" line="297" />
       <source>editing the last question: Send replaces it, Esc cancels</source>
       <translation>правка последнего вопроса: «Отправить» заменит его, Esc — отмена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="314" />
+      <location filename="../main_window.py" line="315" />
       <source>conversation opened</source>
       <translation>беседа открыта</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="314" />
+      <location filename="../main_window.py" line="315" />
       <source>new conversation</source>
       <translation>новая беседа</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="349" />
+      <location filename="../main_window.py" line="350" />
       <source>{0} is ready as {1} ({2:.0f} ms)</source>
       <translation>{0} готова в роли {1} ({2:.0f} мс)</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="378" />
+      <location filename="../main_window.py" line="379" />
       <source>Restart</source>
       <translation>Перезапуск</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="379" />
+      <location filename="../main_window.py" line="380" />
       <source>The interface language changes when domovoy starts again. Restart now?</source>
       <translation>Язык интерфейса сменится при следующем запуске домового. Перезапустить сейчас?</translation>
     </message>
@@ -519,15 +519,60 @@
   <context>
     <name>MoodBadge</name>
     <message>
-      <location filename="../mood.py" line="44" />
+      <location filename="../mood.py" line="27" />
+      <source>joy</source>
+      <translation>радость</translation>
+    </message>
+    <message>
+      <location filename="../mood.py" line="28" />
+      <source>sadness</source>
+      <translation>грусть</translation>
+    </message>
+    <message>
+      <location filename="../mood.py" line="29" />
+      <source>anger</source>
+      <translation>злость</translation>
+    </message>
+    <message>
+      <location filename="../mood.py" line="30" />
+      <source>fear</source>
+      <translation>страх</translation>
+    </message>
+    <message>
+      <location filename="../mood.py" line="31" />
+      <source>surprise</source>
+      <translation>удивление</translation>
+    </message>
+    <message>
+      <location filename="../mood.py" line="32" />
+      <source>disgust</source>
+      <translation>отвращение</translation>
+    </message>
+    <message>
+      <location filename="../mood.py" line="33" />
+      <source>calm</source>
+      <translation>спокойствие</translation>
+    </message>
+    <message>
+      <location filename="../mood.py" line="34" />
+      <source>alert</source>
+      <translation>настороженность</translation>
+    </message>
+    <message>
+      <location filename="../mood.py" line="54" />
       <source>How domovoy feels now: it colours its words and its voice</source>
       <translation>Как себя чувствует домовой: это окрашивает его слова и голос</translation>
+    </message>
+    <message>
+      <location filename="../mood.py" line="59" />
+      <source>{0} {1} · valence {2:+.2f} · arousal {3:.2f}</source>
+      <translation>{0} {1} · валентность {2:+.2f} · возбуждение {3:.2f}</translation>
     </message>
   </context>
   <context>
     <name>MoodPlot</name>
     <message>
-      <location filename="../mood.py" line="61" />
+      <location filename="../mood.py" line="74" />
       <source>Blue: valence (unhappy … happy). Orange: arousal (calm … excited).</source>
       <translation>Синий: валентность (грустно … радостно). Оранжевый: возбуждение (спокойно … взволнованно).</translation>
     </message>
@@ -712,63 +757,63 @@
       <translation>Я согласен, что мои сообщения уходят на этот сервер (без имён, почты, телефонов, номеров карт)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="179" />
+      <location filename="../settings_page.py" line="180" />
       <source>GPU use</source>
       <translation>Использование GPU</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="181" />
+      <location filename="../settings_page.py" line="182" />
       <source>Remote provider (OpenAI-compatible)</source>
       <translation>Удалённый сервер (совместимый с OpenAI)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="183" />
+      <location filename="../settings_page.py" line="184" />
       <source>Interface language</source>
       <translation>Язык интерфейса</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="185" />
+      <location filename="../settings_page.py" line="186" />
       <source>Apply</source>
       <translation>Применить</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="187" />
+      <location filename="../settings_page.py" line="188" />
       <source>Revert</source>
       <translation>Вернуть</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="262" />
-      <location filename="../settings_page.py" line="279" />
+      <location filename="../settings_page.py" line="263" />
+      <location filename="../settings_page.py" line="280" />
       <source>Not applied: {0}</source>
       <translation>Не применено: {0}</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="265" />
+      <location filename="../settings_page.py" line="266" />
       <source>Applying…</source>
       <translation>Применение…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="272" />
+      <location filename="../settings_page.py" line="273" />
       <source>{0}: loading the new model…</source>
       <translation>{0}: загрузка новой модели…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="273" />
+      <location filename="../settings_page.py" line="274" />
       <source>Saved.</source>
       <translation>Сохранено.</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="285" />
+      <location filename="../settings_page.py" line="286" />
       <source>{0}: {1} — loading…</source>
       <translation>{0}: {1} — загрузка…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="288" />
+      <location filename="../settings_page.py" line="289" />
       <source>{0}: {1} is ready</source>
       <translation>{0}: {1} готова</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="291" />
+      <location filename="../settings_page.py" line="292" />
       <source>{0}: {1} failed: {2}</source>
       <translation>{0}: {1} — ошибка: {2}</translation>
     </message>
@@ -776,30 +821,35 @@
   <context>
     <name>StatusLine</name>
     <message>
-      <location filename="../status_line.py" line="28" />
-      <location filename="../status_line.py" line="49" />
+      <location filename="../status_line.py" line="27" />
+      <location filename="../status_line.py" line="48" />
       <source>context: —</source>
       <translation>контекст: —</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="31" />
+      <location filename="../status_line.py" line="30" />
       <source>How full the answering model's context is (the prompt plus room for the reply). When it fills, older turns are summarized, never silently dropped.</source>
       <translation>Насколько заполнен контекст отвечающей модели (запрос и место под ответ). Когда он заполняется, старые реплики пересказываются, а не молча отбрасываются.</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="54" />
+      <location filename="../status_line.py" line="53" />
       <source>context: {0} / {1} ({2:.0%})</source>
       <translation>контекст: {0} / {1} ({2:.0%})</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="59" />
+      <location filename="../status_line.py" line="58" />
       <source>{0} older messages were summarized by {1} to make room</source>
       <translation>{0} старых сообщений пересказаны моделью {1}, чтобы освободить место</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="66" />
+      <location filename="../status_line.py" line="65" />
       <source>loading {0} ({1})…</source>
       <translation>загрузка {0} ({1})…</translation>
+    </message>
+    <message>
+      <location filename="../status_line.py" line="68" />
+      <source>demo model: its replies are noise; get a real model to talk</source>
+      <translation>демо-модель: её ответы — шум; возьмите настоящую модель</translation>
     </message>
     <message>
       <location filename="../status_line.py" line="70" />
@@ -914,12 +964,12 @@
       <translation>Уровень микрофона</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="86" />
+      <location filename="../voice_bar.py" line="85" />
       <source>Microphone</source>
       <translation>Микрофон</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="87" />
+      <location filename="../voice_bar.py" line="86" />
       <source>Speaker</source>
       <translation>Динамик</translation>
     </message>

@@ -46,10 +46,14 @@ class ModelRow:
     description: str
     playing: tuple[str, ...]  # the config roles it plays now
     pullable: bool
+    partial_bytes: int = 0  # a download cut short: pulling again resumes from here
 
     @property
     def status(self) -> str:
         roles = ", ".join(self.playing)
+        if not self.installed and self.partial_bytes:
+            share = f"{self.partial_bytes / self.size_bytes:.0%}" if self.size_bytes else ""
+            return f"paused at {share or f'{self.partial_bytes >> 20} MB'}: pull to resume"
         if not self.installed:
             return f"not installed (chosen for {roles})" if roles else "not installed"
         return f"in use: {roles}" if roles else "installed"
@@ -76,9 +80,16 @@ def rows(home: Home) -> list[ModelRow]:
                 description=m.description,
                 playing=playing(home, entry.id),
                 pullable=m.source is not None and bool(m.source.file or m.source.url),
+                partial_bytes=partial_size(entry.path),
             )
         )
     return out
+
+
+def partial_size(path: Path) -> int:
+    """How much of an interrupted download is on disk (the puller's ``.partial`` file)."""
+    partial = path.with_name(path.name + ".partial")
+    return partial.stat().st_size if partial.is_file() else 0
 
 
 def disk_size(path: Path) -> int:

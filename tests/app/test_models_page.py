@@ -119,3 +119,28 @@ def test_add_a_gguf_and_roll_back_without_history(
 
     page.roll_back("primary")
     qtbot.waitUntil(lambda: "no earlier primary" in page.status.text(), timeout=10000)
+
+
+def test_a_cut_download_shows_where_it_paused_and_pull_resumes_it(
+    qtbot: QtBot,
+    demo_home: Home,
+    demo_assistant: Assistant,
+    server: tuple[str, Behaviour],  # noqa: F811
+) -> None:
+    url, behaviour = server
+    behaviour.drop_after = 262_144  # a quarter of the file, then the connection drops
+    catalogue(demo_home.paths, url)
+    demo_home.reload_registry()
+    page = ModelsPage(demo_home, demo_assistant.bus)
+    qtbot.addWidget(page)
+    page.select("blob-model")
+    page.pull()
+    qtbot.waitUntil(lambda: "dropped" in page.status.text(), timeout=20000)
+    page.refresh()
+    row = next(r for r in page.table.rows if r.id == "blob-model")
+    assert row.status == "paused at 25%: pull to resume"
+    page.select("blob-model")
+    page.pull()
+    qtbot.waitUntil(lambda: page.status.text() == "blob-model installed", timeout=20000)
+    assert behaviour.requests[-1] == "bytes=262144-"  # it went on from where it stopped
+    assert next(r for r in page.table.rows if r.id == "blob-model").status == "installed"

@@ -14,7 +14,7 @@ import dataclasses
 import queue
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
@@ -152,12 +152,15 @@ class Router:
         effort: Effort | None = None,
         json_schema: str | None = None,
         tools_json: str | None = None,
+        exclude: Collection[str] = (),
     ) -> Answered:
         """Stream the first model of the chain that answers; raise when none can.
 
         ``effort`` (else the task's, §19) is the reasoning effort a harmony model is asked for.
+        ``exclude``: model ids passed over (they answered, but not usefully: invalid JSON).
         """
         slots, reason = self.chain(kind)
+        slots = [s for s in slots if s.model_id not in exclude]
         effort = effort or EFFORT[task]
         if not slots:
             raise NoModelForRoleError(ROLE_FOR_KIND[kind])

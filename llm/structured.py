@@ -7,6 +7,7 @@ is parsed and validated, and on a mistake the model is told what was wrong and a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
@@ -49,7 +50,44 @@ def ask_json(
     retries: int = 2,
     cancel: threading.Event | None = None,
 ) -> tuple[Any, Answered]:
-    """Ask for JSON following ``schema``; validated, and retried with the error shown."""
+    """Ask for JSON following ``schema``; validated, and retried with the error shown. A model
+    that still gives no valid JSON is passed over for the next one in the chain (a harmony model
+    gets no grammar, so it can fail where a grammar-bound one cannot)."""
+    cancel = cancel or threading.Event()
+    failed: list[tuple[str, str]] = []  # (model id, its last problem)
+    while True:
+        answered, value, problem = _ask_one(
+            router, messages, schema, kind, task, retries, cancel, [m for m, _ in failed]
+        )
+        if not problem:
+            if failed:
+                passed = "; ".join(f"{m} gave no valid JSON ({p})" for m, p in failed)
+                why = "; ".join(r for r in (passed, answered.fallback_reason) if r)
+                answered = dataclasses.replace(answered, fallback_reason=why)
+            return value, answered
+        failed.append((answered.slot.model_id, problem))
+        untried = [s for s in router.chain(kind)[0] if s.model_id not in {m for m, _ in failed}]
+        if cancel.is_set() or not untried:
+            tries = retries + 1
+            raise GenerationError(
+                "; ".join(
+                    f"{model} did not produce valid JSON after {tries} tries: {why}"
+                    for model, why in failed
+                )
+            )
+
+
+def _ask_one(
+    router: Router,
+    messages: Sequence[ChatMessage],
+    schema: dict[str, Any],
+    kind: Kind,
+    task: Task,
+    retries: int,
+    cancel: threading.Event,
+    exclude: list[str],
+) -> tuple[Answered, Any, str]:
+    """One model's tries: (who answered, the value, "" — or the last problem)."""
     schema_text = json.dumps(schema, ensure_ascii=False)
     conversation = list(messages)
     problem = ""
@@ -59,9 +97,10 @@ def ask_json(
             kind,
             lambda slot, convo=conversation: convo,  # type: ignore[misc]
             outputs.append,
-            cancel or threading.Event(),
+            cancel,
             task=task,
             json_schema=schema_text,
+            exclude=exclude,
         )
         text = final_text(outputs)
         try:
@@ -79,7 +118,5 @@ def ask_json(
                 ),
             ]
             continue
-        return value, answered
-    raise GenerationError(
-        f"the model did not produce valid JSON after {retries + 1} tries: {problem}"
-    )
+        return answered, value, ""
+    return answered, None, problem

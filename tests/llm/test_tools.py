@@ -130,6 +130,29 @@ def test_json_that_never_comes_is_a_clear_error() -> None:
         )
 
 
+def test_a_model_that_gives_no_valid_json_is_passed_over_for_the_next_one() -> None:
+    rambling = "<|channel|>final<|message|>Well, I would judge it fair.<|return|>"
+    judge = FakeLLM([rambling], model_id="gpt-oss", harmony=True)  # no grammar: it can fail
+    primary = FakeLLM(['{"tool": "none"}'], model_id="phi")
+    router = router_with(optional_moe=judge, primary=primary)
+    value, answered = ask_json(
+        router, [ChatMessage(role="user", content="?")], SCHEMA, kind="deep", retries=1
+    )
+    assert value == {"tool": "none"} and answered.slot.model_id == "phi"
+    assert len(judge.seen) == 2  # it had its retry first
+    assert answered.fallback_reason.startswith("gpt-oss gave no valid JSON (no JSON object")
+
+
+def test_when_no_model_gives_valid_json_each_one_is_named() -> None:
+    router = router_with(
+        optional_moe=FakeLLM(["nope"], model_id="big"), primary=FakeLLM(["no"], model_id="small")
+    )
+    with pytest.raises(GenerationError) as err:
+        ask_json(router, [ChatMessage(role="user", content="?")], SCHEMA, kind="deep", retries=0)
+    assert "big did not produce valid JSON after 1 tries" in str(err.value)
+    assert "small did not produce valid JSON after 1 tries" in str(err.value)
+
+
 # --- the intent classifier and the tool step ---------------------------------------------------
 
 

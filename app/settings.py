@@ -23,6 +23,7 @@ from core.config import ROLES, Config, LLMRoleConfig
 from core.errors import DomovoyError
 from core.events import ModelLoadFailed, ModelUnloaded, RoleSwitched
 from llm.base import GenerationParams
+from llm.remote import RemoteLLM
 from llm.router import ModelSlot
 
 log = logging.getLogger(__name__)
@@ -87,11 +88,10 @@ class Settings:
         switched: list[str] = []
         for role in ROLES:
             before, after = old.llm.role(role), new.llm.role(role)
-            if before == after:
+            remote_changed = after.provider == "remote" and old.llm.remote != new.llm.remote
+            if self.assistant is None or (before == after and not remote_changed):
                 continue
-            if self.assistant is None:
-                continue
-            if any(getattr(before, k) != getattr(after, k) for k in RELOAD_KEYS):
+            if remote_changed or any(getattr(before, k) != getattr(after, k) for k in RELOAD_KEYS):
                 if self._switch(role, after):
                     switched.append(role)
             else:
@@ -150,11 +150,14 @@ class Settings:
                     else slot_for_role(self.home, role)
                 )
             except DomovoyError as exc:
-                bus.publish(
-                    ModelLoadFailed(model_id=settings.id, role=role, message=str(exc))
-                )  # the old model keeps the role
-                return False
-            slots[role] = new
+                bus.publish(ModelLoadFailed(model_id=settings.id, role=role, message=str(exc)))
+                if not (old is not None and isinstance(old.llm, RemoteLLM)):
+                    return False  # the old model keeps the role
+                new = None  # consent withdrawn: the remote model must not answer again
+            if new is not None:
+                slots[role] = new
+            else:
+                slots.pop(role, None)
         else:
             slots.pop(role, None)
         bus.publish(

@@ -119,3 +119,25 @@ def test_a_config_that_cannot_be_written_changes_nothing(home: Home) -> None:
         settings.apply(draft)
     assert assistant.router.slots["primary"].model_id == "demo-tiny-llama"
     assert home.config.llm.primary.id == "demo-tiny-llama"
+
+
+def test_going_offline_takes_the_role_from_the_remote_provider_at_once(home: Home) -> None:
+    from llm.remote import RemoteLLM
+
+    home.config.llm.remote.enabled = True
+    home.config.llm.remote.consent = True
+    home.config.llm.secondary.id = "my-server-model"
+    home.config.llm.secondary.provider = "remote"
+    bus = EventBus()
+    switched: list[RoleSwitched] = []
+    bus.subscribe(RoleSwitched, switched.append)
+    assistant, _ = build_assistant(home, bus)
+    assert isinstance(assistant.router.slots["secondary"].llm, RemoteLLM)
+    settings = Settings(home, assistant)
+    draft = settings.draft()
+    draft.llm.remote.enabled = False  # the offline switch
+    settings.apply(draft)
+    settings.wait()
+    assert "secondary" not in assistant.router.slots  # nothing can leave the machine now
+    assert switched[-1] == RoleSwitched(role="secondary", model_id="", previous="my-server-model")
+    assert not config_mod.load(home.paths.config_file).llm.remote.allowed

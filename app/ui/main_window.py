@@ -157,13 +157,7 @@ class MainWindow(QMainWindow):
         if self.pages.voice is not None:
             self.chat_layout.addWidget(self.pages.voice)
             self.installEventFilter(self.pages.voice)  # push-to-talk's key, anywhere in it
-        from app.companion import Companion
-        from memory.emotion import main_emotion
-
-        companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
-        if companion is not None:
-            mood = companion.mood.current()
-            self.mood.show_mood(main_emotion(mood), mood.valence, mood.arousal)
+        self.status.show_mood_of(assistant)
         if notice:
             self.show_notice(notice)
         self._set_input_enabled(assistant.ready_to_chat)

@@ -3,6 +3,8 @@ context is, the mood at a glance, and voice problems."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QStatusBar
 
@@ -18,6 +20,9 @@ from core.events import (
     ModelLoading,
     VoiceProblem,
 )
+
+if TYPE_CHECKING:
+    from app.assistant import Assistant
 
 
 class StatusLine(QObject):
@@ -40,6 +45,16 @@ class StatusLine(QObject):
         bridge.model_loaded.connect(self._loaded)
         bridge.model_load_failed.connect(self._failed)
         bridge.page_event.connect(self._page_event)
+
+    def show_mood_of(self, assistant: Assistant) -> None:
+        """The mood as it was left (before anything is said this time)."""
+        from app.companion import Companion
+        from memory.emotion import main_emotion
+
+        companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
+        if companion is not None:
+            mood = companion.mood.current()
+            self.mood.show_mood(main_emotion(mood), mood.valence, mood.arousal)
 
     def say(self, text: str, timeout_ms: int = 0) -> None:
         self.bar.showMessage(text, timeout_ms)

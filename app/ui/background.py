@@ -44,7 +44,6 @@ class Background:
     def __init__(self, owner: QObject) -> None:
         self.owner = owner
         self.relay = relay()
-        self.running = 0
 
     def run(
         self,
@@ -57,7 +56,6 @@ class Background:
         """Run ``work`` on a thread; ``done(result)`` or ``failed(message)`` on the GUI thread,
         unless the owner is gone by then. A DomovoyError's message says what to do; anything
         else is logged as a bug."""
-        self.running += 1
 
         def body() -> None:
             callback: Callable[[Any], None]
@@ -77,7 +75,6 @@ class Background:
 
     def _finish(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
         def wrapped(value: Any) -> None:
-            self.running -= 1
             if shiboken6.isValid(self.owner):
                 callback(value)
 

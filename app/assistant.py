@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from core.errors import DomovoyError, GenerationError, InputError
 from core.events import (
@@ -44,6 +44,7 @@ from llm.tools import ToolOutcome
 log = logging.getLogger(__name__)
 
 ContextSource = Callable[[str], TurnContext]
+S = TypeVar("S")
 MAX_TOOL_ROUNDS = 2  # a model that keeps calling tools answers from what it has after this
 
 
@@ -83,6 +84,10 @@ class Assistant:
         self._worker: threading.Thread | None = None
         self._history_lock = threading.Lock()
         self._last_question: str | None = None
+
+    def service(self, kind: type[S]) -> S | None:
+        """The running service of that kind (the chat log, the companion), if there is one."""
+        return next((s for s in self.services if isinstance(s, kind)), None)
 
     @property
     def slots(self) -> dict[str, ModelSlot]:

@@ -6,10 +6,7 @@ import argparse
 import sys
 import threading
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
-
-from core.errors import DomovoyError
 
 if TYPE_CHECKING:
     from app.wiring import Home
@@ -117,27 +114,22 @@ def cmd_pull(args: argparse.Namespace) -> int:
 
 
 def _report_fit(home: Home, manifest: Manifest) -> None:
-    """How the model will sit on this machine: the planner on its own tensor inventory."""
+    """How the model will sit on this machine: the models page's badge, in words."""
     if manifest.format != "gguf":
         return
+    from app.model_list import estimate_fit
     from core.hardware import machine
-    from models.vram import MIB, inventory_from_gguf, plan
+    from core.registry.catalogue import Entry
+    from core.registry.validate import resolve_path
 
-    facts = machine(home.paths.models_dir)
-    vram = facts.vram_free_mb * MIB if facts.llama_gpu_offload else 0
-    path = Path(manifest.path)
-    path = path if path.is_absolute() else home.paths.models_dir / path
-    context = min(manifest.context_length, 8192)
-    try:
-        placed = plan(inventory_from_gguf(path), context, vram_free_bytes=vram)
-    except DomovoyError as exc:
-        print(f"fit: unknown ({exc.message})")
-        return
-    fits = placed.cpu_bytes <= facts.ram_free_mb * MIB
-    verdict = (
-        "fits this machine" if fits else f"needs more RAM than the {facts.ram_free_mb} MB free"
+    file = home.paths.manifests_dir / f"{manifest.id}.yaml"
+    entry = Entry(manifest, file, "user", resolve_path(manifest, home.paths.models_dir))
+    fit = estimate_fit(entry, machine(home.paths.models_dir))
+    print(
+        f"fit: unknown ({fit.detail})"
+        if fit.badge == "unknown"
+        else f"fit: {fit.badge}, {fit.detail}"
     )
-    print(f"fit: at {context} tokens of context, {placed.describe()}; {verdict}")
 
 
 def _warm_up(home: Home, model_id: str, role: str) -> int:

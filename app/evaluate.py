@@ -44,10 +44,10 @@ class AssistantUnderTest:
         if problem is not None and not assistant.ready_to_chat:
             raise problem
         self.assistant: Assistant = assistant
-        companions = [s for s in assistant.services if isinstance(s, Companion)]
-        if not companions:
+        companion = assistant.service(Companion)
+        if companion is None:
             raise DomovoyError("the assistant was built without its memory companion")
-        self.companion: Companion = companions[0]
+        self.companion: Companion = companion
         primary = assistant.primary
         self.model_id = primary.model_id if primary else "?"
         self.turn_timeout_s = turn_timeout_s

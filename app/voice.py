@@ -114,7 +114,7 @@ def run_file(
 ) -> tuple[list[VoiceTurn], dict[str, float]]:
     """The whole voice loop over a file; returns each turn and the time spent per stage."""
     stt, tts = speech_models(home)
-    companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
+    companion = assistant.service(Companion)
     assistant.prompts.voice = True  # short spoken answers, no markdown
     transcribe, respond = Transcribe(stt), Respond(assistant, bus)
     rate = home.config.audio.tts.rate

@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         from app.chat_log import ChatLog
 
         self.assistant = assistant
-        log = next((s for s in assistant.services if isinstance(s, ChatLog)), None)
+        log = assistant.service(ChatLog)
         if log is not None:
             self._add_conversations(log)
         self.pages = add_pages(self.tabs, assistant, home, self.bridge)

@@ -73,7 +73,7 @@ def add_pages(tabs: QTabWidget, assistant: Assistant, home: Home | None, bridge:
     missing = QCoreApplication.translate(
         "Pages", "Not available: the settings could not be read (see the notice on the chat page)."
     )
-    companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
+    companion = assistant.service(Companion)
     if home is not None:
         settings = Settings(home, assistant)
         pages.settings = SettingsPage(settings)

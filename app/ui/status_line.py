@@ -51,7 +51,7 @@ class StatusLine(QObject):
         from app.companion import Companion
         from memory.emotion import main_emotion
 
-        companion = next((s for s in assistant.services if isinstance(s, Companion)), None)
+        companion = assistant.service(Companion)
         if companion is not None:
             mood = companion.mood.current()
             self.mood.show_mood(main_emotion(mood), mood.valence, mood.arousal)

@@ -22,5 +22,12 @@ def median(values: list[float]) -> float:
     return float(statistics.median(values))
 
 
+def stall_figures(sorted_gaps_ms: list[float]) -> tuple[float, float]:
+    """The longest gap and the 99th percentile of a GUI timer's sorted gaps (inf with none)."""
+    if not sorted_gaps_ms:
+        return float("inf"), float("inf")
+    return sorted_gaps_ms[-1], sorted_gaps_ms[int(len(sorted_gaps_ms) * 0.99) - 1]
+
+
 def say(text: str) -> None:
     print(text, flush=True)

@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from eval.perf.common import say
+from eval.perf.common import say, stall_figures
 
 GOAL_MS = 50.0
 
@@ -48,8 +48,7 @@ def run(argv: list[str]) -> dict[str, object]:
         store.close()
         result = long_chat(str(file), kept.id)
     gaps = result.gaps_ms
-    worst = gaps[-1] if gaps else float("inf")
-    p99 = gaps[int(len(gaps) * 0.99) - 1] if gaps else float("inf")
+    worst, p99 = stall_figures(gaps)
     say(
         f"{args.exchanges} exchanges ({2 * args.exchanges} messages): newest on screen after "
         f"{result.open_ms:.0f} ms, every row measured after {result.laid_out_ms:.0f} ms, "

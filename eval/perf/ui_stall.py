@@ -13,7 +13,7 @@ import argparse
 import os
 import threading
 
-from eval.perf.common import bench_model, say
+from eval.perf.common import bench_model, say, stall_figures
 
 GOAL_MS = 50.0
 
@@ -53,8 +53,7 @@ def run(argv: list[str]) -> dict[str, object]:
 
     result = stalls(assistant, args.turns, load_meanwhile)
     gaps = result.gaps_ms
-    worst = gaps[-1] if gaps else float("inf")
-    p99 = gaps[int(len(gaps) * 0.99) - 1] if gaps else float("inf")
+    worst, p99 = stall_figures(gaps)
     say(
         f"{len(gaps)} ticks over {result.elapsed_s:.1f} s, {loads} model loads meanwhile, "
         f"~{result.words_shown} words shown: longest stall {worst:.1f} ms, p99 {p99:.1f} ms "

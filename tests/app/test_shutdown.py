@@ -30,7 +30,8 @@ def test_closing_keeps_everything_and_a_second_start_finds_it(
     state = demo_home.paths.config_dir / "window.ini"
     assistant, _ = build_assistant(demo_home, EventBus())
     words = " ".join(f"слово{i}" for i in range(2000))
-    slow = FakeLLM([words], token_delay_s=0.005)
+    # room for the long reply whatever memory and mood add to the prompt
+    slow = FakeLLM([words], token_delay_s=0.005, context_length=32768)
     assistant.router.slots["primary"] = ModelSlot(
         "primary", "slow", slow, params=GenerationParams(max_tokens=4000)
     )
@@ -50,7 +51,6 @@ def test_closing_keeps_everything_and_a_second_start_finds_it(
 
     window.input.setPlainText("расскажи длинную историю")
     window.send()
-    # the first turn may wait for the warm-up (embedder, spaCy) on a busy machine
     qtbot.waitUntil(lambda: "слово20" in window.transcript_text(), timeout=60000)
     size = (window.width(), window.height())
     window.close()

@@ -44,7 +44,8 @@ class Companion:
         self.recall_k = recall_k
         self.pressure = pressure
         self.conversation = uuid.uuid4().hex[:12]
-        self.ready = threading.Event()
+        self.ready = threading.Event()  # the memory is open
+        self.settled = threading.Event()  # opening has ended, either way (problem says why not)
         self.problem = ""
         self._writes: queue.Queue[tuple[str, str] | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
@@ -64,10 +65,6 @@ class Companion:
             thread.start()
             self._threads.append(thread)
 
-    @property
-    def started(self) -> bool:
-        return bool(self._threads)
-
     def stop(self) -> None:
         """Shutdown: finish pending writes, save the mood, close the store."""
         self._stopping.set()
@@ -80,6 +77,8 @@ class Companion:
 
     def _open(self) -> None:
         if self.memory is None:
+            self.problem = "there is no memory store"
+            self.settled.set()
             return
         try:
             self.memory.open()
@@ -88,6 +87,8 @@ class Companion:
             self.problem = str(exc)
             log.exception("memory could not be opened")
             return
+        finally:
+            self.settled.set()
         self._warm_up()
 
     def _warm_up(self) -> None:

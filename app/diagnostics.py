@@ -49,7 +49,7 @@ def resident(slot: ModelSlot, vram: dict[str, int]) -> Resident:
         role=slot.role,
         model_id=slot.model_id,
         loaded=slot.llm.loaded,
-        placement=getattr(slot.llm, "placement", "") or ("" if slot.llm.loaded else "not loaded"),
+        placement=getattr(slot.llm, "placement", "") if slot.llm.loaded else "",
         file_mb=size,
         vram_mb=vram.get(slot.model_id, 0) / MIB,
     )
@@ -74,17 +74,30 @@ def snapshot(
     )
 
 
-def metric_rows(metrics: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """name, count (or value), p50, p95 — for a table."""
+def split_key(key: str) -> tuple[str, str]:
+    """'llm_first_token_ms{model="x"}' → ('llm_first_token_ms', 'x'): the name and what it is of."""
+    name, _, rest = key.partition("{")
+    labels = [part.partition("=")[2].strip('"') for part in rest.rstrip("}").split(",") if part]
+    return name, ", ".join(labels)
+
+
+def number(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.3g}"
+
+
+def metric_rows(metrics: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """name, of which model (or role), count (or value), p50, p95 — for a table."""
     rows = []
-    for name, m in sorted(metrics.items()):
+    for key, m in sorted(metrics.items()):
+        name, of = split_key(key)
         if m.get("type") == "gauge":
-            rows.append((name, f"{m['value']:.3f}", "", ""))
+            rows.append((name, of, number(m["value"]), "", ""))
             continue
         p50, p95 = m.get("p50"), m.get("p95")
         rows.append(
             (
                 name,
+                of,
                 str(m.get("count", 0)),
                 f"{p50:.1f}" if p50 is not None else "—",
                 f"{p95:.1f}" if p95 is not None else "—",

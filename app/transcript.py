@@ -48,7 +48,7 @@ def with_copy_links(markdown: str) -> str:
     """The reply with a "copy" link (``copy:N``) under each fenced code block."""
     count = iter(range(10**6))
     return CODE_BLOCK.sub(
-        lambda m: f"{m.group(0)}\n\n[⧉ copy code](copy:{next(count)})\n", markdown
+        lambda m: f"{m.group(0)}\n\n[❐ copy code](copy:{next(count)})\n", markdown
     )
 
 

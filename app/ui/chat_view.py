@@ -26,13 +26,16 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
+    QColor,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
+    QTextBlockFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -92,6 +95,26 @@ def plain_text(entry: Entry, reasoning: bool) -> str:
     return "\n".join(lines)
 
 
+def question_format() -> QTextBlockFormat:
+    """The question stands out as a tinted band (translucent: it reads on light and dark themes),
+    with a little room above the reply."""
+    f = QTextBlockFormat()
+    f.setBackground(QColor(70, 120, 200, 34))
+    f.setBottomMargin(PAD)
+    return f
+
+
+def shade_code(doc: QTextDocument) -> None:
+    """Code blocks on a grey ground, so that they read as code (Markdown import marks them)."""
+    block = doc.begin()
+    while block.isValid():
+        if block.blockFormat().hasProperty(QTextFormat.Property.BlockCodeFence):
+            shaded = QTextBlockFormat()
+            shaded.setBackground(QColor(128, 128, 128, 36))
+            QTextCursor(block).mergeBlockFormat(shaded)
+        block = block.next()
+
+
 def document(entry: Entry, reasoning: bool, width: float) -> QTextDocument:
     doc = QTextDocument()
     doc.setDocumentMargin(PAD)
@@ -100,13 +123,14 @@ def document(entry: Entry, reasoning: bool, width: float) -> QTextDocument:
 
     def block(fragment: str) -> None:
         if not doc.isEmpty():
-            cursor.insertBlock()
+            cursor.insertBlock(QTextBlockFormat())
         cursor.insertHtml(fragment)
 
     if entry.note:
         block(f"<span style='color:#557; font-size:small'>— {_escape(entry.note)}</span>")
         return doc
     block(f"<b>{you()}</b> {_escape(entry.user)}")
+    cursor.mergeBlockFormat(question_format())
     if entry.tools:
         block(f"<span style='color:#2a6'>{_escape(entry.tools.strip())}</span>")
     if reasoning and entry.reasoning:
@@ -115,6 +139,7 @@ def document(entry: Entry, reasoning: bool, width: float) -> QTextDocument:
     if entry.done and is_markdown(entry.answer):
         cursor.insertBlock()
         cursor.insertMarkdown(with_copy_links(entry.answer))
+        shade_code(doc)
     else:
         cursor.insertText(entry.answer)
     if entry.footer:
@@ -290,6 +315,8 @@ class ChatDelegate(QStyledItemDelegate):
         context.palette = option.palette
         doc.documentLayout().draw(painter, context)
         painter.restore()
+        painter.setPen(option.palette.midlight().color())  # a hairline between exchanges
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
 
     def editorEvent(self, event: QEvent, model: object, option: object, index: Index) -> bool:
         """A click on a code block's "copy" link copies that block."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -21,9 +21,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.diagnostics import Snapshot, metric_rows
+from app.diagnostics import Snapshot, metric_rows, split_key
 
 INTERVAL_MS = 1000
+# What each metric means to the person reading the page; a metric not named here shows its key.
+NAMES = {
+    "llm_first_token_ms": QT_TRANSLATE_NOOP("Metrics", "time to first token, ms"),
+    "llm_tokens_per_s": QT_TRANSLATE_NOOP("Metrics", "tokens per second"),
+    "llm_turns_total": QT_TRANSLATE_NOOP("Metrics", "replies"),
+    "llm_fallbacks_total": QT_TRANSLATE_NOOP("Metrics", "fallbacks"),
+    "model_load_ms": QT_TRANSLATE_NOOP("Metrics", "model load, ms"),
+    "model_resident_sec": QT_TRANSLATE_NOOP("Metrics", "time loaded, s"),
+    "moe_judge_agreement_rate": QT_TRANSLATE_NOOP("Metrics", "judges agreeing"),
+    "moe_memory_resident_sec": QT_TRANSLATE_NOOP("Metrics", "MoE experts loaded, s"),
+}
+
+
+def metric_name(name: str) -> str:
+    known = NAMES.get(name)
+    return QCoreApplication.translate("Metrics", str(known)) if known else name
 
 
 def fill(table: QTableWidget, rows: Sequence[tuple[str, ...]]) -> None:
@@ -59,17 +75,20 @@ def mb(value: float) -> str:
 
 def histogram_text(metrics: dict[str, object]) -> str:
     """The first-token latency buckets of every model, as bars."""
-    lines = []
-    for name, m in sorted(metrics.items()):
-        if not name.startswith("llm_first_token_ms") or not isinstance(m, dict):
+    lines: list[str] = []
+    for key, m in sorted(metrics.items()):
+        name, of = split_key(key)
+        if name != "llm_first_token_ms" or not isinstance(m, dict):
             continue
         buckets: dict[str, int] = m.get("buckets", {})
         top = max(buckets.values(), default=0) or 1
-        lines.append(name)
+        if lines:
+            lines.append("")
+        lines.append(f"{metric_name(name)} · {of}")
         for edge, n in buckets.items():
             if n:
-                lines.append(f"  ≤ {edge:>6} ms  {'█' * max(1, round(n / top * 30))} {n}")
-    return "\n".join(lines) or "no replies yet"
+                lines.append(f"  ≤ {edge:>6} ms  {'█' * max(1, round(n / top * 24))} {n}")
+    return "\n".join(lines) or QCoreApplication.translate("DiagnosticsPage", "no replies yet")
 
 
 class DiagnosticsPage(QWidget):
@@ -77,8 +96,21 @@ class DiagnosticsPage(QWidget):
         super().__init__(parent)
         self.read = read
         self.summary = QLabel(self)
-        self.models = table(self, ("Role", "Model", "State", "Where", "RAM MB", "VRAM MB"), 3)
-        self.metrics = table(self, ("Metric", "Count", "p50", "p95"), 0)
+        self.models = table(
+            self,
+            (
+                self.tr("Role"),
+                self.tr("Model"),
+                self.tr("State"),
+                self.tr("Where"),
+                self.tr("RAM MB"),
+                self.tr("VRAM MB"),
+            ),
+            3,
+        )
+        self.metrics = table(
+            self, (self.tr("Metric"), self.tr("Of"), self.tr("Count"), "p50", "p95"), 0
+        )
         self.histogram = QPlainTextEdit(self)
         self.histogram.setReadOnly(True)
         self.log = QPlainTextEdit(self)
@@ -113,10 +145,11 @@ class DiagnosticsPage(QWidget):
             self.timer.stop()
             return
         s = self.read()
-        holder = s.lease_holder or "nobody"
+        holder = s.lease_holder or self.tr("nobody")
         self.summary.setText(
-            f"GPU lease: <b>{holder}</b> · app memory (RSS) {s.process_rss_mb:.0f} MB · "
-            f"models in RAM ≈ {mb(s.ram_mb)} MB"
+            self.tr(
+                "GPU lease: <b>{0}</b> · app memory (RSS) {1} MB · models in RAM ≈ {2} MB"
+            ).format(holder, f"{s.process_rss_mb:.0f}", mb(s.ram_mb))
         )
         fill(
             self.models,
@@ -124,7 +157,7 @@ class DiagnosticsPage(QWidget):
                 (
                     m.role,
                     m.model_id,
-                    "loaded" if m.loaded else "not loaded",
+                    self.tr("loaded") if m.loaded else self.tr("not loaded"),
                     m.placement,
                     mb(max(0.0, m.file_mb - m.vram_mb)) if m.loaded else "0",
                     mb(m.vram_mb),
@@ -132,7 +165,7 @@ class DiagnosticsPage(QWidget):
                 for m in s.models
             ],
         )
-        fill(self.metrics, metric_rows(s.metrics))
+        fill(self.metrics, [(metric_name(r[0]), *r[1:]) for r in metric_rows(s.metrics)])
         text = histogram_text(s.metrics)
         if self.histogram.toPlainText() != text:
             self.histogram.setPlainText(text)

@@ -138,6 +138,7 @@ class MemoryPage(QWidget):
         row.addLayout(left, 1)
         row.addLayout(right, 2)
         self._texts: dict[str, str] = {}
+        self._unread = False
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(memories, self.tr("Memories"))
@@ -157,10 +158,11 @@ class MemoryPage(QWidget):
 
     def _open(self) -> MemoryBrowser:
         if self.browser is None:
-            c = self.companion
-            opened = c.started and c.ready.wait(OPEN_WAIT_S)
-            if not opened or c.memory is None:
-                raise DomovoyError(c.problem or "the memory is not open", hint="see Diagnostics")
+            c = self.companion  # the page may open before the memory has: wait for it
+            if not c.settled.wait(OPEN_WAIT_S) or not c.ready.is_set() or c.memory is None:
+                raise DomovoyError(
+                    c.problem or "the memory is still opening", hint="see Diagnostics"
+                )
             self.browser = MemoryBrowser(c.memory, self.data_dir, self.entities_dir)
         return self.browser
 
@@ -173,11 +175,19 @@ class MemoryPage(QWidget):
             rows = browser.memories(search, kind)  # type: ignore[arg-type]
             return rows, browser.count(), browser.entities(), browser.dictionaries()
 
+        def failed(message: str) -> None:
+            self._unread = True
+            self.count.clear()
+            self._say(message)
+
         self.count.setText(self.tr("reading…"))
-        self.background.run(work, self._show, self._say, name="memory-read")
+        self.background.run(work, self._show, failed, name="memory-read")
 
     def _show(self, found: tuple[list[Memory], int, list[tuple[str, int]], dict[str, str]]) -> None:
         rows, total, entities, texts = found
+        if self._unread:  # an earlier read failed (the memory was still opening): it is over
+            self.status.clear()
+            self._unread = False
         self.table.show(rows)
         more = f" (the newest {PAGE})" if len(rows) >= PAGE else ""
         self.count.setText(self.tr("{0} shown of {1}{2}").format(len(rows), total, more))

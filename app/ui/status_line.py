@@ -80,8 +80,7 @@ class StatusLine(QObject):
         self.say(self.tr("loading {0} ({1})…").format(e.model_id, e.role))
 
     def _loaded(self, e: ModelLoaded) -> None:
-        warning = self.tr("demo model: its replies are noise; get a real model to talk")
-        demo = f" — {warning}" if e.demo else ""
+        demo = " · " + self.tr("a demo model (see the note above the chat)") if e.demo else ""
         self.say(self.tr("{0} ready ({1:.0f} ms)").format(e.model_id, e.load_ms) + demo)
 
     def _failed(self, e: ModelLoadFailed) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from app.transcript import Entry, Transcript, code_blocks, with_copy_links
-from app.ui.chat_view import KEEP_DOCUMENTS, ChatModel, ChatView
+from app.ui.chat_view import KEEP_DOCUMENTS, ChatModel, ChatView, document
 from core.events import TokenStreamed, TurnStarted
 from memory.conversations import Message
 
@@ -126,3 +126,15 @@ def test_a_streaming_reply_grows_its_row_and_follows_only_from_the_bottom(qtbot:
     qtbot.wait(100)
     assert bar.value() == 0  # and is left there
     assert "ещё49" in view.toPlainText()
+
+
+def test_the_question_and_code_blocks_stand_out(qtbot: QtBot) -> None:
+    entry = Entry(turn_id=1, user="как?", answer="так:\n\n```sh\nls -la\n```\n\nвсё", done=True)
+    doc = document(entry, reasoning=False, width=500)
+    shaded = []
+    block = doc.begin()
+    while block.isValid():
+        if block.blockFormat().background().style() != Qt.BrushStyle.NoBrush:
+            shaded.append(block.text())
+        block = block.next()
+    assert shaded == ["You: как?", "ls -la"]  # the question band, the code; not the prose

@@ -43,11 +43,17 @@ def test_the_page_shows_models_lease_metrics_and_log(
     assert float(cells["primary"][4]) > 0  # its weights are in RAM (no GPU here)
     assert cells["lightweight"][2] == "not loaded"
     assert "GPU lease: <b>nobody</b>" in page.summary.text()
-    metrics = [page.metrics.item(r, 0).text() for r in range(page.metrics.rowCount())]
-    assert 'llm_first_token_ms{model="demo-tiny-llama"}' in metrics
-    assert (
-        "llm_first_token_ms" in page.histogram.toPlainText() and "█" in page.histogram.toPlainText()
-    )
+    assert cells["lightweight"][3] == ""  # nowhere: it is not loaded
+    metrics = {
+        (page.metrics.item(r, 0).text(), page.metrics.item(r, 1).text()): page.metrics.item(
+            r, 2
+        ).text()
+        for r in range(page.metrics.rowCount())
+    }
+    assert metrics[("time to first token, ms", "demo-tiny-llama")] == "1"
+    assert metrics[("replies", "demo-tiny-llama")] == "1"  # a count, not 1.000
+    histogram = page.histogram.toPlainText()
+    assert "time to first token, ms · demo-tiny-llama" in histogram and "█" in histogram
     assert "a line the page should show" in page.log.toPlainText()
 
     window.tabs.setCurrentIndex(0)
@@ -61,5 +67,10 @@ def test_the_snapshot_names_the_lease_holder() -> None:
     assert held.lease_holder == "whisper"
     assert snapshot({}, scheduler, None).lease_holder is None
     assert held.process_rss_mb > 10
-    rows = metric_rows({"x": {"type": "histogram", "count": 2, "p50": 1.0, "p95": None}})
-    assert rows == [("x", "2", "1.0", "—")]
+    rows = metric_rows(
+        {
+            'x{model="m"}': {"type": "histogram", "count": 2, "p50": 1.0, "p95": None},
+            'rate{role="primary",model="m"}': {"type": "gauge", "value": 0.125},
+        }
+    )
+    assert rows == [("rate", "primary, m", "0.125", "", ""), ("x", "m", "2", "1.0", "—")]

@@ -108,3 +108,36 @@ def test_the_mood_history_is_plotted_and_kept_across_starts(
 
     again = EmotionalState(demo_home.paths.data_dir / "emotion.json")
     assert [p.main for p in again.recent()][-2:] == [p.main for p in page.plot.points][-2:]
+
+
+def test_a_page_opened_before_the_memory_waits_for_it(
+    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant
+) -> None:
+    """At start the window (and this page) can open before the memory has: the page waits for it
+    instead of saying the memory is not open, and shows what it holds once it is."""
+    companion = next(s for s in demo_assistant.services if isinstance(s, Companion))
+    assert not companion.settled.is_set()
+    page = MemoryPage(companion, demo_home.paths.data_dir, demo_home.paths.entities_dir)
+    qtbot.addWidget(page)
+    assert page.count.text() == "reading…"
+    companion.start()
+    qtbot.waitUntil(lambda: "shown of" in page.count.text(), timeout=60000)
+    assert page.status.text() == ""
+
+
+def test_a_memory_that_cannot_open_is_named_on_the_page(
+    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    companion = next(s for s in demo_assistant.services if isinstance(s, Companion))
+    assert companion.memory is not None
+
+    def broken() -> None:
+        raise OSError("data/memory.sqlite3: disk I/O error")
+
+    monkeypatch.setattr(companion.memory, "open", broken)
+    companion.start()
+    page = MemoryPage(companion, demo_home.paths.data_dir, demo_home.paths.entities_dir)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: "disk I/O error" in page.status.text(), timeout=30000)
+    assert "Diagnostics" in page.status.text()
+    assert page.count.text() == ""

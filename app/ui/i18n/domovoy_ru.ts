@@ -4,12 +4,12 @@
   <context>
     <name>Chat</name>
     <message>
-      <location filename="../chat_view.py" line="72" />
+      <location filename="../chat_view.py" line="74" />
       <source>You:</source>
       <translation>Вы:</translation>
     </message>
     <message>
-      <location filename="../chat_view.py" line="76" />
+      <location filename="../chat_view.py" line="78" />
       <source>domovoy:</source>
       <translation>домовой:</translation>
     </message>
@@ -149,14 +149,84 @@
   <context>
     <name>DiagnosticsPage</name>
     <message>
-      <location filename="../diagnostics_page.py" line="87" />
+      <location filename="../diagnostics_page.py" line="91" />
+      <source>no replies yet</source>
+      <translation>ответов пока нет</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="102" />
+      <source>Role</source>
+      <translation>Роль</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="103" />
+      <source>Model</source>
+      <translation>Модель</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="104" />
+      <source>State</source>
+      <translation>Состояние</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="105" />
+      <source>Where</source>
+      <translation>Где</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="106" />
+      <source>RAM MB</source>
+      <translation>ОЗУ, МБ</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="107" />
+      <source>VRAM MB</source>
+      <translation>Видеопамять, МБ</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="112" />
+      <source>Metric</source>
+      <translation>Метрика</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="112" />
+      <source>Of</source>
+      <translation>Чья</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="112" />
+      <source>Count</source>
+      <translation>Число</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="119" />
       <source>no log lines yet</source>
       <translation>журнал пока пуст</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="95" />
+      <location filename="../diagnostics_page.py" line="127" />
       <source>Recent log</source>
       <translation>Последние записи журнала</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="148" />
+      <source>nobody</source>
+      <translation>никто</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="151" />
+      <source>GPU lease: &lt;b&gt;{0}&lt;/b&gt; · app memory (RSS) {1} MB · models in RAM ≈ {2} MB</source>
+      <translation>GPU занят: &lt;b&gt;{0}&lt;/b&gt; · память приложения (RSS) {1} МБ · модели в ОЗУ ≈ {2} МБ</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="160" />
+      <source>loaded</source>
+      <translation>загружена</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="160" />
+      <source>not loaded</source>
+      <translation>не загружена</translation>
     </message>
   </context>
   <context>
@@ -173,47 +243,47 @@
       <translation>запуск…</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="172" />
+      <location filename="../main_window.py" line="166" />
       <source>{0}: not loaded yet</source>
       <translation>{0}: ещё не загружена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="177" />
+      <location filename="../main_window.py" line="171" />
       <source>{0} is a tiny demo model: its replies are noise. Get a real one: download a GGUF (`domovoy models list --sources`) and add it on the Models page or with `domovoy models add FILE.gguf --id ID --role primary`.</source>
       <translation>{0} — крошечная демо-модель: её ответы — шум. Возьмите настоящую: скачайте GGUF (`domovoy models list --sources`) и добавьте её на странице «Модели» или командой `domovoy models add FILE.gguf --id ID --role primary`.</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="209" />
+      <location filename="../main_window.py" line="203" />
       <source>Conversations</source>
       <translation>Беседы</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="297" />
+      <location filename="../main_window.py" line="291" />
       <source>editing the last question: Send replaces it, Esc cancels</source>
       <translation>правка последнего вопроса: «Отправить» заменит его, Esc — отмена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="315" />
+      <location filename="../main_window.py" line="309" />
       <source>conversation opened</source>
       <translation>беседа открыта</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="315" />
+      <location filename="../main_window.py" line="309" />
       <source>new conversation</source>
       <translation>новая беседа</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="350" />
+      <location filename="../main_window.py" line="344" />
       <source>{0} is ready as {1} ({2:.0f} ms)</source>
       <translation>{0} готова в роли {1} ({2:.0f} мс)</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="379" />
+      <location filename="../main_window.py" line="373" />
       <source>Restart</source>
       <translation>Перезапуск</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="380" />
+      <location filename="../main_window.py" line="374" />
       <source>The interface language changes when domovoy starts again. Restart now?</source>
       <translation>Язык интерфейса сменится при следующем запуске домового. Перезапустить сейчас?</translation>
     </message>
@@ -266,67 +336,67 @@
       <translation>Упомянуты в памяти</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="143" />
+      <location filename="../memory_page.py" line="144" />
       <source>Memories</source>
       <translation>Воспоминания</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="144" />
+      <location filename="../memory_page.py" line="145" />
       <source>Entities</source>
       <translation>Сущности</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="148" />
+      <location filename="../memory_page.py" line="149" />
       <source>&lt;b&gt;Mood&lt;/b&gt; (recent history)</source>
       <translation>&lt;b&gt;Настроение&lt;/b&gt; (недавняя история)</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="176" />
+      <location filename="../memory_page.py" line="183" />
       <source>reading…</source>
       <translation>чтение…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="183" />
+      <location filename="../memory_page.py" line="193" />
       <source>{0} shown of {1}{2}</source>
       <translation>показано {0} из {1}{2}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="222" />
+      <location filename="../memory_page.py" line="232" />
       <source>Correct a memory</source>
       <translation>Исправить воспоминание</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="226" />
+      <location filename="../memory_page.py" line="236" />
       <source>corrected: {0}</source>
       <translation>исправлено: {0}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="237" />
+      <location filename="../memory_page.py" line="247" />
       <source>Forget everything</source>
       <translation>Забыть всё</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="238" />
+      <location filename="../memory_page.py" line="248" />
       <source>Forget every memory? Export them first if you may want them back.</source>
       <translation>Забыть все воспоминания? Сначала экспортируйте их, если они могут понадобиться.</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="244" />
+      <location filename="../memory_page.py" line="254" />
       <source>forgot {0} memories</source>
       <translation>забыто воспоминаний: {0}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="248" />
+      <location filename="../memory_page.py" line="258" />
       <source>Export memories</source>
       <translation>Экспорт памяти</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="252" />
+      <location filename="../memory_page.py" line="262" />
       <source>exported {0} memories to {1}</source>
       <translation>воспоминаний экспортировано: {0}, в {1}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="257" />
+      <location filename="../memory_page.py" line="267" />
       <source>saved {0}</source>
       <translation>сохранено: {0}</translation>
     </message>
@@ -352,6 +422,49 @@
       <location filename="../memory_page.py" line="46" />
       <source>Text</source>
       <translation>Текст</translation>
+    </message>
+  </context>
+  <context>
+    <name>Metrics</name>
+    <message>
+      <location filename="../diagnostics_page.py" line="29" />
+      <source>time to first token, ms</source>
+      <translation>время до первого токена, мс</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="30" />
+      <source>tokens per second</source>
+      <translation>токенов в секунду</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="31" />
+      <source>replies</source>
+      <translation>ответов</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="32" />
+      <source>fallbacks</source>
+      <translation>переходов на запасную модель</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="33" />
+      <source>model load, ms</source>
+      <translation>загрузка модели, мс</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="34" />
+      <source>time loaded, s</source>
+      <translation>время в памяти, с</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="35" />
+      <source>judges agreeing</source>
+      <translation>согласие судей</translation>
+    </message>
+    <message>
+      <location filename="../diagnostics_page.py" line="36" />
+      <source>MoE experts loaded, s</source>
+      <translation>эксперты MoE в памяти, с</translation>
     </message>
   </context>
   <context>
@@ -821,43 +934,43 @@
   <context>
     <name>StatusLine</name>
     <message>
-      <location filename="../status_line.py" line="27" />
-      <location filename="../status_line.py" line="48" />
+      <location filename="../status_line.py" line="32" />
+      <location filename="../status_line.py" line="63" />
       <source>context: —</source>
       <translation>контекст: —</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="30" />
+      <location filename="../status_line.py" line="35" />
       <source>How full the answering model's context is (the prompt plus room for the reply). When it fills, older turns are summarized, never silently dropped.</source>
       <translation>Насколько заполнен контекст отвечающей модели (запрос и место под ответ). Когда он заполняется, старые реплики пересказываются, а не молча отбрасываются.</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="53" />
+      <location filename="../status_line.py" line="68" />
       <source>context: {0} / {1} ({2:.0%})</source>
       <translation>контекст: {0} / {1} ({2:.0%})</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="58" />
+      <location filename="../status_line.py" line="73" />
       <source>{0} older messages were summarized by {1} to make room</source>
       <translation>{0} старых сообщений пересказаны моделью {1}, чтобы освободить место</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="65" />
+      <location filename="../status_line.py" line="80" />
       <source>loading {0} ({1})…</source>
       <translation>загрузка {0} ({1})…</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="68" />
-      <source>demo model: its replies are noise; get a real model to talk</source>
-      <translation>демо-модель: её ответы — шум; возьмите настоящую модель</translation>
+      <location filename="../status_line.py" line="83" />
+      <source>a demo model (see the note above the chat)</source>
+      <translation>демо-модель (см. заметку над чатом)</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="70" />
+      <location filename="../status_line.py" line="84" />
       <source>{0} ready ({1:.0f} ms)</source>
       <translation>{0} готова ({1:.0f} мс)</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="73" />
+      <location filename="../status_line.py" line="87" />
       <source>{0} failed to load</source>
       <translation>{0} не загрузилась</translation>
     </message>

@@ -11,6 +11,7 @@ from app.assistant import Assistant
 from app.chat_log import ChatLog
 from app.companion import Companion
 from core import config as config_mod
+from core import logbook
 from core.config import ROLES, Config, EmbeddingConfig
 from core.errors import DomovoyError, ModelFileError, ModelLoadError
 from core.events import EventBus
@@ -179,6 +180,7 @@ def build_assistant(
     """
     home.attach_gpu(bus)
     MetricsRecorder(bus, home.metrics, snapshot_file=home.paths.metrics_file)
+    logbook.narrate(bus)
     slots, problems = build_slots(home)
     if model:
         problems.pop("primary", None)

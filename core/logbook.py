@@ -1,5 +1,5 @@
 """The app's recent log lines, kept in memory for the diagnostics page (and a log file in the
-data folder, for after a crash)."""
+data folder, for after a crash); and the narrator, which writes the app's events there."""
 
 from __future__ import annotations
 
@@ -7,7 +7,24 @@ import logging
 import logging.handlers
 import threading
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from core.events import (
+    EventBus,
+    HistorySummarized,
+    ModelLoaded,
+    ModelLoadFailed,
+    ModelLoading,
+    ModelUnloaded,
+    ResourcePressure,
+    RoleSwitched,
+    TurnFailed,
+    TurnFinished,
+    VoiceProblem,
+    VoiceStateChanged,
+)
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 KEEP = 500
@@ -66,3 +83,66 @@ def install(log_file: Path | None = None, level: int = logging.INFO) -> RecentLi
 def recent(limit: int = KEEP) -> list[str]:
     """The latest lines (none before ``install``)."""
     return _recent.recent(limit) if _recent is not None else []
+
+
+def narrate(bus: EventBus) -> Callable[[], None]:
+    """Log what the app does (models loading and leaving, replies, failures, role switches, the
+    voice) as one line each, so that the log tells the story; returns unsubscribe."""
+    log = logging.getLogger("domovoy")
+    lines: list[tuple[type[Any], int, Callable[[Any], str]]] = [
+        (ModelLoading, logging.INFO, lambda e: f"loading {e.model_id} for {e.role}"),
+        (
+            ModelLoaded,
+            logging.INFO,
+            lambda e: (
+                f"{e.model_id} ({e.role}) loaded in {e.load_ms:.0f} ms"
+                + (f": {e.placement}" if e.placement else "")
+            ),
+        ),
+        (
+            ModelLoadFailed,
+            logging.WARNING,
+            lambda e: f"{e.model_id} ({e.role}) failed to load: {e.message}",
+        ),
+        (
+            ModelUnloaded,
+            logging.INFO,
+            lambda e: f"{e.model_id} ({e.role}) unloaded after {e.resident_s:.0f} s",
+        ),
+        (TurnFinished, logging.INFO, _turn_line),
+        (TurnFailed, logging.WARNING, lambda e: f"turn {e.turn_id} failed: {e.message}"),
+        (
+            RoleSwitched,
+            logging.INFO,
+            lambda e: f"{e.role}: {e.previous or '(none)'} → {e.model_id or '(none)'}",
+        ),
+        (
+            HistorySummarized,
+            logging.INFO,
+            lambda e: f"{e.messages} older messages summarized by {e.model_id}",
+        ),
+        (VoiceStateChanged, logging.INFO, lambda e: f"voice: {e.state}"),
+        (VoiceProblem, logging.WARNING, lambda e: f"voice: {e.message}"),
+        (ResourcePressure, logging.WARNING, lambda e: f"the machine is busy: {e.reason}"),
+    ]
+
+    def writer(level: int, say: Callable[[Any], str]) -> Callable[[Any], None]:
+        return lambda e: log.log(level, "%s", say(e))
+
+    stops = [bus.subscribe(kind, writer(level, say)) for kind, level, say in lines]
+
+    def unsubscribe() -> None:
+        for stop in stops:
+            stop()
+
+    return unsubscribe
+
+
+def _turn_line(e: TurnFinished) -> str:
+    t = e.timings
+    how = "stopped" if e.cancelled else "answered"
+    line = (
+        f"turn {e.turn_id}: {e.model_used} ({e.role}) {how}, {t.tokens} tokens, "
+        f"first token {t.first_token_ms:.0f} ms, {t.tokens_per_s:.1f} tok/s"
+    )
+    return line + (f"; fallback: {e.fallback_reason}" if e.fallback_reason else "")

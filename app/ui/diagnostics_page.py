@@ -87,7 +87,7 @@ def histogram_text(metrics: dict[str, object]) -> str:
         lines.append(f"{metric_name(name)} · {of}")
         for edge, n in buckets.items():
             if n:
-                lines.append(f"  ≤ {edge:>6} ms  {'█' * max(1, round(n / top * 24))} {n}")
+                lines.append(f"  ≤ {edge:>6} ms  {'█' * max(1, round(n / top * 16))} {n}")
     return "\n".join(lines) or QCoreApplication.translate("DiagnosticsPage", "no replies yet")
 
 
@@ -113,6 +113,7 @@ class DiagnosticsPage(QWidget):
         )
         self.histogram = QPlainTextEdit(self)
         self.histogram.setReadOnly(True)
+        self.histogram.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.log = QPlainTextEdit(self)
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
@@ -120,6 +121,7 @@ class DiagnosticsPage(QWidget):
         split = QSplitter(self)
         split.addWidget(self.metrics)
         split.addWidget(self.histogram)
+        split.setSizes([600, 400])
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.models, 1)

@@ -55,6 +55,7 @@ def test_the_page_shows_models_lease_metrics_and_log(
     histogram = page.histogram.toPlainText()
     assert "time to first token, ms · demo-tiny-llama" in histogram and "█" in histogram
     assert "a line the page should show" in page.log.toPlainText()
+    assert "turn 1: demo-tiny-llama (primary) answered" in page.log.toPlainText()  # the narrator
 
     window.tabs.setCurrentIndex(0)
     assert not page.timer.isActive()

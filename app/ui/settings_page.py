@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -164,13 +166,12 @@ class SettingsPage(QWidget):
         self.gpu.setToolTip(self.tr("auto: models go on the GPU as far as they fit; cpu: never"))
         self.offline = QCheckBox(self.tr("Offline only: nothing leaves this machine"), system)
         self.remote_url = QLineEdit(system)
-        self.consent = QCheckBox(
-            self.tr(
-                "I agree that my messages go to this server (scrubbed of names, e-mails, phones, "
-                "card numbers)"
-            ),
+        self.consent = QCheckBox(self.tr("I agree that my messages go to this server"), system)
+        scrubbed = QLabel(
+            self.tr("Names, e-mails, phone and card numbers are scrubbed from what is sent."),
             system,
         )
+        scrubbed.setWordWrap(True)
         self.offline.toggled.connect(lambda off: self.remote_url.setEnabled(not off))
         self.offline.toggled.connect(lambda off: self.consent.setEnabled(not off))
         self.language = QComboBox(system)
@@ -181,6 +182,7 @@ class SettingsPage(QWidget):
         form.addRow(self.offline)
         form.addRow(self.tr("Remote provider (OpenAI-compatible)"), self.remote_url)
         form.addRow(self.consent)
+        form.addRow(scrubbed)
         form.addRow(self.tr("Interface language"), self.language)
 
         self.apply_button = QPushButton(self.tr("Apply"), self)
@@ -196,23 +198,35 @@ class SettingsPage(QWidget):
 
         inner = QWidget(self)
         column = QVBoxLayout(inner)
-        grid = QHBoxLayout()
-        left, right = QVBoxLayout(), QVBoxLayout()
-        for i, form_box in enumerate(self.roles.values()):
-            (left if i % 2 == 0 else right).addWidget(form_box)
-        grid.addLayout(left)
-        grid.addLayout(right)
-        column.addLayout(grid)
+        self.grid = QGridLayout()
+        self.columns = 0
+        self._reflow(2)
+        column.addLayout(self.grid)
         column.addWidget(voice)
         column.addWidget(system)
         column.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it wraps
         scroll.setWidget(inner)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         self.show_config()
+
+    def _reflow(self, columns: int) -> None:
+        """The four roles in two columns where they fit side by side, else in one."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for i, box in enumerate(self.roles.values()):
+            self.grid.removeWidget(box)
+            self.grid.addWidget(box, i // columns, i % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        side_by_side = 2 * max(b.minimumSizeHint().width() for b in self.roles.values()) + 60
+        self._reflow(2 if event.size().width() >= side_by_side else 1)
+        super().resizeEvent(event)
 
     def show_config(self) -> None:
         config = self.settings.home.config

@@ -115,3 +115,20 @@ def test_a_new_language_offers_a_restart_that_closes_this_window_gracefully(
     assert window.offer_restart(ask=False)
     assert started == [True] and not window.isVisible()
     assert not demo_assistant.router.slots["primary"].llm.loaded  # closed as usual: unloaded
+
+
+def test_the_roles_go_side_by_side_only_where_they_fit(
+    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant
+) -> None:
+    page = SettingsPage(Settings(demo_home, demo_assistant))
+    qtbot.addWidget(page)
+    page.show()
+    boxes = list(page.roles.values())
+    page.resize(1400, 700)
+    qtbot.waitUntil(lambda: page.columns == 2)
+    qtbot.waitUntil(lambda: boxes[0].y() == boxes[1].y() and boxes[1].x() > boxes[0].x())
+    page.resize(560, 700)
+    qtbot.waitUntil(lambda: page.columns == 1)
+    qtbot.waitUntil(lambda: boxes[1].y() > boxes[0].y() and boxes[1].x() == boxes[0].x())
+    for box in boxes:  # nothing hidden past the right edge (there is no sideways scrolling)
+        assert box.x() + box.width() <= page.width()

@@ -4,12 +4,12 @@
   <context>
     <name>Chat</name>
     <message>
-      <location filename="../chat_view.py" line="74" />
+      <location filename="../chat_view.py" line="75" />
       <source>You:</source>
       <translation>Вы:</translation>
     </message>
     <message>
-      <location filename="../chat_view.py" line="78" />
+      <location filename="../chat_view.py" line="79" />
       <source>domovoy:</source>
       <translation>домовой:</translation>
     </message>
@@ -199,32 +199,32 @@
       <translation>Число</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="119" />
+      <location filename="../diagnostics_page.py" line="120" />
       <source>no log lines yet</source>
       <translation>журнал пока пуст</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="127" />
+      <location filename="../diagnostics_page.py" line="129" />
       <source>Recent log</source>
       <translation>Последние записи журнала</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="148" />
+      <location filename="../diagnostics_page.py" line="150" />
       <source>nobody</source>
       <translation>никто</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="151" />
+      <location filename="../diagnostics_page.py" line="153" />
       <source>GPU lease: &lt;b&gt;{0}&lt;/b&gt; · app memory (RSS) {1} MB · models in RAM ≈ {2} MB</source>
       <translation>GPU занят: &lt;b&gt;{0}&lt;/b&gt; · память приложения (RSS) {1} МБ · модели в ОЗУ ≈ {2} МБ</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="160" />
+      <location filename="../diagnostics_page.py" line="162" />
       <source>loaded</source>
       <translation>загружена</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="160" />
+      <location filename="../diagnostics_page.py" line="162" />
       <source>not loaded</source>
       <translation>не загружена</translation>
     </message>
@@ -726,62 +726,62 @@
   <context>
     <name>RoleForm</name>
     <message>
-      <location filename="../settings_page.py" line="76" />
+      <location filename="../settings_page.py" line="78" />
       <source>How long a reasoning model (gpt-oss) thinks before answering</source>
       <translation>Сколько рассуждающая модель (gpt-oss) думает перед ответом</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="81" />
+      <location filename="../settings_page.py" line="83" />
       <source>default</source>
       <translation>по умолчанию</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="82" />
+      <location filename="../settings_page.py" line="84" />
       <source> s</source>
       <translation> с</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="83" />
+      <location filename="../settings_page.py" line="85" />
       <source>An on-demand model nobody used this long is unloaded</source>
       <translation>Модель «по требованию», не используемая столько времени, выгружается</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="85" />
+      <location filename="../settings_page.py" line="87" />
       <source>Model</source>
       <translation>Модель</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="86" />
+      <location filename="../settings_page.py" line="88" />
       <source>Context length</source>
       <translation>Длина контекста</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="87" />
+      <location filename="../settings_page.py" line="89" />
       <source>Max output tokens</source>
       <translation>Макс. токенов ответа</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="88" />
+      <location filename="../settings_page.py" line="90" />
       <source>Temperature</source>
       <translation>Температура</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="89" />
+      <location filename="../settings_page.py" line="91" />
       <source>Top p</source>
       <translation>Top p</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="90" />
+      <location filename="../settings_page.py" line="92" />
       <source>Reasoning effort</source>
       <translation>Глубина рассуждений</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="91" />
+      <location filename="../settings_page.py" line="93" />
       <source>Load</source>
       <translation>Загрузка</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="92" />
+      <location filename="../settings_page.py" line="94" />
       <source>Unload when idle after</source>
       <translation>Выгрузить после простоя</translation>
     </message>
@@ -789,144 +789,149 @@
   <context>
     <name>SettingsPage</name>
     <message>
-      <location filename="../settings_page.py" line="31" />
+      <location filename="../settings_page.py" line="33" />
       <source>Primary</source>
       <translation>Основная</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="32" />
+      <location filename="../settings_page.py" line="34" />
       <source>Secondary</source>
       <translation>Вторичная</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="33" />
+      <location filename="../settings_page.py" line="35" />
       <source>Lightweight</source>
       <translation>Лёгкая</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="34" />
+      <location filename="../settings_page.py" line="36" />
       <source>Micro</source>
       <translation>Микро</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="36" />
+      <location filename="../settings_page.py" line="38" />
       <source>(none)</source>
       <translation>(нет)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="37" />
+      <location filename="../settings_page.py" line="39" />
       <source>(the model's default)</source>
       <translation>(как задано моделью)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="139" />
-      <location filename="../settings_page.py" line="155" />
+      <location filename="../settings_page.py" line="141" />
+      <location filename="../settings_page.py" line="157" />
       <source>Voice</source>
       <translation>Голос</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="154" />
+      <location filename="../settings_page.py" line="156" />
       <source>Speech model (piper)</source>
       <translation>Модель речи (piper)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="156" />
+      <location filename="../settings_page.py" line="158" />
       <source>Speaking rate</source>
       <translation>Темп речи</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="157" />
+      <location filename="../settings_page.py" line="159" />
       <source>Recognition model (Whisper)</source>
       <translation>Модель распознавания (Whisper)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="158" />
+      <location filename="../settings_page.py" line="160" />
       <source>Recognition language</source>
       <translation>Язык распознавания</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="159" />
+      <location filename="../settings_page.py" line="161" />
       <source>Recognition device</source>
       <translation>Устройство распознавания</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="161" />
+      <location filename="../settings_page.py" line="163" />
       <source>Hardware, privacy, interface</source>
       <translation>Оборудование, приватность, интерфейс</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="164" />
+      <location filename="../settings_page.py" line="166" />
       <source>auto: models go on the GPU as far as they fit; cpu: never</source>
       <translation>auto: модели идут на GPU, насколько влезают; cpu: никогда</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="165" />
+      <location filename="../settings_page.py" line="167" />
       <source>Offline only: nothing leaves this machine</source>
       <translation>Только офлайн: ничего не покидает этот компьютер</translation>
     </message>
     <message>
       <location filename="../settings_page.py" line="169" />
-      <source>I agree that my messages go to this server (scrubbed of names, e-mails, phones, card numbers)</source>
-      <translation>Я согласен, что мои сообщения уходят на этот сервер (без имён, почты, телефонов, номеров карт)</translation>
+      <source>I agree that my messages go to this server</source>
+      <translation>Я согласен, что мои сообщения уходят на этот сервер</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="180" />
+      <location filename="../settings_page.py" line="171" />
+      <source>Names, e-mails, phone and card numbers are scrubbed from what is sent.</source>
+      <translation>Имена, адреса почты, номера телефонов и карт вычищаются из того, что отправляется.</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="181" />
       <source>GPU use</source>
       <translation>Использование GPU</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="182" />
+      <location filename="../settings_page.py" line="183" />
       <source>Remote provider (OpenAI-compatible)</source>
       <translation>Удалённый сервер (совместимый с OpenAI)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="184" />
+      <location filename="../settings_page.py" line="186" />
       <source>Interface language</source>
       <translation>Язык интерфейса</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="186" />
+      <location filename="../settings_page.py" line="188" />
       <source>Apply</source>
       <translation>Применить</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="188" />
+      <location filename="../settings_page.py" line="190" />
       <source>Revert</source>
       <translation>Вернуть</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="263" />
-      <location filename="../settings_page.py" line="280" />
+      <location filename="../settings_page.py" line="277" />
+      <location filename="../settings_page.py" line="294" />
       <source>Not applied: {0}</source>
       <translation>Не применено: {0}</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="266" />
+      <location filename="../settings_page.py" line="280" />
       <source>Applying…</source>
       <translation>Применение…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="273" />
+      <location filename="../settings_page.py" line="287" />
       <source>{0}: loading the new model…</source>
       <translation>{0}: загрузка новой модели…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="274" />
+      <location filename="../settings_page.py" line="288" />
       <source>Saved.</source>
       <translation>Сохранено.</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="286" />
+      <location filename="../settings_page.py" line="300" />
       <source>{0}: {1} — loading…</source>
       <translation>{0}: {1} — загрузка…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="289" />
+      <location filename="../settings_page.py" line="303" />
       <source>{0}: {1} is ready</source>
       <translation>{0}: {1} готова</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="292" />
+      <location filename="../settings_page.py" line="306" />
       <source>{0}: {1} failed: {2}</source>
       <translation>{0}: {1} — ошибка: {2}</translation>
     </message>

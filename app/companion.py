@@ -22,6 +22,9 @@ from memory.reflection import MemoryKeeper
 from memory.service import MemoryService, importance_heuristic
 
 log = logging.getLogger(__name__)
+# A message sent just after the start waits this long for the memory to open (once), so that
+# its answer can recall what the user said before; then it goes without, and says so in the log.
+OPEN_WAIT_S = 15.0
 
 
 class Companion:
@@ -108,6 +111,8 @@ class Companion:
     def context(self, text: str) -> TurnContext:
         memories: tuple[str, ...] = ()
         profile = ""
+        if self._threads and not self.settled.wait(OPEN_WAIT_S):
+            log.warning("the memory is still opening: this reply recalls nothing")
         if self.memory is not None and self.ready.is_set():
             try:
                 light = self.pressure() is not None

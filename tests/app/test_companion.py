@@ -1,5 +1,6 @@
 """Memory and mood around real turns: what was said is recalled into the next prompt."""
 
+import time
 from pathlib import Path
 
 from app.assistant import Assistant
@@ -100,4 +101,30 @@ def test_the_keeper_rates_reflects_and_summarizes_through_the_companion(tmp_path
     stored = memory.store.recent(limit=5)
     assert any(m.importance == 9 for m in stored)  # the model rated what may matter
     assert companion.context("cat").profile == "Loves the cat Barsik."
+    companion.stop()
+
+
+def test_a_message_sent_while_the_memory_opens_still_recalls(tmp_path: Path) -> None:
+    """Just after the start the memory is still opening: the first message waits for it (once)
+    instead of being answered as if nothing had ever been said."""
+    before = MemoryService(tmp_path / "mem", HashEmbedder())
+    before.open()
+    before.remember("Моего кота зовут Барсик", speaker="user")
+    before.close()
+
+    memory = MemoryService(tmp_path / "mem", HashEmbedder())
+    opening = memory.open
+
+    def slow_open() -> None:
+        time.sleep(0.5)  # a big store, a slow disk
+        opening()
+
+    memory.open = slow_open  # type: ignore[method-assign]
+    companion = Companion(
+        EventBus(strict=True), memory, EmotionalState(tmp_path / "e.json"), EmotionClassifier()
+    )
+    companion.start()
+    assert not companion.ready.is_set()
+    context = companion.context("как зовут моего кота")
+    assert any("Барсик" in line for line in context.memories)
     companion.stop()

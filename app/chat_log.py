@@ -15,6 +15,20 @@ from core.events import (
 )
 from memory.conversations import Conversation, Conversations
 
+TITLE_CHARS = 48
+
+
+def title_for(question: str) -> str:
+    """A new conversation is named after its first question, as the list can show it: one line,
+    cut at a word near ``TITLE_CHARS`` (the date when there are no words)."""
+    words = question.split()
+    title = ""
+    for word in words:
+        if len(title) + len(word) + 1 > TITLE_CHARS:
+            return (title or word[:TITLE_CHARS]) + "…"
+        title = f"{title} {word}".strip()
+    return title
+
 
 class ChatLog:
     def __init__(self, bus: EventBus, store: Conversations, title: str = "") -> None:
@@ -51,6 +65,8 @@ class ChatLog:
         self._title = e.title
 
     def _started(self, e: TurnStarted) -> None:
+        if self._conversation is None and not self._title:
+            self._title = title_for(e.text)
         self.store.add(self.conversation.id, "user", e.text)
         self._saved()
 

@@ -7,6 +7,7 @@ draws, so thousands of conversations cost nothing.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -60,6 +61,9 @@ class ConversationModel(QAbstractListModel):
         conversation = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{conversation.title}  ({conversation.messages})"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            started = time.strftime("%Y-%m-%d %H:%M", time.localtime(conversation.created_at))
+            return f"{conversation.title}\n{started}"
         if role == Qt.ItemDataRole.UserRole:
             return conversation.id
         return None

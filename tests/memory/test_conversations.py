@@ -68,3 +68,19 @@ def test_the_cli_lists_shows_and_exports(
     assert main(["conversations", "export", conversation_id, str(tmp_path / "c.md")]) == 0
     assert "Привет" in (tmp_path / "c.md").read_text(encoding="utf-8")
     assert main(["conversations", "show", "nope"]) == 1
+
+
+def test_a_new_conversation_is_named_after_its_first_question(tmp_path: Path) -> None:
+    from app.chat_log import TITLE_CHARS, title_for
+
+    bus = EventBus(strict=True)
+    store = Conversations(tmp_path / "c.sqlite3")
+    log = ChatLog(bus, store)
+    bus.publish(TurnStarted(turn_id=1, text="  Как сварить\nборщ?  "))
+    bus.publish(TurnStarted(turn_id=2, text="А щи?"))  # the second question renames nothing
+    assert [c.title for c in store.find()] == ["Как сварить борщ?"]
+    long = title_for("Расскажи " * 20)
+    assert long.endswith("…") and len(long) <= TITLE_CHARS + 1 and not long.startswith(" ")
+    assert long[:-1].split() == ["Расскажи"] * len(long[:-1].split())  # cut between words
+    assert title_for("x" * 100) == "x" * TITLE_CHARS + "…"  # one endless word is cut inside
+    log.stop()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -63,7 +64,8 @@ class ConversationModel(QAbstractListModel):
             return f"{conversation.title}  ({conversation.messages})"
         if role == Qt.ItemDataRole.ToolTipRole:
             started = time.strftime("%Y-%m-%d %H:%M", time.localtime(conversation.created_at))
-            return f"{conversation.title}\n{started}"
+            about = QCoreApplication.translate("Conversations", "{0} · {1} messages")
+            return f"{conversation.title}\n" + about.format(started, conversation.messages)
         if role == Qt.ItemDataRole.UserRole:
             return conversation.id
         return None
@@ -83,6 +85,9 @@ class ConversationsPanel(QWidget):
         self.view = QListView(self)
         self.view.setModel(self.model)
         self.view.setUniformItemSizes(True)
+        # a long title is cut with "…" at the panel's edge, never scrolled sideways
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.activated.connect(self._open)
         self.view.doubleClicked.connect(self._open)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

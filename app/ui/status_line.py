@@ -80,8 +80,8 @@ class StatusLine(QObject):
         self.say(self.tr("loading {0} ({1})…").format(e.model_id, e.role))
 
     def _loaded(self, e: ModelLoaded) -> None:
-        demo = " · " + self.tr("a demo model (see the note above the chat)") if e.demo else ""
-        self.say(self.tr("{0} ready ({1:.0f} ms)").format(e.model_id, e.load_ms) + demo)
+        # a demo model is named as such by the note above the chat and under each reply
+        self.say(self.tr("{0} ready ({1:.0f} ms)").format(e.model_id, e.load_ms))
 
     def _failed(self, e: ModelLoadFailed) -> None:
         self.say(self.tr("{0} failed to load").format(e.model_id))

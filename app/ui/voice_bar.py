@@ -90,9 +90,16 @@ class VoiceBar(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         for column, widget in enumerate((self.hands_free, self.talk, self.state, self.meter)):
             grid.addWidget(widget, 0, column)
-        for column, widget in enumerate((self.push_to_talk, self.barge_in, self.mic, self.speaker)):
-            grid.addWidget(widget, 1, column)
+        grid.addWidget(self.push_to_talk, 1, 0)
+        grid.addWidget(self.barge_in, 1, 1, 1, 3)
         grid.setColumnStretch(4, 1)
+        for row, (name, combo) in enumerate(
+            ((self.tr("Microphone"), self.mic), (self.tr("Speaker"), self.speaker))
+        ):  # the two pickers stacked at the right, each named
+            label = QLabel(name, self)
+            label.setBuddy(combo)
+            grid.addWidget(label, row, 5, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(combo, row, 6)
         self.timer = QTimer(self)
         self.timer.setInterval(50)
         self.timer.timeout.connect(lambda: self.meter.setValue(int(self.session.level * 100)))

@@ -260,7 +260,10 @@ def test_conversations_are_listed_reopened_with_their_history_and_deleted(
     window.input.setPlainText("про собак")
     window.send()
     qtbot.waitUntil(lambda: "второй ответ" in window.transcript_text(), timeout=5000)
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: [c.messages for c in panel.model.rows] == [2, 2])
+    assert [c.title for c in panel.model.rows] == ["про собак", "about cats"]  # the newest first
+    tip = str(panel.model.data(panel.model.index(0), Qt.ItemDataRole.ToolTipRole))
+    assert tip.startswith("про собак\n") and tip.endswith(" · 2 messages")
 
     panel.search.setText("cats")  # the title; searching finds words of the messages too
     assert [c.id for c in panel.model.rows] == [first]

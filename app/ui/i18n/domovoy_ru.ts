@@ -73,75 +73,83 @@
     </message>
   </context>
   <context>
+    <name>Conversations</name>
+    <message>
+      <location filename="../conversations_panel.py" line="67" />
+      <source>{0} · {1} messages</source>
+      <translation>{0} · сообщений: {1}</translation>
+    </message>
+  </context>
+  <context>
     <name>ConversationsPanel</name>
     <message>
-      <location filename="../conversations_panel.py" line="76" />
+      <location filename="../conversations_panel.py" line="82" />
       <source>Search conversations</source>
       <translation>Поиск по беседам</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="90" />
+      <location filename="../conversations_panel.py" line="99" />
       <source>New</source>
       <translation>Новая</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="91" />
+      <location filename="../conversations_panel.py" line="100" />
       <source>A new conversation (Ctrl+N)</source>
       <translation>Новая беседа (Ctrl+N)</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="93" />
-      <location filename="../conversations_panel.py" line="186" />
+      <location filename="../conversations_panel.py" line="102" />
+      <location filename="../conversations_panel.py" line="195" />
       <source>Delete</source>
       <translation>Удалить</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="124" />
+      <location filename="../conversations_panel.py" line="133" />
       <source>Delete conversation</source>
       <translation>Удаление беседы</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="125" />
+      <location filename="../conversations_panel.py" line="134" />
       <source>Delete this conversation? It cannot be undone.</source>
       <translation>Удалить эту беседу? Отменить будет нельзя.</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="140" />
+      <location filename="../conversations_panel.py" line="149" />
       <source>Rename conversation</source>
       <translation>Переименование беседы</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="141" />
+      <location filename="../conversations_panel.py" line="150" />
       <source>Title</source>
       <translation>Название</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="158" />
+      <location filename="../conversations_panel.py" line="167" />
       <source>Export conversation</source>
       <translation>Экспорт беседы</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="172" />
+      <location filename="../conversations_panel.py" line="181" />
       <source>Export</source>
       <translation>Экспорт</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="173" />
+      <location filename="../conversations_panel.py" line="182" />
       <source>{0} could not be written: {1}</source>
       <translation>Не удалось записать {0}: {1}</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="182" />
+      <location filename="../conversations_panel.py" line="191" />
       <source>Open</source>
       <translation>Открыть</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="183" />
+      <location filename="../conversations_panel.py" line="192" />
       <source>Rename… (F2)</source>
       <translation>Переименовать… (F2)</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="184" />
+      <location filename="../conversations_panel.py" line="193" />
       <source>Export…</source>
       <translation>Экспорт…</translation>
     </message>
@@ -965,11 +973,6 @@
       <translation>загрузка {0} ({1})…</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="83" />
-      <source>a demo model (see the note above the chat)</source>
-      <translation>демо-модель (см. заметку над чатом)</translation>
-    </message>
-    <message>
       <location filename="../status_line.py" line="84" />
       <source>{0} ready ({1:.0f} ms)</source>
       <translation>{0} готова ({1:.0f} мс)</translation>
@@ -1083,11 +1086,13 @@
     </message>
     <message>
       <location filename="../voice_bar.py" line="85" />
+      <location filename="../voice_bar.py" line="97" />
       <source>Microphone</source>
       <translation>Микрофон</translation>
     </message>
     <message>
       <location filename="../voice_bar.py" line="86" />
+      <location filename="../voice_bar.py" line="97" />
       <source>Speaker</source>
       <translation>Динамик</translation>
     </message>

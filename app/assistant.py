@@ -35,6 +35,7 @@ from core.events import (
     TurnRetracted,
     TurnStarted,
 )
+from core.said import said
 from llm.base import ChatMessage, Effort, Output, ToolCallRequest, final_text
 from llm.prompt import PromptBuilder, TurnContext
 from llm.router import Kind, ModelSlot, Router
@@ -120,9 +121,9 @@ class Assistant:
     def submit(self, text: str, kind: Kind = "conversation") -> int:
         text = text.strip()
         if not text:
-            raise InputError("the message is empty: type something to say")
+            raise InputError(said("the message is empty: type something to say"))
         if self.busy:
-            raise InputError("a reply is still being written: wait for it or press Stop")
+            raise InputError(said("a reply is still being written: wait for it or press Stop"))
         self._turn_id += 1
         self._last_question = text
         self._cancel = threading.Event()
@@ -140,12 +141,12 @@ class Assistant:
         user edited it: the last exchange is taken back (history, log, window: TurnRetracted)
         and the question goes as a new turn."""
         if self.busy:
-            raise InputError("a reply is still being written: wait for it or press Stop")
+            raise InputError(said("a reply is still being written: wait for it or press Stop"))
         last = self.last_question
         if last is None:
-            raise InputError("there is no question to ask again yet: type one")
+            raise InputError(said("there is no question to ask again yet: type one"))
         if text is not None and not text.strip():
-            raise InputError("the message is empty: type something to say")
+            raise InputError(said("the message is empty: type something to say"))
         with self._history_lock:
             tail = self.history[-2:]
             if len(tail) == 2 and tail[0].role == "user" and tail[0].content == last:

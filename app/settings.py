@@ -22,6 +22,7 @@ from core import config as config_mod
 from core.config import ROLES, Config, LLMRoleConfig
 from core.errors import DomovoyError
 from core.events import ModelLoadFailed, ModelUnloaded, RoleSwitched
+from core.said import said
 from llm.base import GenerationParams
 from llm.remote import RemoteLLM
 from llm.router import ModelSlot
@@ -96,21 +97,21 @@ class Settings:
                     switched.append(role)
             else:
                 self._retune(role, after)
-                notes.append(f"{role}: new generation settings apply from the next reply")
+                notes.append(said("{0}: new generation settings apply from the next reply", role))
         if self.assistant is not None:
             self.assistant.effort = new.llm.primary.reasoning_effort
         if old.gpu != new.gpu:
-            notes.append("GPU use changes from the next model load")
+            notes.append(said("GPU use changes from the next model load"))
         if old.audio != new.audio:
-            notes.append("voice settings apply the next time voice starts")
+            notes.append(said("voice settings apply the next time voice starts"))
         if old.ui != new.ui:
-            notes.append("the interface language changes at the next start")
+            notes.append(said("the interface language changes at the next start"))
         if old.llm.remote != new.llm.remote:
             allowed = new.llm.remote.allowed
             notes.append(
-                "the remote provider may be used (messages are scrubbed of personal data)"
+                said("the remote provider may be used (messages are scrubbed of personal data)")
                 if allowed
-                else "offline: nothing leaves this machine"
+                else said("offline: nothing leaves this machine")
             )
         restart = "the interface language" if old.ui.language != new.ui.language else ""
         return Applied(switched, notes, restart)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,12 +15,13 @@ from core.events import (
     TurnFinished,
     TurnStarted,
 )
+from core.said import Said, said
 from llm.base import ChatMessage
 
 if TYPE_CHECKING:
     from memory.conversations import Message
 
-DEMO_WARNING = "demo model: its replies are noise; get a real model to talk"
+DEMO_WARNING = said("demo model: its replies are noise; get a real model to talk")
 
 
 @dataclass(slots=True)
@@ -53,15 +54,54 @@ def with_copy_links(markdown: str) -> str:
 
 
 def footer(e: TurnFinished) -> str:
-    """Which model answered, and why it was that one: shown under every reply."""
-    parts = [e.model_used, f"{e.timings.tokens} tokens", f"{e.timings.tokens_per_s:.0f} tok/s"]
+    """Which model answered, and why it was that one: shown under every reply (and kept with it
+    in the log, as English text that ``read_footer`` turns back into its parts)."""
+    parts: list[str] = [
+        e.model_used,
+        said("{0} tokens", e.timings.tokens),
+        said("{0:.0f} tok/s", e.timings.tokens_per_s),
+    ]
     if e.cancelled:
-        parts.append("stopped")
+        parts.append(said("stopped"))
     if e.fallback_reason:
-        parts.append(f"fallback: {e.fallback_reason}")
+        parts.append(said("fallback: {0}", e.fallback_reason))
     if e.demo:
         parts.append(DEMO_WARNING)
-    return " · ".join(parts)
+    return joined(parts)
+
+
+def joined(parts: Sequence[str]) -> str:
+    """The parts with " · " between them, each still translatable."""
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        out = said("{0} · {1}", out, part)
+    return out
+
+
+Reader = Callable[[re.Match[str]], str]
+FOOTER_PARTS: tuple[tuple[re.Pattern[str], Reader], ...] = (  # a kept footer, read back
+    (re.compile(r"(\d+) tokens"), lambda m: said("{0} tokens", int(m[1]))),
+    (re.compile(r"(\d+) tok/s"), lambda m: said("{0:.0f} tok/s", int(m[1]))),
+    (re.compile(r"stopped"), lambda m: said("stopped")),
+    (re.compile(r"fallback: (.*)", re.DOTALL), lambda m: said("fallback: {0}", m[1])),
+    (re.compile(re.escape(DEMO_WARNING)), lambda m: DEMO_WARNING),
+)
+
+
+def read_footer(text: str) -> str:
+    """A footer from the log as ``footer`` said it, so that the window can translate it; a part
+    it does not know (a model's name) stays as it is."""
+    if not text or isinstance(text, Said):
+        return text
+    parts: list[str] = []
+    for part in text.split(" · "):
+        for pattern, make in FOOTER_PARTS:
+            if match := pattern.fullmatch(part):
+                parts.append(make(match))
+                break
+        else:
+            parts.append(part)
+    return joined(parts)
 
 
 class Transcript:
@@ -82,7 +122,7 @@ class Transcript:
             if m.note.startswith("failed: "):
                 entry.error = m.note.removeprefix("failed: ")
             else:
-                entry.footer = m.note
+                entry.footer = read_footer(m.note)
 
     def history(self) -> list[ChatMessage]:
         """What the model is given to go on from where the conversation was left."""

@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.said import said
+
 
 class DomovoyError(Exception):
     """An error domovoy expects and can explain to the user."""
@@ -28,6 +30,11 @@ class DomovoyError(Exception):
         self.message = message
         self.hint = hint
         super().__init__(f"{message}\n  → {hint}" if hint else message)
+
+    @property
+    def text(self) -> str:
+        """What to show a person: the message and the hint, translatable where they were said."""
+        return said("{0}\n  → {1}", self.message, self.hint) if self.hint else self.message
 
 
 class ConfigError(DomovoyError):

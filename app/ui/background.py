@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
+from app.ui.translation import shown
 from core.errors import DomovoyError
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class Background:
                 value: Any = work()
                 callback = done
             except DomovoyError as exc:
-                value, callback = str(exc), failed
+                value, callback = shown(exc.text), failed  # in the interface's language
             except Exception as exc:
                 log.exception("%s failed", name)
                 value, callback = f"internal error: {exc!r}", failed

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.transcript import Entry, Transcript, code_blocks, with_copy_links
+from app.ui.translation import shown
 from core.events import ReasoningStreamed, TokenStreamed, ToolCalled, TurnFailed, TurnFinished
 
 Index = QModelIndex | QPersistentModelIndex
@@ -81,7 +82,7 @@ def domovoy() -> str:
 
 def plain_text(entry: Entry, reasoning: bool) -> str:
     if entry.note:
-        return f"— {entry.note}"
+        return f"— {shown(entry.note)}"
     lines = [f"{you()} {entry.user}"]
     if entry.tools:
         lines.append(entry.tools.strip())
@@ -89,9 +90,9 @@ def plain_text(entry: Entry, reasoning: bool) -> str:
         lines.append(f"reasoning: {entry.reasoning}")
     lines.append(f"{domovoy()} {rendered(entry.answer) if entry.done else entry.answer}")
     if entry.footer:
-        lines.append(entry.footer)
+        lines.append(shown(entry.footer))
     if entry.error:
-        lines.append(f"⚠ {entry.error}")
+        lines.append(f"⚠ {shown(entry.error)}")
     return "\n".join(lines)
 
 
@@ -127,7 +128,7 @@ def document(entry: Entry, reasoning: bool, width: float) -> QTextDocument:
         cursor.insertHtml(fragment)
 
     if entry.note:
-        block(f"<span style='color:#557; font-size:small'>— {_escape(entry.note)}</span>")
+        block(f"<span style='color:#557; font-size:small'>— {_escape(shown(entry.note))}</span>")
         return doc
     block(f"<b>{you()}</b> {_escape(entry.user)}")
     cursor.mergeBlockFormat(question_format())
@@ -143,9 +144,9 @@ def document(entry: Entry, reasoning: bool, width: float) -> QTextDocument:
     else:
         cursor.insertText(entry.answer)
     if entry.footer:
-        block(f"<span style='color:#777; font-size:small'>{_escape(entry.footer)}</span>")
+        block(f"<span style='color:#777; font-size:small'>{_escape(shown(entry.footer))}</span>")
     if entry.error:
-        block(f"<span style='color:#b00020'>⚠ {_escape(entry.error)}</span>")
+        block(f"<span style='color:#b00020'>⚠ {_escape(shown(entry.error))}</span>")
     return doc
 
 

@@ -26,6 +26,7 @@ from app.ui.composer import Composer
 from app.ui.launch import restart_app
 from app.ui.pages import TITLES, Pages, add_pages, placeholder, title
 from app.ui.status_line import StatusLine
+from app.ui.translation import shown
 from app.ui.tray import add_tray
 from core.errors import DomovoyError
 from core.events import (
@@ -265,7 +266,7 @@ class MainWindow(QMainWindow):
             else:
                 self.assistant.submit(text)
         except DomovoyError as exc:
-            self.statusBar().showMessage(exc.message, 8000)
+            self.statusBar().showMessage(shown(exc.message), 8000)
             return
         self.editing = False
         self.input.clear()
@@ -277,7 +278,7 @@ class MainWindow(QMainWindow):
         try:
             self.assistant.retry()
         except DomovoyError as exc:
-            self.statusBar().showMessage(exc.message, 8000)
+            self.statusBar().showMessage(shown(exc.message), 8000)
 
     def edit_last(self) -> None:
         """The last question back in the box to change; sending it replaces that exchange."""

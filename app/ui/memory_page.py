@@ -238,7 +238,9 @@ class MemoryPage(QWidget):
     def forget(self) -> None:
         memory = self.selected()
         if memory is not None:
-            self._change(lambda b: "forgotten" if b.forget(memory.id) else "it was already gone")
+            self._change(
+                lambda b: self.tr("forgotten") if b.forget(memory.id) else self.tr("it was gone")
+            )
 
     def forget_all(self, *, confirm: bool = True) -> None:
         if confirm:

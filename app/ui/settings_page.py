@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.settings import CHOOSABLE_ROLES, Applied, Settings
+from app.ui import translation
 from app.ui.background import Background
 from core.config import Config, LLMRoleConfig
 from core.events import Event, ModelLoaded, ModelLoadFailed, RoleSwitched
@@ -285,7 +286,8 @@ class SettingsPage(QWidget):
     def _applied(self, applied: Applied) -> None:
         self.apply_button.setEnabled(True)
         lines = [self.tr("{0}: loading the new model…").format(role) for role in applied.switched]
-        self.status.setText(" · ".join([self.tr("Saved."), *lines, *applied.notes]))
+        notes = [translation.shown(note) for note in applied.notes]
+        self.status.setText(" · ".join([self.tr("Saved."), *lines, *notes]))
         if applied.restart_for:
             self.restart_wanted.emit()
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
+from core.said import Said
+
 I18N = Path(__file__).with_name("i18n")
 LANGUAGES = ("en", "ru")
 
@@ -39,3 +41,17 @@ def install(language: str) -> list[QTranslator]:
         if translator.load(name, str(folder)) and app.installTranslator(translator):
             installed.append(translator)
     return installed
+
+
+def shown(text: str) -> str:
+    """A text from the Qt-free layers in the interface's language: what was ``said`` from a
+    template is translated (its said values too); any other text is shown as it is."""
+    if not isinstance(text, Said):
+        return text
+    template = QCoreApplication.translate("Said", text.template)
+    if not text.args:
+        return template
+    try:
+        return template.format(*(shown(a) if isinstance(a, str) else a for a in text.args))
+    except (IndexError, KeyError, ValueError):  # a translation that lost a value: English
+        return str(text)

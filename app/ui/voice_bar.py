@@ -21,7 +21,9 @@ from app.ui.background import Background
 from app.voice_session import Devices, VoiceSession, devices
 from core.events import Event, VoiceProblem, VoiceStateChanged
 
-DEFAULT_DEVICE = str(QT_TRANSLATE_NOOP("VoiceBar", "(system default)"))  # the first item
+# the first item of each picker: the system's default, named so the two pickers tell apart
+DEFAULT_MIC = str(QT_TRANSLATE_NOOP("VoiceBar", "(default microphone)"))
+DEFAULT_SPEAKER = str(QT_TRANSLATE_NOOP("VoiceBar", "(default speaker)"))
 PUSH_TO_TALK_KEY = "F9"
 PUSH_TO_TALK_QT = Qt.Key.Key_F9
 STATES = {
@@ -82,37 +84,30 @@ class VoiceBar(QWidget):
         self.meter.setTextVisible(False)
         self.meter.setFixedWidth(90)
         self.meter.setToolTip(self.tr("Microphone level"))
-        self.mic = self._picker(audio.input_device, self.tr("Microphone"))
-        self.speaker = self._picker(audio.output_device, self.tr("Speaker"))
+        self.mic = self._picker(audio.input_device, DEFAULT_MIC, self.tr("Microphone"))
+        self.speaker = self._picker(audio.output_device, DEFAULT_SPEAKER, self.tr("Speaker"))
         # PortAudio probes every sound card (ALSA can take a second): not on the GUI thread
         self.background.run(devices, self._show_devices, lambda _message: None, name="devices")
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         for column, widget in enumerate((self.hands_free, self.talk, self.state, self.meter)):
             grid.addWidget(widget, 0, column)
-        grid.addWidget(self.push_to_talk, 1, 0)
-        grid.addWidget(self.barge_in, 1, 1, 1, 3)
+        for column, widget in enumerate((self.push_to_talk, self.barge_in, self.mic, self.speaker)):
+            grid.addWidget(widget, 1, column)
         grid.setColumnStretch(4, 1)
-        for row, (name, combo) in enumerate(
-            ((self.tr("Microphone"), self.mic), (self.tr("Speaker"), self.speaker))
-        ):  # the two pickers stacked at the right, each named
-            label = QLabel(name, self)
-            label.setBuddy(combo)
-            grid.addWidget(label, row, 5, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(combo, row, 6)
         self.timer = QTimer(self)
         self.timer.setInterval(50)
         self.timer.timeout.connect(lambda: self.meter.setValue(int(self.session.level * 100)))
         self._sync()
 
-    def _picker(self, chosen: str | None, what: str) -> QComboBox:
+    def _picker(self, chosen: str | None, default: str, what: str) -> QComboBox:
         """The system's default first, then the device chosen before (even if unplugged now:
         it is kept, and opening it will say so); the others come when PortAudio has listed
         them."""
         combo = QComboBox(self)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(12)
-        combo.addItem(QCoreApplication.translate("VoiceBar", DEFAULT_DEVICE))
+        combo.setMinimumContentsLength(15)
+        combo.addItem(QCoreApplication.translate("VoiceBar", default))
         if chosen:
             combo.addItem(chosen)
             combo.setCurrentIndex(1)

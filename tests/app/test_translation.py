@@ -87,3 +87,39 @@ def test_a_window_under_russian_speaks_russian(qtbot: QtBot) -> None:
         for translator in translators:
             app.removeTranslator(translator)
     assert install("en") == []
+
+
+def test_texts_the_qt_free_layers_said_are_collected_and_shown_in_russian(qtbot: QtBot) -> None:
+    from app.transcript import footer, read_footer
+    from app.ui.translation import shown
+    from core.errors import InputError
+    from core.events import Timings, TurnFinished
+    from core.said import said
+    from tools.collect_said import OUT, render, templates
+
+    assert OUT.read_text(encoding="utf-8") == render(templates())  # `make translations` ran
+    assert "{0} tokens" in templates()
+
+    e = TurnFinished(
+        turn_id=1, text="…", model_used="phi-3.5", role="lightweight",
+        timings=Timings(first_token_ms=100, total_ms=1100, tokens=21),
+        cancelled=True, fallback_reason="primary: out of memory",
+    )  # fmt: skip
+    english = "phi-3.5 · 21 tokens · 20 tok/s · stopped · fallback: primary: out of memory"
+    assert footer(e) == english and shown(footer(e)) == english  # no translator: English
+    error = InputError(said("the message is empty: type something to say"), hint="type")
+    translators = install("ru")
+    try:
+        russian = (
+            "phi-3.5 · токенов: 21 · 20 ток/с · остановлено · "
+            "запасная модель: primary: out of memory"
+        )
+        assert shown(footer(e)) == russian
+        assert shown(read_footer(english)) == russian  # a footer kept in the log, reopened
+        assert shown("plain words") == "plain words"
+        assert shown(error.text) == "сообщение пустое: напишите что-нибудь\n  → type"
+    finally:
+        app = QCoreApplication.instance()
+        assert app is not None
+        for translator in translators:
+            app.removeTranslator(translator)

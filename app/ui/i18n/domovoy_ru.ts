@@ -4,12 +4,12 @@
   <context>
     <name>Chat</name>
     <message>
-      <location filename="../chat_view.py" line="75" />
+      <location filename="../chat_view.py" line="76" />
       <source>You:</source>
       <translation>Вы:</translation>
     </message>
     <message>
-      <location filename="../chat_view.py" line="79" />
+      <location filename="../chat_view.py" line="80" />
       <source>domovoy:</source>
       <translation>домовой:</translation>
     </message>
@@ -240,58 +240,58 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../main_window.py" line="67" />
+      <location filename="../main_window.py" line="68" />
       <source>domovoy</source>
       <translation>домовой</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="115" />
-      <location filename="../main_window.py" line="141" />
+      <location filename="../main_window.py" line="116" />
+      <location filename="../main_window.py" line="142" />
       <source>starting…</source>
       <translation>запуск…</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="166" />
+      <location filename="../main_window.py" line="167" />
       <source>{0}: not loaded yet</source>
       <translation>{0}: ещё не загружена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="171" />
+      <location filename="../main_window.py" line="172" />
       <source>{0} is a tiny demo model: its replies are noise. Get a real one: download a GGUF (`domovoy models list --sources`) and add it on the Models page or with `domovoy models add FILE.gguf --id ID --role primary`.</source>
       <translation>{0} — крошечная демо-модель: её ответы — шум. Возьмите настоящую: скачайте GGUF (`domovoy models list --sources`) и добавьте её на странице «Модели» или командой `domovoy models add FILE.gguf --id ID --role primary`.</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="203" />
+      <location filename="../main_window.py" line="204" />
       <source>Conversations</source>
       <translation>Беседы</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="291" />
+      <location filename="../main_window.py" line="292" />
       <source>editing the last question: Send replaces it, Esc cancels</source>
       <translation>правка последнего вопроса: «Отправить» заменит его, Esc — отмена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="309" />
+      <location filename="../main_window.py" line="310" />
       <source>conversation opened</source>
       <translation>беседа открыта</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="309" />
+      <location filename="../main_window.py" line="310" />
       <source>new conversation</source>
       <translation>новая беседа</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="344" />
+      <location filename="../main_window.py" line="345" />
       <source>{0} is ready as {1} ({2:.0f} ms)</source>
       <translation>{0} готова в роли {1} ({2:.0f} мс)</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="373" />
+      <location filename="../main_window.py" line="374" />
       <source>Restart</source>
       <translation>Перезапуск</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="374" />
+      <location filename="../main_window.py" line="375" />
       <source>The interface language changes when domovoy starts again. Restart now?</source>
       <translation>Язык интерфейса сменится при следующем запуске домового. Перезапустить сейчас?</translation>
     </message>
@@ -379,32 +379,42 @@
       <translation>исправлено: {0}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="247" />
+      <location filename="../memory_page.py" line="242" />
+      <source>forgotten</source>
+      <translation>забыто</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="242" />
+      <source>it was gone</source>
+      <translation>этого уже нет</translation>
+    </message>
+    <message>
+      <location filename="../memory_page.py" line="249" />
       <source>Forget everything</source>
       <translation>Забыть всё</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="248" />
+      <location filename="../memory_page.py" line="250" />
       <source>Forget every memory? Export them first if you may want them back.</source>
       <translation>Забыть все воспоминания? Сначала экспортируйте их, если они могут понадобиться.</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="254" />
+      <location filename="../memory_page.py" line="256" />
       <source>forgot {0} memories</source>
       <translation>забыто воспоминаний: {0}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="258" />
+      <location filename="../memory_page.py" line="260" />
       <source>Export memories</source>
       <translation>Экспорт памяти</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="262" />
+      <location filename="../memory_page.py" line="264" />
       <source>exported {0} memories to {1}</source>
       <translation>воспоминаний экспортировано: {0}, в {1}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="267" />
+      <location filename="../memory_page.py" line="269" />
       <source>saved {0}</source>
       <translation>сохранено: {0}</translation>
     </message>
@@ -734,212 +744,297 @@
   <context>
     <name>RoleForm</name>
     <message>
-      <location filename="../settings_page.py" line="78" />
+      <location filename="../settings_page.py" line="79" />
       <source>How long a reasoning model (gpt-oss) thinks before answering</source>
       <translation>Сколько рассуждающая модель (gpt-oss) думает перед ответом</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="83" />
+      <location filename="../settings_page.py" line="84" />
       <source>default</source>
       <translation>по умолчанию</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="84" />
+      <location filename="../settings_page.py" line="85" />
       <source> s</source>
       <translation> с</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="85" />
+      <location filename="../settings_page.py" line="86" />
       <source>An on-demand model nobody used this long is unloaded</source>
       <translation>Модель «по требованию», не используемая столько времени, выгружается</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="87" />
+      <location filename="../settings_page.py" line="88" />
       <source>Model</source>
       <translation>Модель</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="88" />
+      <location filename="../settings_page.py" line="89" />
       <source>Context length</source>
       <translation>Длина контекста</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="89" />
+      <location filename="../settings_page.py" line="90" />
       <source>Max output tokens</source>
       <translation>Макс. токенов ответа</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="90" />
+      <location filename="../settings_page.py" line="91" />
       <source>Temperature</source>
       <translation>Температура</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="91" />
+      <location filename="../settings_page.py" line="92" />
       <source>Top p</source>
       <translation>Top p</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="92" />
+      <location filename="../settings_page.py" line="93" />
       <source>Reasoning effort</source>
       <translation>Глубина рассуждений</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="93" />
+      <location filename="../settings_page.py" line="94" />
       <source>Load</source>
       <translation>Загрузка</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="94" />
+      <location filename="../settings_page.py" line="95" />
       <source>Unload when idle after</source>
       <translation>Выгрузить после простоя</translation>
     </message>
   </context>
   <context>
+    <name>Said</name>
+    <message>
+      <location filename="../said_texts.py" line="9" />
+      <source>the message is empty: type something to say</source>
+      <translation>сообщение пустое: напишите что-нибудь</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="10" />
+      <source>a reply is still being written: wait for it or press Stop</source>
+      <translation>ответ ещё пишется: подождите или нажмите «Стоп»</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="11" />
+      <source>there is no question to ask again yet: type one</source>
+      <translation>ещё нет вопроса, который можно задать заново: напишите его</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="12" />
+      <source>GPU use changes from the next model load</source>
+      <translation>использование GPU изменится со следующей загрузки модели</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="13" />
+      <source>voice settings apply the next time voice starts</source>
+      <translation>настройки голоса вступят в силу при следующем включении голоса</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="14" />
+      <source>the interface language changes at the next start</source>
+      <translation>язык интерфейса сменится при следующем запуске</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="15" />
+      <source>{0}: new generation settings apply from the next reply</source>
+      <translation>{0}: новые настройки генерации действуют со следующего ответа</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="16" />
+      <source>the remote provider may be used (messages are scrubbed of personal data)</source>
+      <translation>можно обращаться к удалённому провайдеру (личные данные вычищаются из сообщений)</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="17" />
+      <source>offline: nothing leaves this machine</source>
+      <translation>офлайн: ничто не покидает этот компьютер</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="18" />
+      <source>demo model: its replies are noise; get a real model to talk</source>
+      <translation>демо-модель: её ответы — шум; возьмите настоящую модель</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="19" />
+      <source>{0} tokens</source>
+      <translation>токенов: {0}</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="20" />
+      <source>{0:.0f} tok/s</source>
+      <translation>{0:.0f} ток/с</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="21" />
+      <source>{0} · {1}</source>
+      <translation>{0} · {1}</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="22" />
+      <source>stopped</source>
+      <translation>остановлено</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="23" />
+      <source>fallback: {0}</source>
+      <translation>запасная модель: {0}</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="24" />
+      <source>{0}
+  → {1}</source>
+      <translation>{0}
+  → {1}</translation>
+    </message>
+  </context>
+  <context>
     <name>SettingsPage</name>
     <message>
-      <location filename="../settings_page.py" line="33" />
+      <location filename="../settings_page.py" line="34" />
       <source>Primary</source>
       <translation>Основная</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="34" />
+      <location filename="../settings_page.py" line="35" />
       <source>Secondary</source>
       <translation>Вторичная</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="35" />
+      <location filename="../settings_page.py" line="36" />
       <source>Lightweight</source>
       <translation>Лёгкая</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="36" />
+      <location filename="../settings_page.py" line="37" />
       <source>Micro</source>
       <translation>Микро</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="38" />
+      <location filename="../settings_page.py" line="39" />
       <source>(none)</source>
       <translation>(нет)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="39" />
+      <location filename="../settings_page.py" line="40" />
       <source>(the model's default)</source>
       <translation>(как задано моделью)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="141" />
-      <location filename="../settings_page.py" line="157" />
+      <location filename="../settings_page.py" line="142" />
+      <location filename="../settings_page.py" line="158" />
       <source>Voice</source>
       <translation>Голос</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="156" />
+      <location filename="../settings_page.py" line="157" />
       <source>Speech model (piper)</source>
       <translation>Модель речи (piper)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="158" />
+      <location filename="../settings_page.py" line="159" />
       <source>Speaking rate</source>
       <translation>Темп речи</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="159" />
+      <location filename="../settings_page.py" line="160" />
       <source>Recognition model (Whisper)</source>
       <translation>Модель распознавания (Whisper)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="160" />
+      <location filename="../settings_page.py" line="161" />
       <source>Recognition language</source>
       <translation>Язык распознавания</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="161" />
+      <location filename="../settings_page.py" line="162" />
       <source>Recognition device</source>
       <translation>Устройство распознавания</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="163" />
+      <location filename="../settings_page.py" line="164" />
       <source>Hardware, privacy, interface</source>
       <translation>Оборудование, приватность, интерфейс</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="166" />
+      <location filename="../settings_page.py" line="167" />
       <source>auto: models go on the GPU as far as they fit; cpu: never</source>
       <translation>auto: модели идут на GPU, насколько влезают; cpu: никогда</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="167" />
+      <location filename="../settings_page.py" line="168" />
       <source>Offline only: nothing leaves this machine</source>
       <translation>Только офлайн: ничего не покидает этот компьютер</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="169" />
+      <location filename="../settings_page.py" line="170" />
       <source>I agree that my messages go to this server</source>
       <translation>Я согласен, что мои сообщения уходят на этот сервер</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="171" />
+      <location filename="../settings_page.py" line="172" />
       <source>Names, e-mails, phone and card numbers are scrubbed from what is sent.</source>
       <translation>Имена, адреса почты, номера телефонов и карт вычищаются из того, что отправляется.</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="181" />
+      <location filename="../settings_page.py" line="182" />
       <source>GPU use</source>
       <translation>Использование GPU</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="183" />
+      <location filename="../settings_page.py" line="184" />
       <source>Remote provider (OpenAI-compatible)</source>
       <translation>Удалённый сервер (совместимый с OpenAI)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="186" />
+      <location filename="../settings_page.py" line="187" />
       <source>Interface language</source>
       <translation>Язык интерфейса</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="188" />
+      <location filename="../settings_page.py" line="189" />
       <source>Apply</source>
       <translation>Применить</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="190" />
+      <location filename="../settings_page.py" line="191" />
       <source>Revert</source>
       <translation>Вернуть</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="277" />
-      <location filename="../settings_page.py" line="294" />
+      <location filename="../settings_page.py" line="278" />
+      <location filename="../settings_page.py" line="296" />
       <source>Not applied: {0}</source>
       <translation>Не применено: {0}</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="280" />
+      <location filename="../settings_page.py" line="281" />
       <source>Applying…</source>
       <translation>Применение…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="287" />
+      <location filename="../settings_page.py" line="288" />
       <source>{0}: loading the new model…</source>
       <translation>{0}: загрузка новой модели…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="288" />
+      <location filename="../settings_page.py" line="290" />
       <source>Saved.</source>
       <translation>Сохранено.</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="300" />
+      <location filename="../settings_page.py" line="302" />
       <source>{0}: {1} — loading…</source>
       <translation>{0}: {1} — загрузка…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="303" />
+      <location filename="../settings_page.py" line="305" />
       <source>{0}: {1} is ready</source>
       <translation>{0}: {1} готова</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="306" />
+      <location filename="../settings_page.py" line="308" />
       <source>{0}: {1} failed: {2}</source>
       <translation>{0}: {1} — ошибка: {2}</translation>
     </message>
@@ -1015,84 +1110,87 @@
   <context>
     <name>VoiceBar</name>
     <message>
-      <location filename="../voice_bar.py" line="24" />
-      <source>(system default)</source>
-      <translation>(по умолчанию)</translation>
+      <location filename="../voice_bar.py" line="25" />
+      <source>(default microphone)</source>
+      <translation>(микрофон по умолчанию)</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="28" />
+      <location filename="../voice_bar.py" line="26" />
+      <source>(default speaker)</source>
+      <translation>(динамик по умолчанию)</translation>
+    </message>
+    <message>
+      <location filename="../voice_bar.py" line="30" />
       <source>voice off</source>
       <translation>голос выключен</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="29" />
+      <location filename="../voice_bar.py" line="31" />
       <source>🎙 listening</source>
       <translation>🎙 слушаю</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="30" />
+      <location filename="../voice_bar.py" line="32" />
       <source>… thinking</source>
       <translation>… думаю</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="31" />
+      <location filename="../voice_bar.py" line="33" />
       <source>🔊 speaking</source>
       <translation>🔊 говорю</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="53" />
+      <location filename="../voice_bar.py" line="55" />
       <source>Hands-free</source>
       <translation>Голосом</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="56" />
+      <location filename="../voice_bar.py" line="58" />
       <source>Talk to domovoy: it listens, answers aloud, and listens again</source>
       <translation>Говорите с домовым: он слушает, отвечает вслух и снова слушает</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="59" />
+      <location filename="../voice_bar.py" line="61" />
       <source>Push-to-talk ({0})</source>
       <translation>По кнопке ({0})</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="62" />
+      <location filename="../voice_bar.py" line="64" />
       <source>Speak only while {0} (or the Talk button) is held</source>
       <translation>Говорить, только пока нажата {0} (или кнопка «Сказать»)</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="65" />
+      <location filename="../voice_bar.py" line="67" />
       <source>Talk</source>
       <translation>Сказать</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="66" />
+      <location filename="../voice_bar.py" line="68" />
       <source>Hold to speak (or hold {0})</source>
       <translation>Удерживайте, чтобы говорить (или удерживайте {0})</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="69" />
+      <location filename="../voice_bar.py" line="71" />
       <source>Barge-in</source>
       <translation>Перебивать</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="73" />
+      <location filename="../voice_bar.py" line="75" />
       <source>Talking over domovoy stops it. Use with a headset: from loudspeakers it may hear itself.</source>
       <translation>Если заговорить, домовой замолкает. Для гарнитуры: из колонок он может услышать сам себя.</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="84" />
+      <location filename="../voice_bar.py" line="86" />
       <source>Microphone level</source>
       <translation>Уровень микрофона</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="85" />
-      <location filename="../voice_bar.py" line="97" />
+      <location filename="../voice_bar.py" line="87" />
       <source>Microphone</source>
       <translation>Микрофон</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="86" />
-      <location filename="../voice_bar.py" line="97" />
+      <location filename="../voice_bar.py" line="88" />
       <source>Speaker</source>
       <translation>Динамик</translation>
     </message>

@@ -1,0 +1,26 @@
+# ruff: noqa: E501
+"""The templates the Qt-free layers say to people (core/said.py), marked for Qt's translation
+system. Written by tools/collect_said.py (``make translations``): do not edit."""
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+# fmt: off
+TEXTS = (
+    QT_TRANSLATE_NOOP("Said", "the message is empty: type something to say"),
+    QT_TRANSLATE_NOOP("Said", "a reply is still being written: wait for it or press Stop"),
+    QT_TRANSLATE_NOOP("Said", "there is no question to ask again yet: type one"),
+    QT_TRANSLATE_NOOP("Said", "GPU use changes from the next model load"),
+    QT_TRANSLATE_NOOP("Said", "voice settings apply the next time voice starts"),
+    QT_TRANSLATE_NOOP("Said", "the interface language changes at the next start"),
+    QT_TRANSLATE_NOOP("Said", "{0}: new generation settings apply from the next reply"),
+    QT_TRANSLATE_NOOP("Said", "the remote provider may be used (messages are scrubbed of personal data)"),
+    QT_TRANSLATE_NOOP("Said", "offline: nothing leaves this machine"),
+    QT_TRANSLATE_NOOP("Said", "demo model: its replies are noise; get a real model to talk"),
+    QT_TRANSLATE_NOOP("Said", "{0} tokens"),
+    QT_TRANSLATE_NOOP("Said", "{0:.0f} tok/s"),
+    QT_TRANSLATE_NOOP("Said", "{0} · {1}"),
+    QT_TRANSLATE_NOOP("Said", "stopped"),
+    QT_TRANSLATE_NOOP("Said", "fallback: {0}"),
+    QT_TRANSLATE_NOOP("Said", "{0}\n  → {1}"),
+)
+# fmt: on

@@ -18,6 +18,7 @@ from core.errors import ChecksumMismatchError, DomovoyError, InputError
 from core.hardware import Machine, machine
 from core.registry.catalogue import Entry
 from core.registry.checksum import sha256_file
+from core.said import said
 from models.vram import MIB, inventory_from_gguf, plan
 
 log = logging.getLogger(__name__)
@@ -53,10 +54,10 @@ class ModelRow:
         roles = ", ".join(self.playing)
         if not self.installed and self.partial_bytes:
             share = f"{self.partial_bytes / self.size_bytes:.0%}" if self.size_bytes else ""
-            return f"paused at {share or f'{self.partial_bytes >> 20} MB'}: pull to resume"
+            return said("paused at {0}: pull to resume", share or f"{self.partial_bytes >> 20} MB")
         if not self.installed:
-            return f"not installed (chosen for {roles})" if roles else "not installed"
-        return f"in use: {roles}" if roles else "installed"
+            return said("not installed (chosen for {0})", roles) if roles else said("not installed")
+        return said("in use: {0}", roles) if roles else said("installed")
 
 
 def rows(home: Home) -> list[ModelRow]:

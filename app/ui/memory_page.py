@@ -33,10 +33,11 @@ from PySide6.QtWidgets import (
 from app.companion import Companion
 from app.memory_browser import PAGE, MemoryBrowser, when
 from app.ui.background import Background
-from app.ui.mood import MoodPlot
+from app.ui.mood import MoodPlot, mood_text
 from app.ui.tables import Index, RowsTable
 from core.errors import DomovoyError
 from core.events import EmotionChanged, Event
+from memory.emotion import main_emotion
 from memory.store import KINDS, Memory
 
 COLUMNS = (
@@ -139,6 +140,7 @@ class MemoryPage(QWidget):
         row.addLayout(right, 2)
         self._texts: dict[str, str] = {}
         self._unread = False
+        self.reads = 0  # how many reads have been shown (a test, the screenshots wait on it)
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(memories, self.tr("Memories"))
@@ -185,6 +187,7 @@ class MemoryPage(QWidget):
 
     def _show(self, found: tuple[list[Memory], int, list[tuple[str, int]], dict[str, str]]) -> None:
         rows, total, entities, texts = found
+        self.reads += 1
         if self._unread:  # an earlier read failed (the memory was still opening): it is over
             self.status.clear()
             self._unread = False
@@ -208,7 +211,8 @@ class MemoryPage(QWidget):
     def show_mood(self) -> None:
         mood = self.companion.mood
         self.plot.show_points(mood.recent())
-        self.mood_text.setText(mood.render())
+        now = mood.current()
+        self.mood_text.setText(mood_text(main_emotion(now), now.valence, now.arousal))
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, EmotionChanged):

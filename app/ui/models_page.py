@@ -9,10 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    Qt,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +31,7 @@ from app.model_list import FitEstimate, ModelRow
 from app.settings import CHOOSABLE_ROLES, Settings
 from app.ui.background import Background
 from app.ui.tables import Index, RowsTable
+from app.ui.translation import shown
 from app.wiring import Home
 from core.events import DownloadProgress, Event, EventBus
 
@@ -46,6 +44,16 @@ COLUMNS = (
     str(QT_TRANSLATE_NOOP("ModelTable", "Status")),
     str(QT_TRANSLATE_NOOP("ModelTable", "From")),
 )
+BADGES = {  # the fit badge, in the interface's language
+    "fits": str(QT_TRANSLATE_NOOP("ModelsPage", "fits")),
+    "tight": str(QT_TRANSLATE_NOOP("ModelsPage", "tight")),
+    "too big": str(QT_TRANSLATE_NOOP("ModelsPage", "too big")),
+    "unknown": str(QT_TRANSLATE_NOOP("ModelsPage", "unknown")),
+}
+ORIGINS = {  # where a model's entry comes from
+    "catalogue": str(QT_TRANSLATE_NOOP("ModelsPage", "catalogue")),
+    "user": str(QT_TRANSLATE_NOOP("ModelsPage", "added by you")),
+}
 BADGE_COLOURS = {"fits": "#2e7d32", "tight": "#b26a00", "too big": "#c62828", "unknown": "#666"}
 
 
@@ -79,12 +87,14 @@ class ModelTable(RowsTable[ModelRow]):
         fit = self.fit.get(row.id)
         if role == Qt.ItemDataRole.DisplayRole:
             return {
-                "Model": row.id + ("  (demo)" if row.demo else ""),
+                "Model": row.id + ("  " + self.tr("(demo)") if row.demo else ""),
                 "Role": row.role,
                 "Size": size_text(row.size_bytes),
-                "Fit": fit.badge if fit else "…",
-                "Status": row.status,
-                "From": row.origin,
+                "Fit": QCoreApplication.translate("ModelsPage", BADGES[fit.badge]) if fit else "…",
+                "Status": shown(row.status),
+                "From": QCoreApplication.translate(
+                    "ModelsPage", ORIGINS.get(row.origin, row.origin)
+                ),
             }[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == "Fit" and fit:

@@ -45,6 +45,14 @@ def mood_colour(valence: float) -> QColor:
     return QColor.fromRgbF(0.55 - 0.25 * v, 0.55 + 0.35 * v, 0.55 + 0.35 * v)
 
 
+def mood_text(main: str, valence: float, arousal: float) -> str:
+    """ "😊 joy · valence +0.42 · arousal 0.61", in the interface's language."""
+    name = QCoreApplication.translate("MoodBadge", EMOTION_NAMES.get(main, main))
+    return QCoreApplication.translate(
+        "MoodBadge", "{0} {1} · valence {2:+.2f} · arousal {3:.2f}"
+    ).format(EMOJI.get(main, "•"), name, valence, arousal)
+
+
 class MoodBadge(QLabel):
     """ "😊 joy · valence +0.42 · arousal 0.61", coloured by valence."""
 
@@ -54,12 +62,7 @@ class MoodBadge(QLabel):
         self.setToolTip(self.tr("How domovoy feels now: it colours its words and its voice"))
 
     def show_mood(self, main: str, valence: float, arousal: float) -> None:
-        name = QCoreApplication.translate("MoodBadge", EMOTION_NAMES.get(main, main))
-        self.setText(
-            self.tr("{0} {1} · valence {2:+.2f} · arousal {3:.2f}").format(
-                EMOJI.get(main, "•"), name, valence, arousal
-            )
-        )
+        self.setText(mood_text(main, valence, arousal))
         self.setStyleSheet(f"QLabel#mood {{ color: {mood_colour(valence).name()}; }}")
 
 

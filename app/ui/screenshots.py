@@ -63,7 +63,7 @@ def shoot(folder: Path, pages: tuple[str, ...] = PAGES, suffix: str = "") -> lis
         (
             "memory",
             shown.memory,
-            lambda: bool(shown.memory and "shown" in shown.memory.count.text()),
+            lambda: bool(shown.memory and shown.memory.reads),
         ),
         ("diagnostics", shown.diagnostics, lambda: True),
     ):
@@ -92,11 +92,19 @@ def remembered(window: object) -> None:
     assert page is not None
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        page.refresh()
-        wait_for(lambda: "shown" in page.count.text(), 30, "the memory page was read")
-        if not page.count.text().startswith("0 shown"):
+        read_again(page)
+        if page.table.rows:
             return
         pause(0.5)
+
+
+def read_again(page: object) -> None:
+    from app.ui.memory_page import MemoryPage
+
+    assert isinstance(page, MemoryPage)
+    before = page.reads
+    page.refresh()
+    wait_for(lambda: page.reads > before, 30, "the memory page was read")
 
 
 def save(window: object, target: Path) -> Path:

@@ -51,11 +51,10 @@ def test_every_page_is_photographed_after_a_streamed_reply(domovoy_home: Paths) 
     config.ui.language = "ru"
     config_mod.save(config, domovoy_home.config_file)
     again = subprocess.run(
-        [*XVFB, sys.executable, "-m", "app.ui.screenshots", str(SHOTS), "--pages", "chat,settings",
-         "--suffix", "_ru"],
+        [*XVFB, sys.executable, "-m", "app.ui.screenshots", str(SHOTS), "--suffix", "_ru"],
         env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert again.returncode == 0, again.stderr[-3000:]
-    for name in ("chat_ru", "settings_ru"):
+    for name in ("chat_ru", "settings_ru", "models_ru", "memory_ru", "diagnostics_ru"):
         assert str(SHOTS / f"{name}.png") in again.stdout
         assert QImage(str(SHOTS / f"{name}.png")).width() == 900

@@ -299,122 +299,122 @@
   <context>
     <name>MemoryPage</name>
     <message>
-      <location filename="../memory_page.py" line="48" />
+      <location filename="../memory_page.py" line="49" />
       <source>all kinds</source>
       <translation>все виды</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="86" />
+      <location filename="../memory_page.py" line="87" />
       <source>Search memories (meaning and words)</source>
       <translation>Поиск в памяти (по смыслу и словам)</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="106" />
+      <location filename="../memory_page.py" line="107" />
       <source>Edit…</source>
       <translation>Исправить…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="107" />
+      <location filename="../memory_page.py" line="108" />
       <source>Forget</source>
       <translation>Забыть</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="108" />
+      <location filename="../memory_page.py" line="109" />
       <source>Forget all…</source>
       <translation>Забыть всё…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="109" />
+      <location filename="../memory_page.py" line="110" />
       <source>Export…</source>
       <translation>Экспорт…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="127" />
+      <location filename="../memory_page.py" line="128" />
       <source>Save dictionary</source>
       <translation>Сохранить словарь</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="130" />
+      <location filename="../memory_page.py" line="131" />
       <source>Dictionary (YAML: names, each with aliases)</source>
       <translation>Словарь (YAML: имена и их варианты)</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="136" />
+      <location filename="../memory_page.py" line="137" />
       <source>Named in memories</source>
       <translation>Упомянуты в памяти</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="144" />
+      <location filename="../memory_page.py" line="146" />
       <source>Memories</source>
       <translation>Воспоминания</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="145" />
+      <location filename="../memory_page.py" line="147" />
       <source>Entities</source>
       <translation>Сущности</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="149" />
+      <location filename="../memory_page.py" line="151" />
       <source>&lt;b&gt;Mood&lt;/b&gt; (recent history)</source>
       <translation>&lt;b&gt;Настроение&lt;/b&gt; (недавняя история)</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="183" />
+      <location filename="../memory_page.py" line="185" />
       <source>reading…</source>
       <translation>чтение…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="193" />
+      <location filename="../memory_page.py" line="196" />
       <source>{0} shown of {1}{2}</source>
       <translation>показано {0} из {1}{2}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="232" />
+      <location filename="../memory_page.py" line="236" />
       <source>Correct a memory</source>
       <translation>Исправить воспоминание</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="236" />
+      <location filename="../memory_page.py" line="240" />
       <source>corrected: {0}</source>
       <translation>исправлено: {0}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="242" />
+      <location filename="../memory_page.py" line="246" />
       <source>forgotten</source>
       <translation>забыто</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="242" />
+      <location filename="../memory_page.py" line="246" />
       <source>it was gone</source>
       <translation>этого уже нет</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="249" />
+      <location filename="../memory_page.py" line="253" />
       <source>Forget everything</source>
       <translation>Забыть всё</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="250" />
+      <location filename="../memory_page.py" line="254" />
       <source>Forget every memory? Export them first if you may want them back.</source>
       <translation>Забыть все воспоминания? Сначала экспортируйте их, если они могут понадобиться.</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="256" />
+      <location filename="../memory_page.py" line="260" />
       <source>forgot {0} memories</source>
       <translation>забыто воспоминаний: {0}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="260" />
+      <location filename="../memory_page.py" line="264" />
       <source>Export memories</source>
       <translation>Экспорт памяти</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="264" />
+      <location filename="../memory_page.py" line="268" />
       <source>exported {0} memories to {1}</source>
       <translation>воспоминаний экспортировано: {0}, в {1}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="269" />
+      <location filename="../memory_page.py" line="273" />
       <source>saved {0}</source>
       <translation>сохранено: {0}</translation>
     </message>
@@ -422,22 +422,22 @@
   <context>
     <name>MemoryTable</name>
     <message>
-      <location filename="../memory_page.py" line="43" />
+      <location filename="../memory_page.py" line="44" />
       <source>When</source>
       <translation>Когда</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="44" />
+      <location filename="../memory_page.py" line="45" />
       <source>Kind</source>
       <translation>Вид</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="45" />
+      <location filename="../memory_page.py" line="46" />
       <source>Importance</source>
       <translation>Важность</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="46" />
+      <location filename="../memory_page.py" line="47" />
       <source>Text</source>
       <translation>Текст</translation>
     </message>
@@ -488,161 +488,196 @@
   <context>
     <name>ModelTable</name>
     <message>
-      <location filename="../models_page.py" line="42" />
+      <location filename="../models_page.py" line="40" />
       <source>Model</source>
       <translation>Модель</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="43" />
+      <location filename="../models_page.py" line="41" />
       <source>Role</source>
       <translation>Роль</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="44" />
+      <location filename="../models_page.py" line="42" />
       <source>Size</source>
       <translation>Размер</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="45" />
+      <location filename="../models_page.py" line="43" />
       <source>Fit</source>
       <translation>Влезает</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="46" />
+      <location filename="../models_page.py" line="44" />
       <source>Status</source>
       <translation>Состояние</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="47" />
+      <location filename="../models_page.py" line="45" />
       <source>From</source>
       <translation>Откуда</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="90" />
+      <source>(demo)</source>
+      <translation>(демо)</translation>
     </message>
   </context>
   <context>
     <name>ModelsPage</name>
     <message>
-      <location filename="../models_page.py" line="124" />
+      <location filename="../models_page.py" line="48" />
+      <source>fits</source>
+      <translation>влезает</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="49" />
+      <source>tight</source>
+      <translation>впритык</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="50" />
+      <source>too big</source>
+      <translation>слишком большая</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="51" />
+      <source>unknown</source>
+      <translation>неизвестно</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="54" />
+      <source>catalogue</source>
+      <translation>каталог</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="55" />
+      <source>added by you</source>
+      <translation>добавлена вами</translation>
+    </message>
+    <message>
+      <location filename="../models_page.py" line="134" />
       <source>Pull</source>
       <translation>Скачать</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="125" />
+      <location filename="../models_page.py" line="135" />
       <source>Cancel</source>
       <translation>Отмена</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="126" />
+      <location filename="../models_page.py" line="136" />
       <source>Verify</source>
       <translation>Проверить</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="127" />
+      <location filename="../models_page.py" line="137" />
       <source>Add GGUF…</source>
       <translation>Добавить GGUF…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="128" />
+      <location filename="../models_page.py" line="138" />
       <source>Remove</source>
       <translation>Удалить</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="129" />
+      <location filename="../models_page.py" line="139" />
       <source>Promote…</source>
       <translation>Продвинуть…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="130" />
+      <location filename="../models_page.py" line="140" />
       <source>Roll back…</source>
       <translation>Откатить…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="179" />
+      <location filename="../models_page.py" line="189" />
       <source>{0} has no single file to download; see its manifest's source</source>
       <translation>у {0} нет одного файла для скачивания; см. источник в манифесте</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="191" />
+      <location filename="../models_page.py" line="201" />
       <source>pulling {0}…</source>
       <translation>скачивание {0}…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="200" />
+      <location filename="../models_page.py" line="210" />
       <source>cancelling {0}; pull it again to resume</source>
       <translation>отмена {0}; скачайте снова, чтобы продолжить</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="203" />
+      <location filename="../models_page.py" line="213" />
       <source>{0} installed</source>
       <translation>{0} установлена</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="233" />
+      <location filename="../models_page.py" line="243" />
       <source>checking {0}…</source>
       <translation>проверка {0}…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="243" />
-      <location filename="../models_page.py" line="249" />
+      <location filename="../models_page.py" line="253" />
+      <location filename="../models_page.py" line="259" />
       <source>Add a GGUF model</source>
       <translation>Добавить модель GGUF</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="249" />
+      <location filename="../models_page.py" line="259" />
       <source>Id</source>
       <translation>Идентификатор</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="260" />
+      <location filename="../models_page.py" line="270" />
       <source>added {0} ({1}, {2})</source>
       <translation>добавлена {0} ({1}, {2})</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="277" />
+      <location filename="../models_page.py" line="287" />
       <source>Remove model</source>
       <translation>Удаление модели</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="278" />
+      <location filename="../models_page.py" line="288" />
       <source>Delete {0} from this computer?</source>
       <translation>Удалить {0} с этого компьютера?</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="285" />
+      <location filename="../models_page.py" line="295" />
       <source>removed {0} ({1} files)</source>
       <translation>удалена {0} (файлов: {1})</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="299" />
+      <location filename="../models_page.py" line="309" />
       <source>Roll back</source>
       <translation>Откат</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="306" />
+      <location filename="../models_page.py" line="316" />
       <source>{0} is {1} again</source>
       <translation>{0} — снова {1}</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="315" />
+      <location filename="../models_page.py" line="325" />
       <source>A new version</source>
       <translation>Новая версия</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="317" />
+      <location filename="../models_page.py" line="327" />
       <source>Promote to</source>
       <translation>Продвинуть в роль</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="328" />
+      <location filename="../models_page.py" line="338" />
       <source>{0} passed the control scenarios and now plays {1}</source>
       <translation>{0} прошла контрольные сценарии и теперь в роли {1}</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="331" />
+      <location filename="../models_page.py" line="341" />
       <source>{0} was rejected: </source>
       <translation>{0} отклонена: </translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="333" />
+      <location filename="../models_page.py" line="343" />
       <source>evaluating {0} on the control scenarios…</source>
       <translation>проверка {0} на контрольных сценариях…</translation>
     </message>
@@ -690,12 +725,12 @@
       <translation>настороженность</translation>
     </message>
     <message>
-      <location filename="../mood.py" line="54" />
+      <location filename="../mood.py" line="62" />
       <source>How domovoy feels now: it colours its words and its voice</source>
       <translation>Как себя чувствует домовой: это окрашивает его слова и голос</translation>
     </message>
     <message>
-      <location filename="../mood.py" line="59" />
+      <location filename="../mood.py" line="51" />
       <source>{0} {1} · valence {2:+.2f} · arousal {3:.2f}</source>
       <translation>{0} {1} · валентность {2:+.2f} · возбуждение {3:.2f}</translation>
     </message>
@@ -703,7 +738,7 @@
   <context>
     <name>MoodPlot</name>
     <message>
-      <location filename="../mood.py" line="74" />
+      <location filename="../mood.py" line="77" />
       <source>Blue: valence (unhappy … happy). Orange: arousal (calm … excited).</source>
       <translation>Синий: валентность (грустно … радостно). Оранжевый: возбуждение (спокойно … взволнованно).</translation>
     </message>
@@ -823,66 +858,91 @@
     </message>
     <message>
       <location filename="../said_texts.py" line="12" />
+      <source>paused at {0}: pull to resume</source>
+      <translation>приостановлено на {0}: скачайте, чтобы продолжить</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="13" />
+      <source>in use: {0}</source>
+      <translation>используется: {0}</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="14" />
+      <source>installed</source>
+      <translation>установлена</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="15" />
+      <source>not installed (chosen for {0})</source>
+      <translation>не установлена (выбрана для: {0})</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="16" />
+      <source>not installed</source>
+      <translation>не установлена</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="17" />
       <source>GPU use changes from the next model load</source>
       <translation>использование GPU изменится со следующей загрузки модели</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="13" />
+      <location filename="../said_texts.py" line="18" />
       <source>voice settings apply the next time voice starts</source>
       <translation>настройки голоса вступят в силу при следующем включении голоса</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="14" />
+      <location filename="../said_texts.py" line="19" />
       <source>the interface language changes at the next start</source>
       <translation>язык интерфейса сменится при следующем запуске</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="15" />
+      <location filename="../said_texts.py" line="20" />
       <source>{0}: new generation settings apply from the next reply</source>
       <translation>{0}: новые настройки генерации действуют со следующего ответа</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="16" />
+      <location filename="../said_texts.py" line="21" />
       <source>the remote provider may be used (messages are scrubbed of personal data)</source>
       <translation>можно обращаться к удалённому провайдеру (личные данные вычищаются из сообщений)</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="17" />
+      <location filename="../said_texts.py" line="22" />
       <source>offline: nothing leaves this machine</source>
       <translation>офлайн: ничто не покидает этот компьютер</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="18" />
+      <location filename="../said_texts.py" line="23" />
       <source>demo model: its replies are noise; get a real model to talk</source>
       <translation>демо-модель: её ответы — шум; возьмите настоящую модель</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="19" />
+      <location filename="../said_texts.py" line="24" />
       <source>{0} tokens</source>
       <translation>токенов: {0}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="20" />
+      <location filename="../said_texts.py" line="25" />
       <source>{0:.0f} tok/s</source>
       <translation>{0:.0f} ток/с</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="21" />
+      <location filename="../said_texts.py" line="26" />
       <source>{0} · {1}</source>
       <translation>{0} · {1}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="22" />
+      <location filename="../said_texts.py" line="27" />
       <source>stopped</source>
       <translation>остановлено</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="23" />
+      <location filename="../said_texts.py" line="28" />
       <source>fallback: {0}</source>
       <translation>запасная модель: {0}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="24" />
+      <location filename="../said_texts.py" line="29" />
       <source>{0}
   → {1}</source>
       <translation>{0}

@@ -3,6 +3,9 @@ who answered and why) when it ends, a failure when it fails."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from app.transcript import footer
 from core.events import (
     ConversationSaved,
@@ -13,6 +16,8 @@ from core.events import (
     TurnRetracted,
     TurnStarted,
 )
+from core.kept_writes import KeptWrites
+from core.said import said
 from memory.conversations import Conversation, Conversations
 
 TITLE_CHARS = 48
@@ -31,11 +36,16 @@ def title_for(question: str) -> str:
 
 
 class ChatLog:
+    """Writes go through ``KeptWrites``: when the disk is full, what was said is kept in order
+    and written as soon as it can be, and the window says so."""
+
     def __init__(self, bus: EventBus, store: Conversations, title: str = "") -> None:
         self.store = store
         self.bus = bus
+        self.writes = KeptWrites(bus, said("the conversation"))
         self._title = title
         self._conversation: Conversation | None = None  # made with its first message
+        self._written: set[str] = set()  # conversations known to be in the store
         self._off = [
             bus.subscribe(ConversationStarted, self._new),
             bus.subscribe(TurnStarted, self._started),
@@ -50,6 +60,7 @@ class ChatLog:
     def stop(self) -> None:
         for off in self._off:
             off()
+        self.writes.close()
         self.store.close()
 
     @property
@@ -57,32 +68,45 @@ class ChatLog:
         """The conversation being written (a started app or a new conversation leaves no empty
         one in the list: it is made when its first message comes)."""
         if self._conversation is None:
-            self._conversation = self.store.new(self._title)
+            self._conversation = self.store.draft(self._title)
         return self._conversation
 
     def _new(self, e: ConversationStarted) -> None:
         self._conversation = self.store.get(e.conversation_id) if e.conversation_id else None
+        if self._conversation is not None:
+            self._written.add(self._conversation.id)
         self._title = e.title
+
+    def _write(self, write: Callable[[str], object]) -> None:
+        """``write(conversation_id)`` for the conversation of now, made first if it is new."""
+        conversation = self.conversation
+        if conversation.id not in self._written:
+            self._written.add(conversation.id)
+            self.writes.do(lambda: self.store.write_new(conversation))
+        if self.writes.do(lambda: write(conversation.id)):
+            self.bus.publish(ConversationSaved(conversation_id=conversation.id))
 
     def _started(self, e: TurnStarted) -> None:
         if self._conversation is None and not self._title:
             self._title = title_for(e.text)
-        self.store.add(self.conversation.id, "user", e.text)
-        self._saved()
+        at = time.time()
+        self._write(lambda cid: self.store.add(cid, "user", e.text, at=at))
 
     def _finished(self, e: TurnFinished) -> None:
-        self.store.add(
-            self.conversation.id, "assistant", e.text, model=e.model_used, note=footer(e)
+        at, note = time.time(), footer(e)
+        self._write(
+            lambda cid: self.store.add(
+                cid, "assistant", e.text, model=e.model_used, note=note, at=at
+            )
         )
-        self._saved()
 
     def _failed(self, e: TurnFailed) -> None:
-        self.store.add(self.conversation.id, "assistant", e.partial, note=f"failed: {e.message}")
-        self._saved()
+        at = time.time()
+        self._write(
+            lambda cid: self.store.add(
+                cid, "assistant", e.partial, note=f"failed: {e.message}", at=at
+            )
+        )
 
     def _retracted(self, e: TurnRetracted) -> None:
-        self.store.drop_last_exchange(self.conversation.id)
-        self._saved()
-
-    def _saved(self) -> None:
-        self.bus.publish(ConversationSaved(conversation_id=self.conversation.id))
+        self._write(self.store.drop_last_exchange)

@@ -15,6 +15,8 @@ import uuid
 from collections.abc import Callable
 
 from core.events import EventBus, MemoryWritten, MigrationProgress, TurnFinished, TurnStarted
+from core.kept_writes import KeptWrites
+from core.said import said
 from llm.prompt import TurnContext
 from memory.embeddings import Embedder
 from memory.emotion import EmotionalState, EmotionClassifier
@@ -50,6 +52,7 @@ class Companion:
         self.ready = threading.Event()  # the memory is open
         self.settled = threading.Event()  # opening has ended, either way (problem says why not)
         self.problem = ""
+        self.writes = KeptWrites(bus, said("the memory"))
         self._writes: queue.Queue[tuple[str, str] | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
@@ -76,6 +79,7 @@ class Companion:
             thread.join(timeout=30)
         self.mood.save()
         if self.memory is not None and self.ready.is_set():
+            self.writes.close()
             self.memory.close()
 
     def _open(self) -> None:
@@ -191,18 +195,19 @@ class Companion:
         if self.memory is None:
             return
         self.ready.wait(timeout=120)
-        try:
-            written = self.memory.remember(
-                text,
-                speaker=speaker,
-                conversation=self.conversation,
-                importance=self._rate(text, speaker),
-            )
-            if self.keeper is not None and written.action != "NOOP":
-                self.keeper.noted(written.memory)
-        except Exception:
-            log.exception("a memory could not be written")
-            return
+        conversation = self.conversation
+        self.writes.do(lambda: self._remember(text, speaker, conversation))
+
+    def _remember(self, text: str, speaker: str, conversation: str) -> None:
+        assert self.memory is not None
+        written = self.memory.remember(
+            text,
+            speaker=speaker,
+            conversation=conversation,
+            importance=self._rate(text, speaker),
+        )
+        if self.keeper is not None and written.action != "NOOP":
+            self.keeper.noted(written.memory)
         self.bus.publish(
             MemoryWritten(
                 memory_id=written.memory.id,

@@ -277,6 +277,16 @@ class VoiceProblem(Event):
     message: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StorageTrouble(Event):
+    """What the user said could not be written (a full disk, a file taken away): it is kept in
+    memory and written as soon as it can be; ``resolved`` says that it now has been."""
+
+    what: str  # "the conversation", "the memory"
+    message: str
+    resolved: bool = False
+
+
 # --- the GPU ----------------------------------------------------------------------------------
 
 
@@ -373,6 +383,7 @@ __all__ = [
     "ReflectionResult",
     "ResourcePressure",
     "RoleSwitched",
+    "StorageTrouble",
     "Timings",
     "TokenStreamed",
     "ToolCalled",

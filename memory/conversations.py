@@ -60,10 +60,18 @@ class Conversations:
         return transaction(self._lock, self._db)
 
     def new(self, title: str = "") -> Conversation:
+        return self.write_new(self.draft(title))
+
+    @staticmethod
+    def draft(title: str = "") -> Conversation:
+        """A conversation not yet written (``write_new`` writes it)."""
         now = time.time()
-        conversation = Conversation(
+        return Conversation(
             uuid.uuid4().hex[:12], title or time.strftime("%Y-%m-%d %H:%M"), now, now
         )
+
+    def write_new(self, conversation: Conversation) -> Conversation:
+        now = conversation.created_at
         with self._write() as db:
             db.execute(
                 "INSERT INTO conversations VALUES (?, ?, ?, ?)",
@@ -72,9 +80,16 @@ class Conversations:
         return conversation
 
     def add(
-        self, conversation_id: str, role: str, text: str, *, model: str = "", note: str = ""
+        self,
+        conversation_id: str,
+        role: str,
+        text: str,
+        *,
+        model: str = "",
+        note: str = "",
+        at: float | None = None,  # when it was said (a write kept for later keeps its time)
     ) -> None:
-        now = time.time()
+        now = time.time() if at is None else at
         with self._write() as db:
             db.execute(
                 "INSERT INTO messages (conversation_id, role, text, model, created_at, note) "

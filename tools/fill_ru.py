@@ -244,6 +244,11 @@ RU = {
     "catalogue": "каталог",
     "added by you": "добавлена вами",
     "(demo)": "(демо)",
+    "the conversation": "беседа",
+    "the memory": "память",
+    "{0} could not be saved ({1}). Free some disk space: nothing is lost, it is kept and saved as soon as it can be.": "{0}: не удалось сохранить ({1}). Освободите место на диске: ничего не потеряно, всё сохранится, как только станет можно.",
+    "{0} is saved again": "{0} снова сохраняется",
+    "⚠ {0} is not saved yet": "⚠ {0}: ещё не сохранено",
 }
 
 

@@ -25,6 +25,7 @@ from core.events import (
     ModelUnloaded,
     ReasoningStreamed,
     RoleSwitched,
+    StorageTrouble,
     TokenStreamed,
     ToolCalled,
     TurnFailed,
@@ -45,6 +46,7 @@ PAGE_EVENTS: tuple[type[Event], ...] = (
     ModelUnloaded,
     VoiceStateChanged,
     VoiceProblem,
+    StorageTrouble,
 )
 
 

@@ -9,6 +9,8 @@ TEXTS = (
     QT_TRANSLATE_NOOP("Said", "the message is empty: type something to say"),
     QT_TRANSLATE_NOOP("Said", "a reply is still being written: wait for it or press Stop"),
     QT_TRANSLATE_NOOP("Said", "there is no question to ask again yet: type one"),
+    QT_TRANSLATE_NOOP("Said", "the conversation"),
+    QT_TRANSLATE_NOOP("Said", "the memory"),
     QT_TRANSLATE_NOOP("Said", "paused at {0}: pull to resume"),
     QT_TRANSLATE_NOOP("Said", "in use: {0}"),
     QT_TRANSLATE_NOOP("Said", "installed"),
@@ -27,5 +29,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("Said", "stopped"),
     QT_TRANSLATE_NOOP("Said", "fallback: {0}"),
     QT_TRANSLATE_NOOP("Said", "{0}\n  → {1}"),
+    QT_TRANSLATE_NOOP("Said", "{0} could not be saved ({1}). Free some disk space: nothing is lost, it is kept and saved as soon as it can be."),
+    QT_TRANSLATE_NOOP("Said", "{0} is saved again"),
 )
 # fmt: on

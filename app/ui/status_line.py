@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 
 from app.ui.bridge import QtBridge
 from app.ui.mood import MoodBadge
+from app.ui.translation import shown
 from core.events import (
     ContextUsage,
     EmotionChanged,
@@ -18,6 +19,7 @@ from core.events import (
     ModelLoaded,
     ModelLoadFailed,
     ModelLoading,
+    StorageTrouble,
     VoiceProblem,
 )
 
@@ -37,6 +39,10 @@ class StatusLine(QObject):
             )
         )
         self.mood = MoodBadge(bar)
+        self.trouble = QLabel(bar)  # what could not be saved yet: shown until it is
+        self.trouble.setStyleSheet("color: #b00020; font-weight: bold")
+        self.trouble.hide()
+        bar.addPermanentWidget(self.trouble)
         bar.addPermanentWidget(self.context_label)
         bar.addPermanentWidget(self.mood)
         bridge.context_usage.connect(self._context)
@@ -91,3 +97,15 @@ class StatusLine(QObject):
             self.mood.show_mood(e.main, e.valence, e.arousal)
         elif isinstance(e, VoiceProblem):
             self.say(e.message, 15000)
+        elif isinstance(e, StorageTrouble):
+            self._storage(e)
+
+    def _storage(self, e: StorageTrouble) -> None:
+        if e.resolved:
+            self.trouble.hide()
+            self.say(shown(e.message), 10000)
+            return
+        self.trouble.setText(self.tr("⚠ {0} is not saved yet").format(shown(e.what)))
+        self.trouble.setToolTip(shown(e.message))
+        self.trouble.show()
+        self.say(shown(e.message), 30000)

@@ -128,3 +128,39 @@ def test_a_message_sent_while_the_memory_opens_still_recalls(tmp_path: Path) -> 
     context = companion.context("как зовут моего кота")
     assert any("Барсик" in line for line in context.memories)
     companion.stop()
+
+
+def test_a_memory_that_cannot_be_written_now_is_written_later(tmp_path: Path) -> None:
+    import sqlite3
+
+    from core.events import StorageTrouble, TurnStarted
+
+    bus = EventBus(strict=True)
+    heard: list[StorageTrouble] = []
+    bus.subscribe(StorageTrouble, heard.append)
+    memory = MemoryService(tmp_path / "mem", HashEmbedder())
+    companion = Companion(bus, memory, EmotionalState(tmp_path / "e.json"), EmotionClassifier())
+    companion.writes.retry_s = 60  # the next message tries again, not the timer
+    companion.start()
+    assert companion.ready.wait(60)
+    remember = memory.remember
+    full = [True]
+
+    def on_a_full_disk(*args: object, **kwargs: object) -> object:
+        if full[0]:
+            raise sqlite3.OperationalError("database or disk is full")
+        return remember(*args, **kwargs)  # type: ignore[arg-type]
+
+    memory.remember = on_a_full_disk  # type: ignore[method-assign]
+    bus.publish(TurnStarted(turn_id=1, text="Мою собаку зовут Жучка"))
+    companion.drain()
+    assert memory.store.count() == 0 and companion.writes.pending == 1
+    full[0] = False
+    bus.publish(TurnStarted(turn_id=2, text="Я живу в Казани"))
+    companion.drain()
+    assert sorted(m.text for m in memory.store.recent(limit=5)) == [
+        "Мою собаку зовут Жучка",
+        "Я живу в Казани",
+    ]
+    assert [h.resolved for h in heard] == [False, True]
+    companion.stop()

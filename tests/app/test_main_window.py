@@ -430,3 +430,26 @@ def test_ctrl_r_regenerates_and_ctrl_e_puts_the_question_back(qtbot: QtBot) -> N
     assert "раз" not in window.transcript_text()
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert window.editing and window.input.toPlainText() == "вопрос"
+
+
+def test_what_could_not_be_saved_shows_until_it_is(qtbot: QtBot) -> None:
+    from core.events import StorageTrouble
+
+    bus = EventBus()
+    window = MainWindow(bus=bus)
+    qtbot.addWidget(window)
+    window.show()
+    trouble = window.status.trouble
+    assert not trouble.isVisible()
+    message = "the conversation could not be saved (database or disk is full). Free some disk"
+    bus.publish(StorageTrouble(what="the conversation", message=message))
+    qtbot.waitUntil(trouble.isVisible)
+    assert trouble.text() == "⚠ the conversation is not saved yet"
+    assert trouble.toolTip() == message and "disk is full" in window.statusBar().currentMessage()
+    bus.publish(
+        StorageTrouble(
+            what="the conversation", message="the conversation is saved again", resolved=True
+        )
+    )
+    qtbot.waitUntil(lambda: not trouble.isVisible())
+    assert window.statusBar().currentMessage() == "the conversation is saved again"

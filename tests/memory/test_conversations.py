@@ -84,3 +84,48 @@ def test_a_new_conversation_is_named_after_its_first_question(tmp_path: Path) ->
     assert long[:-1].split() == ["Расскажи"] * len(long[:-1].split())  # cut between words
     assert title_for("x" * 100) == "x" * TITLE_CHARS + "…"  # one endless word is cut inside
     log.stop()
+
+
+def test_a_full_disk_loses_no_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from core.events import ConversationSaved, StorageTrouble
+
+    bus = EventBus(strict=True)
+    heard: list[object] = []
+    bus.subscribe(StorageTrouble, heard.append)
+    bus.subscribe(ConversationSaved, heard.append)
+    store = Conversations(tmp_path / "c.sqlite3")
+    log = ChatLog(bus, store)
+    log.writes.retry_s = 60  # this test frees the disk itself
+    real_add = store.add
+    full = [True]
+
+    def add(*args: object, **kwargs: object) -> None:
+        if full[0]:
+            raise sqlite3.OperationalError("database or disk is full")
+        real_add(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "add", add)
+    bus.publish(TurnStarted(turn_id=1, text="Запомни: ключи под ковриком"))
+    bus.publish(
+        TurnFinished(turn_id=1, text="Запомнил.", model_used="m", role="primary", timings=Timings())
+    )
+    assert [type(h).__name__ for h in heard] == ["StorageTrouble"]  # no "saved" while it is not
+    full[0] = False
+    bus.publish(TurnStarted(turn_id=2, text="Где ключи?"))
+    [conversation] = store.find()
+    texts = [(m.role, m.text) for m in store.messages(conversation.id)]
+    assert texts == [
+        ("user", "Запомни: ключи под ковриком"),
+        ("assistant", "Запомнил."),
+        ("user", "Где ключи?"),
+    ]
+    assert conversation.title == "Запомни: ключи под ковриком"
+    kinds = [(type(h).__name__, getattr(h, "resolved", None)) for h in heard]
+    assert kinds == [
+        ("StorageTrouble", False),
+        ("StorageTrouble", True),
+        ("ConversationSaved", None),
+    ]
+    log.stop()

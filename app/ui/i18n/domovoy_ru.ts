@@ -858,95 +858,115 @@
     </message>
     <message>
       <location filename="../said_texts.py" line="12" />
+      <source>the conversation</source>
+      <translation>беседа</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="13" />
+      <source>the memory</source>
+      <translation>память</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="14" />
       <source>paused at {0}: pull to resume</source>
       <translation>приостановлено на {0}: скачайте, чтобы продолжить</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="13" />
+      <location filename="../said_texts.py" line="15" />
       <source>in use: {0}</source>
       <translation>используется: {0}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="14" />
+      <location filename="../said_texts.py" line="16" />
       <source>installed</source>
       <translation>установлена</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="15" />
+      <location filename="../said_texts.py" line="17" />
       <source>not installed (chosen for {0})</source>
       <translation>не установлена (выбрана для: {0})</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="16" />
+      <location filename="../said_texts.py" line="18" />
       <source>not installed</source>
       <translation>не установлена</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="17" />
+      <location filename="../said_texts.py" line="19" />
       <source>GPU use changes from the next model load</source>
       <translation>использование GPU изменится со следующей загрузки модели</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="18" />
+      <location filename="../said_texts.py" line="20" />
       <source>voice settings apply the next time voice starts</source>
       <translation>настройки голоса вступят в силу при следующем включении голоса</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="19" />
+      <location filename="../said_texts.py" line="21" />
       <source>the interface language changes at the next start</source>
       <translation>язык интерфейса сменится при следующем запуске</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="20" />
+      <location filename="../said_texts.py" line="22" />
       <source>{0}: new generation settings apply from the next reply</source>
       <translation>{0}: новые настройки генерации действуют со следующего ответа</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="21" />
+      <location filename="../said_texts.py" line="23" />
       <source>the remote provider may be used (messages are scrubbed of personal data)</source>
       <translation>можно обращаться к удалённому провайдеру (личные данные вычищаются из сообщений)</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="22" />
+      <location filename="../said_texts.py" line="24" />
       <source>offline: nothing leaves this machine</source>
       <translation>офлайн: ничто не покидает этот компьютер</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="23" />
+      <location filename="../said_texts.py" line="25" />
       <source>demo model: its replies are noise; get a real model to talk</source>
       <translation>демо-модель: её ответы — шум; возьмите настоящую модель</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="24" />
+      <location filename="../said_texts.py" line="26" />
       <source>{0} tokens</source>
       <translation>токенов: {0}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="25" />
+      <location filename="../said_texts.py" line="27" />
       <source>{0:.0f} tok/s</source>
       <translation>{0:.0f} ток/с</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="26" />
+      <location filename="../said_texts.py" line="28" />
       <source>{0} · {1}</source>
       <translation>{0} · {1}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="27" />
+      <location filename="../said_texts.py" line="29" />
       <source>stopped</source>
       <translation>остановлено</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="28" />
+      <location filename="../said_texts.py" line="30" />
       <source>fallback: {0}</source>
       <translation>запасная модель: {0}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="29" />
+      <location filename="../said_texts.py" line="31" />
       <source>{0}
   → {1}</source>
       <translation>{0}
   → {1}</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="32" />
+      <source>{0} could not be saved ({1}). Free some disk space: nothing is lost, it is kept and saved as soon as it can be.</source>
+      <translation>{0}: не удалось сохранить ({1}). Освободите место на диске: ничего не потеряно, всё сохранится, как только станет можно.</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="33" />
+      <source>{0} is saved again</source>
+      <translation>{0} снова сохраняется</translation>
     </message>
   </context>
   <context>
@@ -1102,40 +1122,45 @@
   <context>
     <name>StatusLine</name>
     <message>
-      <location filename="../status_line.py" line="32" />
-      <location filename="../status_line.py" line="63" />
+      <location filename="../status_line.py" line="34" />
+      <location filename="../status_line.py" line="69" />
       <source>context: —</source>
       <translation>контекст: —</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="35" />
+      <location filename="../status_line.py" line="37" />
       <source>How full the answering model's context is (the prompt plus room for the reply). When it fills, older turns are summarized, never silently dropped.</source>
       <translation>Насколько заполнен контекст отвечающей модели (запрос и место под ответ). Когда он заполняется, старые реплики пересказываются, а не молча отбрасываются.</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="68" />
+      <location filename="../status_line.py" line="74" />
       <source>context: {0} / {1} ({2:.0%})</source>
       <translation>контекст: {0} / {1} ({2:.0%})</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="73" />
+      <location filename="../status_line.py" line="79" />
       <source>{0} older messages were summarized by {1} to make room</source>
       <translation>{0} старых сообщений пересказаны моделью {1}, чтобы освободить место</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="80" />
+      <location filename="../status_line.py" line="86" />
       <source>loading {0} ({1})…</source>
       <translation>загрузка {0} ({1})…</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="84" />
+      <location filename="../status_line.py" line="90" />
       <source>{0} ready ({1:.0f} ms)</source>
       <translation>{0} готова ({1:.0f} мс)</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="87" />
+      <location filename="../status_line.py" line="93" />
       <source>{0} failed to load</source>
       <translation>{0} не загрузилась</translation>
+    </message>
+    <message>
+      <location filename="../status_line.py" line="108" />
+      <source>⚠ {0} is not saved yet</source>
+      <translation>⚠ {0}: ещё не сохранено</translation>
     </message>
   </context>
   <context>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -79,13 +80,18 @@ def joined(parts: Sequence[str]) -> str:
 
 
 Reader = Callable[[re.Match[str]], str]
-FOOTER_PARTS: tuple[tuple[re.Pattern[str], Reader], ...] = (  # a kept footer, read back
-    (re.compile(r"(\d+) tokens"), lambda m: said("{0} tokens", int(m[1]))),
-    (re.compile(r"(\d+) tok/s"), lambda m: said("{0:.0f} tok/s", int(m[1]))),
-    (re.compile(r"stopped"), lambda m: said("stopped")),
-    (re.compile(r"fallback: (.*)", re.DOTALL), lambda m: said("fallback: {0}", m[1])),
-    (re.compile(re.escape(DEMO_WARNING)), lambda m: DEMO_WARNING),
-)
+
+
+@functools.cache
+def footer_parts() -> tuple[tuple[re.Pattern[str], Reader], ...]:
+    """A kept footer's parts, read back into what was said (compiled at first use)."""
+    return (
+        (re.compile(r"(\d+) tokens"), lambda m: said("{0} tokens", int(m[1]))),
+        (re.compile(r"(\d+) tok/s"), lambda m: said("{0:.0f} tok/s", int(m[1]))),
+        (re.compile(r"stopped"), lambda m: said("stopped")),
+        (re.compile(r"fallback: (.*)", re.DOTALL), lambda m: said("fallback: {0}", m[1])),
+        (re.compile(re.escape(DEMO_WARNING)), lambda m: DEMO_WARNING),
+    )
 
 
 def read_footer(text: str) -> str:
@@ -95,7 +101,7 @@ def read_footer(text: str) -> str:
         return text
     parts: list[str] = []
     for part in text.split(" · "):
-        for pattern, make in FOOTER_PARTS:
+        for pattern, make in footer_parts():
             if match := pattern.fullmatch(part):
                 parts.append(make(match))
                 break

@@ -29,6 +29,17 @@ from models.gguf_info import read_gguf_info
 log = logging.getLogger(__name__)
 
 
+def default_threads() -> int:
+    """llama.cpp's threads: the physical cores, but never every logical one. Its threads spin
+    while they wait, so taking every core leaves the window, the audio and the memory none, and
+    they stutter; hyper-threads do not make generation faster."""
+    import psutil
+
+    logical = os.cpu_count() or 2
+    physical = psutil.cpu_count(logical=False) or logical
+    return max(1, min(physical, logical - 1))
+
+
 class LlamaCppLLM:
     def __init__(
         self,
@@ -45,7 +56,7 @@ class LlamaCppLLM:
         self.path = path
         self.n_ctx = n_ctx
         self.n_gpu_layers = n_gpu_layers
-        self.n_threads = n_threads or max(1, (os.cpu_count() or 2))
+        self.n_threads = n_threads or default_threads()
         self.seed = seed
         self.placer = placer
         self.placement = ""  # where the weights went, once loaded
@@ -80,6 +91,7 @@ class LlamaCppLLM:
                     n_ctx=n_ctx,
                     n_gpu_layers=n_gpu_layers,
                     n_threads=self.n_threads,
+                    n_threads_batch=self.n_threads,
                     seed=self.seed,
                     verbose=False,
                 )

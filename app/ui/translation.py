@@ -3,7 +3,6 @@ in app/ui/i18n (``make translations`` refreshes them). English is the source lan
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
@@ -17,6 +16,8 @@ LANGUAGES = ("en", "ru")
 def configured_language(config_file: Path) -> str:
     """[ui] language from the config, read without the full config machinery (the window opens
     before anything heavy); English when unset or unreadable."""
+    import tomllib  # only here: the window's own import stays light
+
     try:
         data = tomllib.loads(config_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

@@ -1,0 +1,20 @@
+"""llama.cpp never takes every core: the window, the audio and the memory keep one."""
+
+from __future__ import annotations
+
+import psutil
+import pytest
+
+from llm import llama_cpp
+
+
+@pytest.mark.parametrize(
+    ("logical", "physical", "threads"),
+    [(2, 1, 1), (2, 2, 1), (4, 4, 3), (16, 8, 8), (1, 1, 1), (12, None, 11)],
+)
+def test_generation_threads_leave_a_core(
+    monkeypatch: pytest.MonkeyPatch, logical: int, physical: int | None, threads: int
+) -> None:
+    monkeypatch.setattr(llama_cpp.os, "cpu_count", lambda: logical)
+    monkeypatch.setattr(psutil, "cpu_count", lambda logical=True: physical)
+    assert llama_cpp.default_threads() == threads

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import GenerationError, ModelFileError, ModelLoadError
+from core.said import said
 from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
 from llm.harmony import to_outputs
 from llm.llama_overrides import load_with_overrides
@@ -123,7 +124,9 @@ class LlamaCppLLM:
                 self.placer.loaded(self.model_id, placed)
                 self.placement = placed.describe()
             else:
-                self.placement = f"{n_gpu_layers} layers on the GPU" if n_gpu_layers else "CPU"
+                self.placement = (
+                    said("{0} layers on the GPU", n_gpu_layers) if n_gpu_layers else said("CPU")
+                )
 
     def unload(self) -> None:
         with self._lock:

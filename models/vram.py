@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import ModelFileError
+from core.said import said
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
@@ -117,7 +118,7 @@ class Plan:
 
     def describe(self) -> str:
         gpu, cpu = self.gpu_bytes / GIB, self.cpu_bytes / GIB
-        return f"{self.note} — {gpu:.2f} GiB on the GPU, {cpu:.2f} GiB in RAM"
+        return said("{0} — {1:.2f} GiB on the GPU, {2:.2f} GiB in RAM", self.note, gpu, cpu)
 
 
 def plan(
@@ -149,26 +150,28 @@ def plan(
         )
 
     if vram_free_bytes <= 0:
-        return make(0, 0, "no GPU: everything on the CPU")
+        return make(0, 0, said("no GPU: everything on the CPU"))
     embeddings = inv.tensor_bytes.get("token_embd.weight", 0)  # llama.cpp keeps it in RAM
     on_gpu_full = total - embeddings
     if on_gpu_full <= budget:
-        return make(inv.n_layers + 1, on_gpu_full, "fits the GPU whole")
+        return make(inv.n_layers + 1, on_gpu_full, said("fits the GPU whole"))
     if inv.is_moe:
         moved = 0
         for k in range(1, inv.n_layers + 1):
             moved += inv.layer_bytes(k - 1, experts=True)
             if on_gpu_full - moved <= budget:
-                note = f"all layers on the GPU, the experts of the first {k} in RAM"
+                note = said("all layers on the GPU, the experts of the first {0} in RAM", k)
                 return make(inv.n_layers + 1, on_gpu_full - moved, note, n_cpu_moe=k)
     # Dense (or experts alone are not enough): offload the last L layers.
     for layers in range(inv.n_layers, 0, -1):
         weights = sum(inv.layer_bytes(i) for i in range(inv.n_layers - layers, inv.n_layers))
         gpu = weights + inv.output_bytes + kv_cache_bytes(inv, n_ctx, n_ubatch, layers) + compute
         if gpu <= budget:
-            note = f"{layers} of {inv.n_layers} layers on the GPU, the rest on the CPU"
+            note = said("{0} of {1} layers on the GPU, the rest on the CPU", layers, inv.n_layers)
             return make(layers + 1, gpu, note)
-    return make(0, 0, f"not one layer fits the {budget / GIB:.2f} GiB of VRAM left: CPU only")
+    return make(
+        0, 0, said("not one layer fits the {0:.2f} GiB of VRAM left: CPU only", budget / GIB)
+    )
 
 
 def cpu_moe_overrides(n: int) -> list[tuple[str, str]]:

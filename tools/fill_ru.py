@@ -249,6 +249,14 @@ RU = {
     "{0} could not be saved ({1}). Free some disk space: nothing is lost, it is kept and saved as soon as it can be.": "{0}: не удалось сохранить ({1}). Освободите место на диске: ничего не потеряно, всё сохранится, как только станет можно.",
     "{0} is saved again": "{0} снова сохраняется",
     "⚠ {0} is not saved yet": "⚠ {0}: ещё не сохранено",
+    "{0} layers on the GPU": "слоёв на GPU: {0}",
+    "CPU": "ЦП",
+    "{0} — {1:.2f} GiB on the GPU, {2:.2f} GiB in RAM": "{0} — {1:.2f} ГиБ на GPU, {2:.2f} ГиБ в ОЗУ",
+    "not one layer fits the {0:.2f} GiB of VRAM left: CPU only": "ни один слой не влезает в оставшиеся {0:.2f} ГиБ видеопамяти: только ЦП",
+    "no GPU: everything on the CPU": "GPU нет: всё на ЦП",
+    "fits the GPU whole": "целиком влезает в GPU",
+    "{0} of {1} layers on the GPU, the rest on the CPU": "{0} из {1} слоёв на GPU, остальные на ЦП",
+    "all layers on the GPU, the experts of the first {0} in RAM": "все слои на GPU, эксперты первых {0} — в ОЗУ",
 }
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.diagnostics import Snapshot, metric_rows, split_key
+from app.ui.translation import shown
 
 INTERVAL_MS = 1000
 # What each metric means to the person reading the page; a metric not named here shows its key.
@@ -160,7 +161,7 @@ class DiagnosticsPage(QWidget):
                     m.role,
                     m.model_id,
                     self.tr("loaded") if m.loaded else self.tr("not loaded"),
-                    m.placement,
+                    shown(m.placement),
                     mb(max(0.0, m.file_mb - m.vram_mb)) if m.loaded else "0",
                     mb(m.vram_mb),
                 )

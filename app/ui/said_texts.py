@@ -31,5 +31,13 @@ TEXTS = (
     QT_TRANSLATE_NOOP("Said", "{0}\n  → {1}"),
     QT_TRANSLATE_NOOP("Said", "{0} could not be saved ({1}). Free some disk space: nothing is lost, it is kept and saved as soon as it can be."),
     QT_TRANSLATE_NOOP("Said", "{0} is saved again"),
+    QT_TRANSLATE_NOOP("Said", "{0} layers on the GPU"),
+    QT_TRANSLATE_NOOP("Said", "CPU"),
+    QT_TRANSLATE_NOOP("Said", "{0} — {1:.2f} GiB on the GPU, {2:.2f} GiB in RAM"),
+    QT_TRANSLATE_NOOP("Said", "not one layer fits the {0:.2f} GiB of VRAM left: CPU only"),
+    QT_TRANSLATE_NOOP("Said", "no GPU: everything on the CPU"),
+    QT_TRANSLATE_NOOP("Said", "fits the GPU whole"),
+    QT_TRANSLATE_NOOP("Said", "{0} of {1} layers on the GPU, the rest on the CPU"),
+    QT_TRANSLATE_NOOP("Said", "all layers on the GPU, the experts of the first {0} in RAM"),
 )
 # fmt: on

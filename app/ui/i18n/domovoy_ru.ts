@@ -157,82 +157,82 @@
   <context>
     <name>DiagnosticsPage</name>
     <message>
-      <location filename="../diagnostics_page.py" line="91" />
+      <location filename="../diagnostics_page.py" line="92" />
       <source>no replies yet</source>
       <translation>ответов пока нет</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="102" />
+      <location filename="../diagnostics_page.py" line="103" />
       <source>Role</source>
       <translation>Роль</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="103" />
+      <location filename="../diagnostics_page.py" line="104" />
       <source>Model</source>
       <translation>Модель</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="104" />
+      <location filename="../diagnostics_page.py" line="105" />
       <source>State</source>
       <translation>Состояние</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="105" />
+      <location filename="../diagnostics_page.py" line="106" />
       <source>Where</source>
       <translation>Где</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="106" />
+      <location filename="../diagnostics_page.py" line="107" />
       <source>RAM MB</source>
       <translation>ОЗУ, МБ</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="107" />
+      <location filename="../diagnostics_page.py" line="108" />
       <source>VRAM MB</source>
       <translation>Видеопамять, МБ</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="112" />
+      <location filename="../diagnostics_page.py" line="113" />
       <source>Metric</source>
       <translation>Метрика</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="112" />
+      <location filename="../diagnostics_page.py" line="113" />
       <source>Of</source>
       <translation>Чья</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="112" />
+      <location filename="../diagnostics_page.py" line="113" />
       <source>Count</source>
       <translation>Число</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="120" />
+      <location filename="../diagnostics_page.py" line="121" />
       <source>no log lines yet</source>
       <translation>журнал пока пуст</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="129" />
+      <location filename="../diagnostics_page.py" line="130" />
       <source>Recent log</source>
       <translation>Последние записи журнала</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="150" />
+      <location filename="../diagnostics_page.py" line="151" />
       <source>nobody</source>
       <translation>никто</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="153" />
+      <location filename="../diagnostics_page.py" line="154" />
       <source>GPU lease: &lt;b&gt;{0}&lt;/b&gt; · app memory (RSS) {1} MB · models in RAM ≈ {2} MB</source>
       <translation>GPU занят: &lt;b&gt;{0}&lt;/b&gt; · память приложения (RSS) {1} МБ · модели в ОЗУ ≈ {2} МБ</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="162" />
+      <location filename="../diagnostics_page.py" line="163" />
       <source>loaded</source>
       <translation>загружена</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="162" />
+      <location filename="../diagnostics_page.py" line="163" />
       <source>not loaded</source>
       <translation>не загружена</translation>
     </message>
@@ -445,42 +445,42 @@
   <context>
     <name>Metrics</name>
     <message>
-      <location filename="../diagnostics_page.py" line="29" />
+      <location filename="../diagnostics_page.py" line="30" />
       <source>time to first token, ms</source>
       <translation>время до первого токена, мс</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="30" />
+      <location filename="../diagnostics_page.py" line="31" />
       <source>tokens per second</source>
       <translation>токенов в секунду</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="31" />
+      <location filename="../diagnostics_page.py" line="32" />
       <source>replies</source>
       <translation>ответов</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="32" />
+      <location filename="../diagnostics_page.py" line="33" />
       <source>fallbacks</source>
       <translation>переходов на запасную модель</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="33" />
+      <location filename="../diagnostics_page.py" line="34" />
       <source>model load, ms</source>
       <translation>загрузка модели, мс</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="34" />
+      <location filename="../diagnostics_page.py" line="35" />
       <source>time loaded, s</source>
       <translation>время в памяти, с</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="35" />
+      <location filename="../diagnostics_page.py" line="36" />
       <source>judges agreeing</source>
       <translation>согласие судей</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="36" />
+      <location filename="../diagnostics_page.py" line="37" />
       <source>MoE experts loaded, s</source>
       <translation>эксперты MoE в памяти, с</translation>
     </message>
@@ -967,6 +967,46 @@
       <location filename="../said_texts.py" line="33" />
       <source>{0} is saved again</source>
       <translation>{0} снова сохраняется</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="34" />
+      <source>{0} layers on the GPU</source>
+      <translation>слоёв на GPU: {0}</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="35" />
+      <source>CPU</source>
+      <translation>ЦП</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="36" />
+      <source>{0} — {1:.2f} GiB on the GPU, {2:.2f} GiB in RAM</source>
+      <translation>{0} — {1:.2f} ГиБ на GPU, {2:.2f} ГиБ в ОЗУ</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="37" />
+      <source>not one layer fits the {0:.2f} GiB of VRAM left: CPU only</source>
+      <translation>ни один слой не влезает в оставшиеся {0:.2f} ГиБ видеопамяти: только ЦП</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="38" />
+      <source>no GPU: everything on the CPU</source>
+      <translation>GPU нет: всё на ЦП</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="39" />
+      <source>fits the GPU whole</source>
+      <translation>целиком влезает в GPU</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="40" />
+      <source>{0} of {1} layers on the GPU, the rest on the CPU</source>
+      <translation>{0} из {1} слоёв на GPU, остальные на ЦП</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="41" />
+      <source>all layers on the GPU, the experts of the first {0} in RAM</source>
+      <translation>все слои на GPU, эксперты первых {0} — в ОЗУ</translation>
     </message>
   </context>
   <context>

@@ -42,7 +42,7 @@ class ChatLog:
     def __init__(self, bus: EventBus, store: Conversations, title: str = "") -> None:
         self.store = store
         self.bus = bus
-        self.writes = KeptWrites(bus, said("the conversation"))
+        self.writes = KeptWrites(bus, said("the conversation"), resolved=self._saved)
         self._title = title
         self._conversation: Conversation | None = None  # made with its first message
         self._written: set[str] = set()  # conversations known to be in the store
@@ -84,7 +84,11 @@ class ChatLog:
             self._written.add(conversation.id)
             self.writes.do(lambda: self.store.write_new(conversation))
         if self.writes.do(lambda: write(conversation.id)):
-            self.bus.publish(ConversationSaved(conversation_id=conversation.id))
+            self._saved()
+
+    def _saved(self) -> None:
+        """The list of conversations reads it again (a write kept for later is in, too)."""
+        self.bus.publish(ConversationSaved(conversation_id=self.conversation.id))
 
     def _started(self, e: TurnStarted) -> None:
         if self._conversation is None and not self._title:

@@ -19,9 +19,17 @@ STORAGE_ERRORS = (sqlite3.Error, OSError)
 
 
 class KeptWrites:
-    def __init__(self, bus: EventBus, what: str, *, retry_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        bus: EventBus,
+        what: str,
+        *,
+        retry_s: float = 10.0,
+        resolved: Callable[[], object] | None = None,  # after a retry wrote what was kept
+    ) -> None:
         self.bus = bus
         self.what = what
+        self.resolved = resolved
         self.retry_s = retry_s  # while failing, kept writes are tried again this often
         self._pending: deque[Callable[[], object]] = deque()
         self._lock = threading.RLock()
@@ -78,6 +86,8 @@ class KeptWrites:
         def again() -> None:
             if not self.flush():
                 self._retry_later()
+            elif self.resolved is not None:  # written with nobody writing: say so
+                self.resolved()
 
         timer = threading.Timer(self.retry_s, again)
         timer.daemon = True

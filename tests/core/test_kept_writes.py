@@ -50,10 +50,11 @@ def test_kept_writes_are_tried_again_without_a_new_one() -> None:
     bus.subscribe(StorageTrouble, lambda e: e.resolved and over.set())
     disk = Disk()
     disk.full = True
-    writes = KeptWrites(bus, "the memory", retry_s=0.05)
+    told = threading.Event()
+    writes = KeptWrites(bus, "the memory", retry_s=0.05, resolved=told.set)
     writes.do(lambda: disk.write("кот Барсик"))
     disk.full = False
-    assert over.wait(5)  # the retry wrote it, nobody else asked
+    assert over.wait(5) and told.wait(5)  # the retry wrote it, nobody else asked
     assert disk.written == ["кот Барсик"] and writes.pending == 0
 
 

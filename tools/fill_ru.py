@@ -257,6 +257,8 @@ RU = {
     "fits the GPU whole": "целиком влезает в GPU",
     "{0} of {1} layers on the GPU, the rest on the CPU": "{0} из {1} слоёв на GPU, остальные на ЦП",
     "all layers on the GPU, the experts of the first {0} in RAM": "все слои на GPU, эксперты первых {0} — в ОЗУ",
+    "The model that answers (the primary role); the others are in Settings": "Модель, которая отвечает (основная роль); остальные — в настройках",
+    "Answering model:": "Отвечает модель:",
 }
 
 

@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
         self.pages = add_pages(self.tabs, assistant, home, self.bridge)
         if self.pages.settings is not None:
             self.pages.settings.restart_wanted.connect(self.offer_restart)
+        if self.pages.picker is not None:
+            self.chat_layout.insertWidget(1, self.pages.picker)  # above the chat
         if self.pages.voice is not None:
             self.chat_layout.addWidget(self.pages.voice)
             self.installEventFilter(self.pages.voice)  # push-to-talk's key, anywhere in it

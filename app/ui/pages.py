@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the pages import the heavy parts: only once the assistant i
     from app.ui.bridge import QtBridge
     from app.ui.diagnostics_page import DiagnosticsPage
     from app.ui.memory_page import MemoryPage
+    from app.ui.model_picker import ModelPicker
     from app.ui.models_page import ModelsPage
     from app.ui.settings_page import SettingsPage
     from app.ui.voice_bar import VoiceBar
@@ -41,9 +42,10 @@ class Pages:
     memory: MemoryPage | None = None
     diagnostics: DiagnosticsPage | None = None
     voice: VoiceBar | None = None
+    picker: ModelPicker | None = None
 
     def on_event(self, event: Event) -> None:
-        for page in (self.settings, self.models, self.memory, self.voice):
+        for page in (self.settings, self.models, self.memory, self.voice, self.picker):
             if page is not None:
                 page.on_event(event)
 
@@ -62,6 +64,7 @@ def add_pages(tabs: QTabWidget, assistant: Assistant, home: Home | None, bridge:
     from app.settings import Settings
     from app.ui.diagnostics_page import DiagnosticsPage
     from app.ui.memory_page import MemoryPage
+    from app.ui.model_picker import ModelPicker
     from app.ui.models_page import ModelsPage
     from app.ui.settings_page import SettingsPage
     from app.ui.voice_bar import VoiceBar
@@ -79,6 +82,7 @@ def add_pages(tabs: QTabWidget, assistant: Assistant, home: Home | None, bridge:
         pages.settings = SettingsPage(settings)
         pages.models = ModelsPage(home, assistant.bus, settings)
         pages.voice = VoiceBar(VoiceSession(home, assistant, companion), settings)
+        pages.picker = ModelPicker(settings)
     if companion is not None and home is not None:
         pages.memory = MemoryPage(companion, home.paths.data_dir, home.paths.entities_dir)
     pages.diagnostics = DiagnosticsPage(

@@ -298,6 +298,8 @@ class SettingsPage(QWidget):
     def on_event(self, event: Event) -> None:
         """Role switches and loads, as they happen (through the window's bridge)."""
         if isinstance(event, RoleSwitched):
+            if event.role in self.roles:  # switched elsewhere (the chat's picker): shown here
+                choose(self.roles[event.role].model, event.model_id or None)
             self.status.setText(
                 self.tr("{0}: {1} — loading…").format(event.role, event.model_id or "none")
             )

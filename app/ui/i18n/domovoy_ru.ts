@@ -251,47 +251,47 @@
       <translation>запуск…</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="167" />
+      <location filename="../main_window.py" line="169" />
       <source>{0}: not loaded yet</source>
       <translation>{0}: ещё не загружена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="172" />
+      <location filename="../main_window.py" line="174" />
       <source>{0} is a tiny demo model: its replies are noise. Get a real one: download a GGUF (`domovoy models list --sources`) and add it on the Models page or with `domovoy models add FILE.gguf --id ID --role primary`.</source>
       <translation>{0} — крошечная демо-модель: её ответы — шум. Возьмите настоящую: скачайте GGUF (`domovoy models list --sources`) и добавьте её на странице «Модели» или командой `domovoy models add FILE.gguf --id ID --role primary`.</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="204" />
+      <location filename="../main_window.py" line="206" />
       <source>Conversations</source>
       <translation>Беседы</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="292" />
+      <location filename="../main_window.py" line="294" />
       <source>editing the last question: Send replaces it, Esc cancels</source>
       <translation>правка последнего вопроса: «Отправить» заменит его, Esc — отмена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="310" />
+      <location filename="../main_window.py" line="312" />
       <source>conversation opened</source>
       <translation>беседа открыта</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="310" />
+      <location filename="../main_window.py" line="312" />
       <source>new conversation</source>
       <translation>новая беседа</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="345" />
+      <location filename="../main_window.py" line="347" />
       <source>{0} is ready as {1} ({2:.0f} ms)</source>
       <translation>{0} готова в роли {1} ({2:.0f} мс)</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="374" />
+      <location filename="../main_window.py" line="376" />
       <source>Restart</source>
       <translation>Перезапуск</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="375" />
+      <location filename="../main_window.py" line="377" />
       <source>The interface language changes when domovoy starts again. Restart now?</source>
       <translation>Язык интерфейса сменится при следующем запуске домового. Перезапустить сейчас?</translation>
     </message>
@@ -483,6 +483,19 @@
       <location filename="../diagnostics_page.py" line="37" />
       <source>MoE experts loaded, s</source>
       <translation>эксперты MoE в памяти, с</translation>
+    </message>
+  </context>
+  <context>
+    <name>ModelPicker</name>
+    <message>
+      <location filename="../model_picker.py" line="23" />
+      <source>The model that answers (the primary role); the others are in Settings</source>
+      <translation>Модель, которая отвечает (основная роль); остальные — в настройках</translation>
+    </message>
+    <message>
+      <location filename="../model_picker.py" line="28" />
+      <source>Answering model:</source>
+      <translation>Отвечает модель:</translation>
     </message>
   </context>
   <context>
@@ -746,32 +759,32 @@
   <context>
     <name>Pages</name>
     <message>
-      <location filename="../pages.py" line="25" />
+      <location filename="../pages.py" line="26" />
       <source>Chat</source>
       <translation>Беседа</translation>
     </message>
     <message>
-      <location filename="../pages.py" line="26" />
+      <location filename="../pages.py" line="27" />
       <source>Settings</source>
       <translation>Настройки</translation>
     </message>
     <message>
-      <location filename="../pages.py" line="27" />
+      <location filename="../pages.py" line="28" />
       <source>Models</source>
       <translation>Модели</translation>
     </message>
     <message>
-      <location filename="../pages.py" line="28" />
+      <location filename="../pages.py" line="29" />
       <source>Memory</source>
       <translation>Память</translation>
     </message>
     <message>
-      <location filename="../pages.py" line="29" />
+      <location filename="../pages.py" line="30" />
       <source>Diagnostics</source>
       <translation>Диагностика</translation>
     </message>
     <message>
-      <location filename="../pages.py" line="73" />
+      <location filename="../pages.py" line="76" />
       <source>Not available: the settings could not be read (see the notice on the chat page).</source>
       <translation>Недоступно: не удалось прочитать настройки (см. сообщение на странице беседы).</translation>
     </message>
@@ -1144,17 +1157,17 @@
       <translation>Сохранено.</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="302" />
+      <location filename="../settings_page.py" line="304" />
       <source>{0}: {1} — loading…</source>
       <translation>{0}: {1} — загрузка…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="305" />
+      <location filename="../settings_page.py" line="307" />
       <source>{0}: {1} is ready</source>
       <translation>{0}: {1} готова</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="308" />
+      <location filename="../settings_page.py" line="310" />
       <source>{0}: {1} failed: {2}</source>
       <translation>{0}: {1} — ошибка: {2}</translation>
     </message>

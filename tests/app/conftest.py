@@ -1,8 +1,10 @@
-"""The demo home (tiny models installed) and an assistant built on it, as the app builds it."""
+"""The demo home (tiny models installed), an assistant built on it and the window over them, as
+the app builds them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -11,6 +13,11 @@ from app.wiring import Home, build_assistant
 from core.events import EventBus
 from core.paths import Paths
 from models.install import install_demo
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from app.ui.main_window import MainWindow
 
 
 @pytest.fixture
@@ -25,3 +32,15 @@ def demo_assistant(demo_home: Home) -> Iterator[Assistant]:
     assert problem is None
     yield assistant
     assistant.shutdown()
+
+
+@pytest.fixture
+def demo_window(qtbot: QtBot, demo_home: Home, demo_assistant: Assistant) -> MainWindow:
+    """The whole window on the demo app, every page attached, shown."""
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(demo_assistant)
+    window.attach(demo_assistant, home=demo_home)
+    qtbot.addWidget(window)
+    window.show()
+    return window

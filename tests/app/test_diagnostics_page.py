@@ -19,14 +19,11 @@ pytestmark = pytest.mark.qt
 
 
 def test_the_page_shows_models_lease_metrics_and_log(
-    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant
+    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant, demo_window: MainWindow
 ) -> None:
     logbook.install()
     logging.getLogger("domovoy.test").warning("a line the page should show")
-    window = MainWindow(demo_assistant)
-    window.attach(demo_assistant, home=demo_home)
-    qtbot.addWidget(window)
-    window.show()
+    window = demo_window
     demo_assistant.submit("привет")
     assert demo_assistant.wait(60)
     page = window.pages.diagnostics

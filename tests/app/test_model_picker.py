@@ -16,12 +16,9 @@ pytestmark = pytest.mark.qt
 
 
 def test_the_picker_switches_the_answering_model(
-    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant
+    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant, demo_window: MainWindow
 ) -> None:
-    window = MainWindow(demo_assistant)
-    window.attach(demo_assistant, home=demo_home)
-    qtbot.addWidget(window)
-    window.show()
+    window = demo_window
     picker, settings = window.pages.picker, window.pages.settings
     assert picker is not None and settings is not None
     combo = picker.combo

@@ -34,12 +34,9 @@ def test_the_page_shows_the_config_and_apply_changes_nothing_untouched(
 
 
 def test_apply_switches_the_primary_and_the_chat_says_when_it_is_ready(
-    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant
+    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant, demo_window: MainWindow
 ) -> None:
-    window = MainWindow(demo_assistant)
-    window.attach(demo_assistant, home=demo_home)
-    qtbot.addWidget(window)
-    window.show()
+    window = demo_window
     page = window.pages.settings
     assert page is not None
     window.tabs.setCurrentWidget(page)
@@ -87,7 +84,11 @@ def test_remote_needs_consent_and_a_bad_value_is_refused_with_a_message(
 
 
 def test_a_new_language_offers_a_restart_that_closes_this_window_gracefully(
-    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    demo_home: Home,
+    demo_assistant: Assistant,
+    demo_window: MainWindow,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import app.ui.main_window as main_window
 
@@ -100,10 +101,7 @@ def test_a_new_language_offers_a_restart_that_closes_this_window_gracefully(
         return main_window.QMessageBox.StandardButton.No
 
     monkeypatch.setattr(main_window.QMessageBox, "question", answer_no)
-    window = MainWindow(demo_assistant)
-    window.attach(demo_assistant, home=demo_home)
-    qtbot.addWidget(window)
-    window.show()
+    window = demo_window
     page = window.pages.settings
     assert page is not None
     page.language.setCurrentText("Русский")

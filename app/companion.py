@@ -196,15 +196,19 @@ class Companion:
             return
         self.ready.wait(timeout=120)
         conversation = self.conversation
-        self.writes.do(lambda: self._remember(text, speaker, conversation))
+        try:  # before the write: a model failing to rate is not the storage failing
+            importance = self._rate(text, speaker)
+        except Exception:
+            log.exception("the importance could not be rated: the heuristic rates it")
+            importance = None
+        self.writes.do(lambda: self._remember(text, speaker, conversation, importance))
 
-    def _remember(self, text: str, speaker: str, conversation: str) -> None:
+    def _remember(
+        self, text: str, speaker: str, conversation: str, importance: float | None
+    ) -> None:
         assert self.memory is not None
         written = self.memory.remember(
-            text,
-            speaker=speaker,
-            conversation=conversation,
-            importance=self._rate(text, speaker),
+            text, speaker=speaker, conversation=conversation, importance=importance
         )
         if self.keeper is not None and written.action != "NOOP":
             self.keeper.noted(written.memory)

@@ -53,7 +53,7 @@ class Companion:
         self.settled = threading.Event()  # opening has ended, either way (problem says why not)
         self.problem = ""
         self.writes = KeptWrites(bus, said("the memory"))
-        self._writes: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self._inbox: queue.Queue[tuple[str, str] | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self.last_recalled: list[str] = []  # ids recalled for the latest turn (evals read it)
@@ -74,7 +74,7 @@ class Companion:
     def stop(self) -> None:
         """Shutdown: finish pending writes, save the mood, close the store."""
         self._stopping.set()
-        self._writes.put(None)
+        self._inbox.put(None)
         for thread in self._threads:
             thread.join(timeout=30)
         self.mood.save()
@@ -129,11 +129,11 @@ class Companion:
         return TurnContext(memories=memories, mood=self.mood.render(), profile=profile)
 
     def _user_spoke(self, e: TurnStarted) -> None:
-        self._writes.put(("user", e.text))
+        self._inbox.put(("user", e.text))
 
     def _assistant_spoke(self, e: TurnFinished) -> None:
         if e.text.strip() and not e.demo:  # a demo model's noise is neither felt nor remembered
-            self._writes.put(("assistant", e.text))
+            self._inbox.put(("assistant", e.text))
 
     def migrate(self, target: Embedder) -> threading.Thread:
         """Re-index with ``target`` in the background, with progress events; recall switches
@@ -172,19 +172,19 @@ class Companion:
         timer = threading.Timer(timeout, deadline.set)
         timer.start()
         try:
-            while self._writes.unfinished_tasks and not deadline.wait(0.02):
+            while self._inbox.unfinished_tasks and not deadline.wait(0.02):
                 pass
         finally:
             timer.cancel()
 
     def _write_loop(self) -> None:
         """Off the turn's path: reading the mood may ask the lightweight model."""
-        while (item := self._writes.get()) is not None:
+        while (item := self._inbox.get()) is not None:
             try:
                 self._write_one(item)
             finally:
-                self._writes.task_done()
-        self._writes.task_done()
+                self._inbox.task_done()
+        self._inbox.task_done()
 
     def _write_one(self, item: tuple[str, str]) -> None:
         speaker, text = item

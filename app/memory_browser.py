@@ -8,13 +8,13 @@ thread.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import yaml
 
 from core.errors import InputError
 from core.fs import atomic_write_text
+from core.when import minute
 from memory.portable import export_memories
 from memory.service import MemoryService
 from memory.store import KINDS, Memory, MemoryKind
@@ -116,4 +116,4 @@ class MemoryBrowser:
 
 
 def when(memory: Memory) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(memory.created_at))
+    return minute(memory.created_at)

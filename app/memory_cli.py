@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 
 from app.memory_browser import export_everything
 from app.wiring import Home, open_memory
 from core import config as config_mod
 from core.errors import DomovoyError, InputError
 from core.fs import atomic_write_text
+from core.when import minute
 from memory.embeddings import CachedEmbedder, EmbedderInfo, SentenceTransformerEmbedder
 from memory.portable import import_memories
 from memory.service import MemoryService
@@ -98,7 +98,7 @@ def _migrate(home: Home, service: MemoryService, target_id: str) -> None:
 
 
 def _line(memory: Memory) -> str:
-    day = time.strftime("%Y-%m-%d %H:%M", time.localtime(memory.created_at))
+    day = minute(memory.created_at)
     who = f"{memory.speaker}: " if memory.speaker else ""
     facts = f"{memory.kind}, {day}, importance {memory.importance:.0f}"
     return f"{memory.id}  [{facts}] {who}{memory.text}"

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from core.when import minute
 from memory.sqlite import open_db, transaction
 
 SCHEMA = """
@@ -66,9 +67,7 @@ class Conversations:
     def draft(title: str = "") -> Conversation:
         """A conversation not yet written (``write_new`` writes it)."""
         now = time.time()
-        return Conversation(
-            uuid.uuid4().hex[:12], title or time.strftime("%Y-%m-%d %H:%M"), now, now
-        )
+        return Conversation(uuid.uuid4().hex[:12], title or minute(), now, now)
 
     def write_new(self, conversation: Conversation) -> Conversation:
         now = conversation.created_at
@@ -175,7 +174,7 @@ class Conversations:
             raise KeyError(conversation_id)
         lines = [f"# {conversation.title}", ""]
         for m in self.messages(conversation_id, limit=10**9):
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(m.created_at))
+            when = minute(m.created_at)
             who = "You" if m.role == "user" else f"domovoy ({m.model})" if m.model else "domovoy"
             lines += [f"**{who}**, {when}:", "", m.text, ""]
             if m.note:

@@ -7,7 +7,6 @@ draws, so thousands of conversations cost nothing.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.fs import atomic_write_text
+from core.when import minute
 from memory.conversations import Conversation, Conversations
 
 Index = QModelIndex | QPersistentModelIndex
@@ -63,7 +63,7 @@ class ConversationModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{conversation.title}  ({conversation.messages})"
         if role == Qt.ItemDataRole.ToolTipRole:
-            started = time.strftime("%Y-%m-%d %H:%M", time.localtime(conversation.created_at))
+            started = minute(conversation.created_at)
             about = QCoreApplication.translate("Conversations", "{0} · {1} messages")
             return f"{conversation.title}\n" + about.format(started, conversation.messages)
         if role == Qt.ItemDataRole.UserRole:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from app.settings import Settings
 from app.ui.background import Background
+from app.ui.settings_page import choose, chosen
 from core.events import Event, RoleSwitched
 
 ROLE = "primary"
@@ -23,8 +24,9 @@ class ModelPicker(QWidget):
             self.tr("The model that answers (the primary role); the others are in Settings")
         )
         self.combo.addItems(settings.models_for(ROLE))
-        self._show(settings.home.config.llm.primary.id)
-        self.combo.activated.connect(lambda _index: self.choose(self.combo.currentText()))
+        choose(self.combo, self.current)
+        # activated: the user's choice only (a switch shown from elsewhere does not re-apply)
+        self.combo.activated.connect(lambda _index: self.choose(chosen(self.combo)))
         label = QLabel(self.tr("Answering model:"), self)
         label.setBuddy(self.combo)
         row = QHBoxLayout(self)
@@ -33,19 +35,16 @@ class ModelPicker(QWidget):
         row.addWidget(label)
         row.addWidget(self.combo)
 
-    def _show(self, model_id: str | None) -> None:
-        self.combo.blockSignals(True)
-        if model_id and self.combo.findText(model_id) < 0:
-            self.combo.addItem(model_id)
-        self.combo.setCurrentIndex(self.combo.findText(model_id) if model_id else -1)
-        self.combo.blockSignals(False)
+    @property
+    def current(self) -> str | None:
+        return self.settings.home.config.llm.role(ROLE).id
 
-    def choose(self, model_id: str) -> None:
+    def choose(self, model_id: str | None) -> None:
         """Give the primary role ``model_id`` (saved in the config, loaded in the background)."""
-        if not model_id or model_id == self.settings.home.config.llm.primary.id:
+        if not model_id or model_id == self.current:
             return
         draft = self.settings.draft()
-        draft.llm.primary.id = model_id
+        draft.llm.role(ROLE).id = model_id
         self.combo.setEnabled(False)
         self.background.run(
             lambda: self.settings.apply(draft), self._applied, self._failed, name="domovoy-pick"
@@ -56,10 +55,10 @@ class ModelPicker(QWidget):
 
     def _failed(self, message: str) -> None:
         self.combo.setEnabled(True)
-        self._show(self.settings.home.config.llm.primary.id)
+        choose(self.combo, self.current)
         self.combo.setToolTip(message)
 
     def on_event(self, event: Event) -> None:
         """A switch made elsewhere (the settings page, a promotion) shows here too."""
         if isinstance(event, RoleSwitched) and event.role == ROLE:
-            self._show(event.model_id)
+            choose(self.combo, event.model_id or None)

@@ -56,14 +56,35 @@ system-packages:
 
 # torch==2.13.0 goes first: a CPU build of exactly that version is on these machines, and
 # anything that depends on torch would otherwise pull several GB of CUDA wheels.
-$(STAMP): pyproject.toml | system-packages
+$(STAMP): pyproject.toml Makefile | system-packages
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "domovoy needs Python >= 3.11 (found $$($(PYTHON) --version))"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip wheel setuptools
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e '.[dev]'
+	$(MAKE) --no-print-directory llama-wheel
+	$(PIP) install -q --no-deps --no-index --find-links $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	$(PIP) install -q -e '.[dev,starter]'
 	touch $(STAMP)
+
+# llama-cpp-python has no wheel on PyPI, so pip builds it. Built as pip would (GGML_NATIVE), it is
+# tuned to the build machine's CPU: on a VM that advertises AMX and faults on it, every quantized
+# GGUF dies with SIGILL, and pip's cache hands that wheel to other machines. So it is built here
+# for any x86-64 CPU with AVX2 (FMA, F16C, BMI2; no AVX-512, no AMX), once, into a folder named
+# after the version and the flags; pip's own cache is bypassed, since it ignores CMAKE_ARGS.
+LLAMA_VERSION := 0.3.36
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF \
+	-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
+LLAMA_WHEELS ?= $(HOME)/.cache/domovoy/wheels/llama-cpp-python-$(LLAMA_VERSION)-x86-64-avx2
+
+.PHONY: llama-wheel
+llama-wheel:
+	@ls $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || { \
+		echo "Building llama-cpp-python $(LLAMA_VERSION) for x86-64 with AVX2 (about 5 minutes)"; \
+		mkdir -p $(LLAMA_WHEELS) && \
+		CMAKE_ARGS="$(LLAMA_CMAKE)" $(PIP) wheel -q --no-deps --no-cache-dir \
+			--no-binary llama-cpp-python llama-cpp-python==$(LLAMA_VERSION) -w $(LLAMA_WHEELS); }
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import threading
 from collections.abc import Sequence
@@ -16,8 +17,13 @@ from core.events import EventBus, ModelLoading, TokenStreamed, TurnFailed, TurnF
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
+    _quiet_libraries()
+    if args.func is not _cmd_window:  # the window installs its own, with the same file
+        from core import logbook
+        from core.paths import Paths
+
+        logbook.install(Paths.from_env().data_dir / "domovoy.log")
     try:
         code: int = args.func(args)
         return code
@@ -29,6 +35,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `domovoy models list | head`
         sys.stderr.close()
         return 0
+
+
+def _quiet_libraries() -> None:
+    """The terminal is for the conversation: no library progress bars (tqdm, the hub's,
+    transformers'); library warnings go to the log file, not the screen."""
+    for name in (
+        "TQDM_DISABLE",
+        "HF_HUB_DISABLE_PROGRESS_BARS",
+        "TRANSFORMERS_NO_ADVISORY_WARNINGS",
+    ):
+        os.environ.setdefault(name, "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    logging.captureWarnings(True)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,8 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     lst = msub.add_parser("list", help="catalogue, installed models, and who plays each role")
     lst.add_argument("--sources", action="store_true", help="also show where each model comes from")
     lst.set_defaults(func=cli_models.cmd_list)
-    add = msub.add_parser("add", help="register a GGUF file you have")
-    add.add_argument("file", type=Path)
+    add = msub.add_parser(
+        "add",
+        help="register a model you have and give it a role: a GGUF (chat roles), a Whisper "
+        "folder (stt), a piper .onnx (tts), a sentence-transformers folder (embedding), a "
+        "transformers classifier folder (emotion)",
+    )
+    add.add_argument("file", type=Path, metavar="PATH")
     add.add_argument("--id", required=True, dest="model_id")
     add.add_argument("--role", required=True)
     add.add_argument("--replace", action="store_true", help="overwrite a manifest with this id")
@@ -153,13 +177,17 @@ def _cmd_window(args: argparse.Namespace) -> int:
 def _cmd_chat(args: argparse.Namespace) -> int:
     from app.wiring import Home, build_assistant
 
-    home = Home.open()
+    home = Home.open(starter=True)
     bus = EventBus()
     assistant, problem = build_assistant(home, bus, model=args.model)
     if problem is not None:
-        if not assistant.ready_to_chat:
+        if args.model or not assistant.ready_to_chat:
             raise problem
         print(f"domovoy: {problem}\n  → another model answers meanwhile", file=sys.stderr)
+    if args.model and assistant.primary is not None:
+        # a model named on the command line answers, or the command says why it cannot
+        assistant.primary.ensure_loaded(bus)
+    assistant.start()  # memory, mood, the intent classifier: the same services as the window
     done = threading.Event()
     failed: list[str] = []
 
@@ -169,14 +197,7 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
     def on_finished(e: TurnFinished) -> None:
         sys.stdout.write("\n")
-        demo = ", a demo model: its replies are noise" if e.demo else ""
-        stopped = ", stopped" if e.cancelled else ""
-        fallback = f"; fallback: {e.fallback_reason}" if e.fallback_reason else ""
-        print(
-            f"[{e.model_used}{demo}; {e.timings.tokens} tokens, "
-            f"{e.timings.tokens_per_s:.1f} tok/s{stopped}{fallback}]",
-            file=sys.stderr,
-        )
+        print(f"[{footer(e)}]", file=sys.stderr)
         done.set()
 
     def on_failed(e: TurnFailed) -> None:
@@ -216,7 +237,18 @@ def _cmd_chat(args: argparse.Namespace) -> int:
             except DomovoyError as exc:  # an empty message: say so and go on
                 print(f"domovoy: {exc}", file=sys.stderr)
     finally:
-        assistant.shutdown()
+        assistant.shutdown()  # what was said is committed to memory before the process ends
+
+
+def footer(e: TurnFinished) -> str:
+    """Who answered, how fast, and why it was that model: the line under a reply."""
+    demo = ", a demo model: its replies are noise" if e.demo else ""
+    stopped = ", stopped" if e.cancelled else ""
+    fallback = f"; fallback: {e.fallback_reason}" if e.fallback_reason else ""
+    return (
+        f"{e.model_used}{demo}; {e.timings.tokens} tokens, "
+        f"{e.timings.tokens_per_s:.1f} tok/s{stopped}{fallback}"
+    )
 
 
 def _cmd_voice(args: argparse.Namespace) -> int:
@@ -226,7 +258,7 @@ def _cmd_voice(args: argparse.Namespace) -> int:
     from app.voice import run_file
     from app.wiring import Home, build_assistant
 
-    home = Home.open()
+    home = Home.open(starter=True)
     bus = EventBus()
     assistant, problem = build_assistant(home, bus)
     if problem is not None and not assistant.ready_to_chat:
@@ -312,7 +344,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     control = Path(__file__).resolve().parents[1] / "eval" / "scenarios" / "control"
     scenarios = load_scenarios(args.scenarios or [control])
-    sut = AssistantUnderTest(Home.open(), model=args.model)
+    sut = AssistantUnderTest(Home.open(starter=True), model=args.model)
     try:
         report = run(sut, scenarios)
     finally:
@@ -328,7 +360,7 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     from app.doctor import collect, render_text
     from app.wiring import Home
 
-    home = Home.open()
+    home = Home.open(starter=True)
     if args.metrics:
         from core.metrics import load_snapshot, render
 

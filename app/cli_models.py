@@ -30,17 +30,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from app.model_list import playing
     from app.wiring import Home
     from core.config import ROLES
 
-    home = Home.open()
-    roles = {home.config.llm.role(r).id: r for r in ROLES if home.config.llm.role(r).id}
-    print(f"{'ID':<36} {'ROLE':<12} {'ORIGIN':<10} {'INSTALLED':<10} PLAYS")
+    home = Home.open(starter=True)
+    print(f"{'ID':<40} {'ROLE':<12} {'ORIGIN':<10} {'INSTALLED':<10} PLAYS")
     for e in home.registry.entries():
-        plays = roles.get(e.id, "")
-        demo = " (demo: noise)" if e.manifest.is_demo else ""
+        plays = ", ".join(playing(home, e.id))
+        mark = " (demo: noise)" if e.manifest.is_demo else ""
+        if plays and e.manifest.stands_in:
+            mark = " (starter kit: small, until the design's model is installed)"
         installed = "yes" if e.installed else "no"
-        print(f"{e.id:<36} {e.manifest.role:<12} {e.origin:<10} {installed:<10} {plays}{demo}")
+        print(f"{e.id:<40} {e.manifest.role:<12} {e.origin:<10} {installed:<10} {plays}{mark}")
         source = e.manifest.source
         if args.sources and source is not None:
             where = source.url or f"https://huggingface.co/{source.repo}"
@@ -52,6 +54,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         model_id = home.config.llm.role(role).id
         if model_id and model_id not in home.registry:
             print(f"warning: the {role} role names {model_id!r}, which no manifest describes")
+        elif model_id and home.registry.player_id(role, model_id) not in (model_id, None):
+            stand_in = home.registry.player_id(role, model_id)
+            print(f"{role}: {model_id} is not installed yet; {stand_in} plays it meanwhile")
     for problem in home.registry.problems:
         print(f"warning: {problem}")
     return 0
@@ -59,16 +64,24 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from core.paths import Paths
-    from models.install import add_gguf
+    from models.install import add_model
 
     paths = Paths.from_env()
     paths.ensure()
-    manifest, file = add_gguf(
-        paths, args.file, model_id=args.model_id, role=args.role, replace=args.replace
+    manifest, file = add_model(
+        paths,
+        args.file,
+        model_id=args.model_id,
+        role=args.role,
+        replace=args.replace,
+        give_role=True,
     )
-    facts = f"{manifest.family}, {manifest.quant}, context {manifest.context_length}"
+    facts = f"{manifest.format}, {manifest.family}, {manifest.quant}"
+    if manifest.format == "gguf":
+        facts += f", context {manifest.context_length}"
     print(f"added {manifest.id} ({facts})")
     print(f"manifest: {file}")
+    print(f"{manifest.id} now plays {args.role} (config: {paths.config_file})")
     return 0
 
 

@@ -26,7 +26,6 @@ from memory.service import MemoryService, importance_heuristic
 log = logging.getLogger(__name__)
 # A message sent just after the start waits this long for the memory to open (once), so that
 # its answer can recall what the user said before; then it goes without, and says so in the log.
-OPEN_WAIT_S = 15.0
 
 
 class Companion:
@@ -51,6 +50,7 @@ class Companion:
         self.conversation = uuid.uuid4().hex[:12]
         self.ready = threading.Event()  # the memory is open
         self.settled = threading.Event()  # opening has ended, either way (problem says why not)
+        self.warm = threading.Event()  # the embedder and the readers are loaded (or failed to)
         self.problem = ""
         self.writes = KeptWrites(bus, said("the memory"))
         self._inbox: queue.Queue[tuple[str, str] | None] = queue.Queue()
@@ -109,24 +109,28 @@ class Companion:
             self.reader.read("warm-up")
         except Exception:  # the first turn loads them instead, and says what fails
             log.exception("memory warm-up failed")
+        finally:
+            self.warm.set()
 
     # --- around a turn -------------------------------------------------------------------------
 
     def context(self, text: str) -> TurnContext:
         memories: tuple[str, ...] = ()
         profile = ""
-        if self._threads and not self.settled.wait(OPEN_WAIT_S):
-            log.warning("the memory is still opening: this reply recalls nothing")
-        if self.memory is not None and self.ready.is_set():
+        if self.memory is not None and (self.ready.is_set() or self._threads):
             try:
                 light = self.pressure() is not None
-                found = self.memory.recall(text, self.recall_k, light=light)
+                # Until the index is checked and the embedder warm (seconds at a cold start),
+                # recall goes by the words in SQLite, the source of truth: a first question
+                # neither waits for them nor is answered as if nothing had been said before.
+                words_only = not (self.ready.is_set() and self.warm.is_set())
+                found = self.memory.recall(text, self.recall_k, light=light, words_only=words_only)
                 self.last_recalled = [r.memory.id for r in found]
                 memories = tuple(r.line() for r in found)
                 profile = self.keeper.summary() if self.keeper is not None else ""
             except Exception:  # recall failing must not cost the answer
                 log.exception("recall failed")
-        return TurnContext(memories=memories, mood=self.mood.render(), profile=profile)
+        return TurnContext(memories=memories, mood=self.mood.felt(), profile=profile)
 
     def _user_spoke(self, e: TurnStarted) -> None:
         self._inbox.put(("user", e.text))

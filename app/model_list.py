@@ -100,20 +100,25 @@ def disk_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def playing(home: Home, model_id: str) -> tuple[str, ...]:
+def chosen_for_roles(home: Home) -> list[tuple[str, str | None]]:
+    """Every role, and the model the config chooses for it."""
     config = home.config
-    roles = [r for r in ROLES if config.llm.role(r).id == model_id]
-    roles += [
-        name
-        for name, chosen in (
-            ("stt", config.audio.stt.model),
-            ("tts", config.audio.tts.model),
-            ("embedding", config.embeddings.main.id),
-            ("emotion", config.classification.emotion.model),
-        )
-        if chosen == model_id
+    return [
+        *((r, config.llm.role(r).id) for r in ROLES),
+        ("stt", config.audio.stt.model),
+        ("tts", config.audio.tts.model),
+        ("embedding", config.embeddings.main.id),
+        ("emotion", config.classification.emotion.model),
     ]
-    return tuple(roles)
+
+
+def playing(home: Home, model_id: str) -> tuple[str, ...]:
+    """The roles the model plays now: chosen for them, or standing in (the starter kit)."""
+    return tuple(
+        role
+        for role, chosen in chosen_for_roles(home)
+        if home.registry.player_id(role, chosen) == model_id
+    )
 
 
 def estimate_fit(entry: Entry, facts: Machine) -> FitEstimate:

@@ -31,7 +31,6 @@ from audio.sentences import SentenceSplitter
 from audio.turns import TurnDetector
 from audio.vad import SileroVAD
 from audio.whisper import Transcribe, WhisperSTT
-from core.errors import NoModelForRoleError
 from core.events import EventBus, TokenStreamed, TurnFailed, TurnFinished
 
 
@@ -96,17 +95,10 @@ def voice_of(companion: Companion | None, rate: float = 1.0) -> Voice:
 
 def speech_models(home: Home) -> tuple[WhisperSTT, PiperTTS]:
     audio = home.config.audio
-    found = []
-    for role, model_id in (("stt", audio.stt.model), ("tts", audio.tts.model)):
-        if (
-            not model_id
-            or model_id not in home.registry
-            or not home.registry.get(model_id).installed
-        ):
-            raise NoModelForRoleError(role, model_id)
-        found.append(home.registry.get(model_id).path)
+    stt = home.registry.plays("stt", audio.stt.model)  # NoModelForRoleError: none installed
+    tts = home.registry.plays("tts", audio.tts.model)
     language = audio.stt.language
-    return WhisperSTT(found[0], scheduler=home.scheduler, language=language), PiperTTS(found[1])
+    return WhisperSTT(stt.path, scheduler=home.scheduler, language=language), PiperTTS(tts.path)
 
 
 def run_file(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,8 @@ from memory.reflection import MemoryKeeper
 from memory.service import MemoryService
 from models.catalogue import CATALOGUE_DIR
 
+STARTER_ENV = "DOMOVOY_STARTER"  # "off": never assemble the starter kit
+
 
 @dataclass(slots=True)
 class Home:
@@ -59,9 +62,13 @@ class Home:
     metrics: Metrics = field(default_factory=Metrics)
 
     @classmethod
-    def open(cls, paths: Paths | None = None) -> Home:
+    def open(cls, paths: Paths | None = None, *, starter: bool = False) -> Home:
+        """``starter``: assemble the starter kit first, if it is installed and not yet here
+        (the window and the CLI do; ``DOMOVOY_STARTER=off`` keeps it out)."""
         paths = paths or Paths.from_env()
         paths.ensure()
+        if starter:
+            assemble_starter(paths)
         config = config_mod.load(paths.config_file)
         registry = Registry.load(paths, [CATALOGUE_DIR])
         return cls(paths=paths, config=config, registry=registry)
@@ -86,15 +93,26 @@ class Home:
         return self.config.gpu.use == "auto" and llama_supports_gpu_offload()
 
     @classmethod
-    def open_with_defaults(cls, paths: Paths | None = None) -> Home:
+    def open_with_defaults(cls, paths: Paths | None = None, *, starter: bool = False) -> Home:
         """The default config in memory, the file left as it is (it failed to load)."""
         paths = paths or Paths.from_env()
         paths.ensure()
+        if starter:
+            assemble_starter(paths)
         return cls(paths=paths, config=Config(), registry=Registry.load(paths, [CATALOGUE_DIR]))
 
 
-def slot_for_role(home: Home, role: str) -> ModelSlot:
-    """The model the config names for an LLM role, ready to load lazily."""
+def assemble_starter(paths: Paths) -> None:
+    if os.environ.get(STARTER_ENV, "").lower() in ("off", "0", "no"):
+        return
+    from models.starter import assemble
+
+    assemble(paths)
+
+
+def slot_for_role(home: Home, role: str, *, shares: ModelSlot | None = None) -> ModelSlot:
+    """The model that plays an LLM role, ready to load lazily. ``shares``: a slot of another
+    role with the same model, whose loaded model this one uses too (one copy in memory)."""
     entry = home.registry.for_role(role, home.config)
     settings = home.config.llm.role(role)
     if entry.manifest.format != "gguf":
@@ -112,6 +130,12 @@ def slot_for_role(home: Home, role: str) -> ModelSlot:
         idle_unload_s=settings.idle_unload_seconds
         or entry.manifest.idle_unload_seconds
         or home.config.llm.idle_unload_seconds,
+        shares=shares if shares is not None and shares.model_id == entry.id else None,
+        # the role's settings were chosen for the configured model; a stand-in samples as its
+        # manifest recommends
+        temperature=float(entry.manifest.metadata.get("temperature", settings.temperature))
+        if entry.id != settings.id
+        else None,
     )
 
 
@@ -165,7 +189,9 @@ def build_slots(home: Home) -> tuple[dict[str, ModelSlot], dict[str, DomovoyErro
             if settings.provider == "remote":
                 slots[role] = remote_slot(home, role)
             else:
-                slots[role] = slot_for_role(home, role)
+                entry = home.registry.for_role(role, home.config)
+                same = next((s for s in slots.values() if s.model_id == entry.id), None)
+                slots[role] = slot_for_role(home, role, shares=same)
         except DomovoyError as exc:
             problems[role] = exc
     return slots, problems
@@ -334,24 +360,34 @@ def _slot(
     load_eagerly: bool = False,
     prepare: Callable[[], None] | None = None,
     idle_unload_s: float | None = None,
+    shares: ModelSlot | None = None,
+    temperature: float | None = None,
 ) -> ModelSlot:
     settings = home.config.llm.role(role)
+    llm = (
+        shares.llm
+        if shares is not None
+        else LlamaCppLLM(
+            model_id=model_id, path=path, n_ctx=settings.context_length, placer=home.placer
+        )
+    )
+    shared_eager = shares is not None and (shares.load_eagerly or shares.idle_unload_s is None)
     slot = ModelSlot(
         role=role,
         model_id=model_id,
-        llm=LlamaCppLLM(
-            model_id=model_id, path=path, n_ctx=settings.context_length, placer=home.placer
-        ),
+        llm=llm,
         params=GenerationParams(
             max_tokens=settings.max_output_tokens,
-            temperature=settings.temperature,
+            temperature=settings.temperature if temperature is None else temperature,
             top_p=settings.top_p,
+            repeat_penalty=settings.repeat_penalty,
         ),
         demo=demo,
-        load_eagerly=load_eagerly,
+        load_eagerly=load_eagerly and shares is None,
         timeout_s=settings.timeout_s,
         scheduler=home.scheduler,
-        idle_unload_s=None if load_eagerly else idle_unload_s,
+        # a model shared with a role that keeps it loaded is never unloaded for this one
+        idle_unload_s=None if load_eagerly or shared_eager else idle_unload_s,
     )
     if prepare is not None:
         slot.prepare = prepare

@@ -17,6 +17,8 @@ from audio.pipeline import Processor
 from audio.spoken import spoken
 from core.errors import ModelFileError, ModelLoadError
 
+CYRILLIC_LANGUAGES = {"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn"}
+
 
 @dataclass(frozen=True, slots=True)
 class Voice:
@@ -58,6 +60,20 @@ class PiperTTS:
     def sample_rate(self) -> int:
         return int(self.load().config.sample_rate)
 
+    @property
+    def language(self) -> str:
+        """The voice's language as its .onnx.json gives it ("en_US", "ru_RU"), or ""."""
+        return str(getattr(self.load().config, "espeak_voice", "") or "")
+
+    def can_speak(self, text: str) -> bool:
+        """Whether this voice can read the text: an English voice spells Cyrillic letter by
+        letter, so a mostly Cyrillic text needs a voice of a Cyrillic language."""
+        cyrillic = sum(1 for c in text if "\u0400" <= c <= "\u04ff")
+        latin = sum(1 for c in text if c.isascii() and c.isalpha())
+        if cyrillic <= latin:
+            return True
+        return self.language.split("_")[0].split("-")[0].lower() in CYRILLIC_LANGUAGES
+
     def synthesize(self, text: str, voice: Voice | None = None) -> Samples:
         from piper import SynthesisConfig
 
@@ -75,18 +91,25 @@ class PiperTTS:
 
 
 class Speak(Processor):
-    """AssistantSentence → SpeechAudio; a failure ends the reply with an error, not the app."""
+    """AssistantSentence → SpeechAudio; a failure ends the reply with an error, not the app.
+
+    A sentence the voice cannot read (Russian for an English voice) is shown, not spoken; the
+    first time, an ErrorFrame says how to get a voice that can.
+    """
 
     def __init__(self, tts: PiperTTS, voice: Callable[[], Voice] = Voice) -> None:
         self.tts = tts
         self.voice = voice
         self.timings_ms: list[float] = []
+        self.told_unspoken = False
 
     def process(self, frame: Frame) -> Iterable[Frame]:
         if not isinstance(frame, AssistantSentence):
             return (frame,)
         start = time.perf_counter()
         try:
+            if not self.tts.can_speak(frame.text):
+                return self._unspoken()
             samples = self.tts.synthesize(frame.text, self.voice())
         except Exception as exc:
             return (ErrorFrame(source="tts", message=f"speech synthesis failed: {exc}"),)
@@ -97,5 +120,18 @@ class Speak(Processor):
                 sample_rate=self.tts.sample_rate,
                 text=frame.text,
                 index=frame.index,
+            ),
+        )
+
+    def _unspoken(self) -> tuple[Frame, ...]:
+        if self.told_unspoken:
+            return ()
+        self.told_unspoken = True
+        return (
+            ErrorFrame(
+                source="tts",
+                message=f"the voice ({self.tts.language or 'unknown language'}) cannot read "
+                "Russian, so Russian replies are shown and not spoken; for a Russian voice: "
+                "`domovoy models pull piper-ru-irina-medium`",
             ),
         )

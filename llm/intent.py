@@ -1,15 +1,19 @@
 """Which tool a message asks for, before any LLM is asked (design seed §5).
 
 A spaCy text classifier (a bag of word n-grams on a blank multilingual pipeline) trained on the
-project's own Russian and English examples (``llm/data/intents.yaml``) on first use, in about a
-second, and cached on disk keyed by the examples' hash. Words are lowercased and cut to their
-first five letters, a cheap stemmer that lets "умножить" and "умножь" meet.
+project's own Russian and English examples (``llm/data/intents.yaml``) at the first start, in the
+background, in a few seconds, and cached on disk keyed by the examples' hash; until it is ready,
+``quick_guess`` tells the clear cases (an arithmetic expression, the usual clock questions).
+Words are lowercased and cut to their first five letters, a cheap stemmer that lets "умножить"
+and "умножь" meet.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +33,29 @@ class Intent:
 
 
 def normalize(text: str) -> str:
+    """Lowercased words cut to their first letters; every number is one word, "0", so that
+    "17 * 23" looks like the examples' "2+2" whatever the digits."""
     words = "".join(c.lower() if c.isalnum() else f" {c} " for c in text).split()
-    return " ".join(w[:STEM] for w in words)
+    return " ".join("0" if w.isdigit() else w[:STEM] for w in words)
+
+
+ARITHMETIC = re.compile(r"\d\s*(?:[-+*/×÷^]|\*\*)\s*\(?\s*\d")
+CLOCK = re.compile(
+    r"\b(?:который час|сколько (?:сейчас )?времени|what time is it|what's the time|"
+    r"какое сегодня число|какой сегодня день|what day is it|what is today's date|"
+    r"what's the date)",
+    re.IGNORECASE,
+)
+
+
+def quick_guess(text: str) -> Intent:
+    """The clear cases without the classifier, for the moments before it is ready: an
+    arithmetic expression is a calculation, the usual clock questions ask for the time."""
+    if ARITHMETIC.search(text):
+        return Intent("calculate", 0.9)
+    if CLOCK.search(text):
+        return Intent("time", 0.9)
+    return Intent("chat", 0.5)
 
 
 class IntentClassifier:
@@ -44,6 +69,11 @@ class IntentClassifier:
     @property
     def labels(self) -> list[str]:
         return list(self._data())
+
+    @property
+    def ready(self) -> bool:
+        """Loaded (or trained) and answering at once."""
+        return self._nlp is not None
 
     def predict(self, text: str) -> Intent:
         nlp = self._model()
@@ -83,6 +113,7 @@ class IntentClassifier:
         from spacy.training import Example
         from thinc.api import fix_random_seed
 
+        logging.getLogger("spacy").setLevel(logging.WARNING)  # its INFO lines are not ours
         data = self._data()
         labels = list(data)
         nlp = spacy.blank("xx")

@@ -24,7 +24,7 @@ from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
 from llm.harmony import to_outputs
 from llm.llama_overrides import load_with_overrides
 from llm.placement import Placer
-from llm.stops import StopMatcher
+from llm.stops import RepetitionGuard, StopMatcher
 from models.gguf_info import read_gguf_info
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,15 @@ def default_threads() -> int:
     logical = os.cpu_count() or 2
     physical = psutil.cpu_count(logical=False) or logical
     return max(1, min(physical, logical - 1))
+
+
+def batch_threads() -> int:
+    """Prompt processing's threads: every physical core. A prompt is a short burst of dense
+    work that scales with cores (half the time on two cores instead of one), unlike token
+    generation, whose threads spin between tokens for as long as the reply lasts."""
+    import psutil
+
+    return max(1, psutil.cpu_count(logical=False) or os.cpu_count() or 1)
 
 
 class LlamaCppLLM:
@@ -58,6 +67,7 @@ class LlamaCppLLM:
         self.n_ctx = n_ctx
         self.n_gpu_layers = n_gpu_layers
         self.n_threads = n_threads or default_threads()
+        self.n_threads_batch = n_threads or batch_threads()
         self.seed = seed
         self.placer = placer
         self.placement = ""  # where the weights went, once loaded
@@ -92,7 +102,7 @@ class LlamaCppLLM:
                     n_ctx=n_ctx,
                     n_gpu_layers=n_gpu_layers,
                     n_threads=self.n_threads,
-                    n_threads_batch=self.n_threads,
+                    n_threads_batch=self.n_threads_batch,
                     seed=self.seed,
                     verbose=False,
                 )
@@ -214,6 +224,7 @@ class LlamaCppLLM:
         vocab = llama_model_get_vocab(llama.model)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         stops = StopMatcher(params.stop)
+        loop = RepetitionGuard()
         # A grammar never goes with harmony's control tokens: it would break the format.
         use_grammar = params.json_schema is not None and not self.render_special
         generator = llama.generate(
@@ -240,6 +251,13 @@ class LlamaCppLLM:
                     yield text
                 produced += 1
                 if stops.stopped or produced >= max_tokens:
+                    break
+                if loop.feed(token):
+                    log.info(
+                        "%s: the reply repeated itself for %d tokens; it ends there",
+                        self.model_id,
+                        loop.looped_tokens,
+                    )
                     break
             tail = stops.feed(decoder.decode(b"", final=True)) + stops.flush()
             if tail and not (cancel is not None and cancel.is_set()):

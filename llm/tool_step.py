@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from core.errors import DomovoyError
-from llm.intent import IntentClassifier
+from llm.intent import ARITHMETIC, IntentClassifier, quick_guess
 from llm.prompt import Templates
 from llm.router import Router
 from llm.structured import ask_json
@@ -54,13 +54,16 @@ class ToolStep:
         """Tools are the exception: a message the classifier takes for conversation needs none.
         A tool it names is used when it is sure, or when the tool finds its arguments in the
         words; otherwise the lightweight model decides between that tool and none."""
-        intent = self.classifier.predict(text)
+        # a turn never waits for the classifier to train: the clear cases are told without it
+        intent = self.classifier.predict(text) if self.classifier.ready else quick_guess(text)
+        if intent.label not in self.registry and ARITHMETIC.search(text):
+            intent = quick_guess(text)  # "сколько будет 17 * 23" is a sum in any language
         if intent.label not in self.registry:
             return ToolDecision(None, confidence=intent.confidence)  # plain conversation
         arguments = self.registry.get(intent.label).extract(text)
         if arguments is not None and (intent.confidence >= self.sure or arguments):
             return ToolDecision(intent.label, arguments, "classifier", intent.confidence)
-        return self._plan(text, only=intent.label)
+        return self.plan(text, only=intent.label)
 
     def run(self, text: str) -> tuple[ToolDecision, ToolOutcome | None]:
         decision = self.decide(text)
@@ -68,7 +71,8 @@ class ToolStep:
             return decision, None
         return decision, self.registry.call(decision.tool, decision.arguments)
 
-    def _plan(self, text: str, only: str = "") -> ToolDecision:
+    def plan(self, text: str, only: str = "") -> ToolDecision:
+        """The lightweight model's JSON plan: which tool (any, or ``only``, or none), with what."""
         from llm.base import ChatMessage
 
         prompt = self.templates.render(

@@ -240,6 +240,17 @@ class EmotionalState:
     def render(self) -> str:
         return describe(self.current())
 
+    def felt(self) -> str:
+        """For the prompt: the mood when it is more than the resting one, else "" (a neutral
+        line only distracts a small model, and there is nothing to colour the words with)."""
+        mood = self.current()
+        resting = (
+            abs(mood.valence - self.baseline.valence) < 0.15
+            and abs(mood.arousal - self.baseline.arousal) < 0.15
+            and not mood.emotions
+        )
+        return "" if resting else describe(mood)
+
 
 def _points(raw: object) -> list[MoodPoint]:
     """The saved history; a damaged point is skipped, never the mood."""

@@ -149,7 +149,10 @@ class MemoryKeeper:
     # --- the memory summary --------------------------------------------------------------------
 
     def refresh_summary(self, top: int = 25) -> str | None:
-        memories = sorted(self.memory.store.recent(limit=200), key=lambda m: -m.importance)[:top]
+        # what the user said and what was concluded from it; never the assistant's own replies,
+        # which a small model would copy into the summary as if they were facts about the user
+        said_by_user = [m for m in self.memory.store.recent(limit=200) if m.speaker != "assistant"]
+        memories = sorted(said_by_user, key=lambda m: -m.importance)[:top]
         if not memories:
             return None
         listing = "\n".join(f"- {m.text}" for m in memories)

@@ -316,8 +316,11 @@ class MemoryService:
         now: float | None = None,
         kinds: Sequence[MemoryKind] = KINDS,
         light: bool = False,
+        words_only: bool = False,
     ) -> list[Recalled]:
-        """``light``: the machine is under pressure; the fallback model embeds the query."""
+        """``light``: the machine is under pressure; the fallback model embeds the query.
+        ``words_only``: by the words alone (SQLite's full-text index), for the moments before
+        the index and the embedder are ready: the store is the source of truth."""
         query = query.strip()
         if not query:
             return []
@@ -325,11 +328,12 @@ class MemoryService:
         embedder = self.embedder
         if light and self.fallback is not None and self.migration_complete(self.fallback):
             embedder = self.fallback
-        vector = embedder.embed([query], "query")[0]
         ranks: dict[str, float] = {}
         dense: list[tuple[str, float]] = []
-        for kind in kinds:
-            dense += self.index.query(kind, vector, CANDIDATES, embedder.info)
+        if not words_only:
+            vector = embedder.embed([query], "query")[0]
+            for kind in kinds:
+                dense += self.index.query(kind, vector, CANDIDATES, embedder.info)
         dense.sort(key=lambda pair: pair[1], reverse=True)
         dense = dense[:CANDIDATES]
         similarity = {memory_id: max(0.0, s) for memory_id, s in dense}
@@ -338,7 +342,7 @@ class MemoryService:
         for rank, (memory_id, _) in enumerate(self.store.lexical(query, CANDIDATES)):
             ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         # Through the entities the query names: "what do you know about Masha?"
-        named = self._entities_in(query)
+        named = () if words_only else self._entities_in(query)
         for rank, memory_id in enumerate(self.store.by_entities(named, CANDIDATES)):
             ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         if not ranks:

@@ -1,4 +1,4 @@
-"""What a GGUF file says about itself, read with the ``gguf`` package without loading weights."""
+"""What a GGUF file says about itself, read from its header without loading weights."""
 
 from __future__ import annotations
 
@@ -85,25 +85,19 @@ _CACHE_SIZE = 64
 
 
 def _read(path: Path) -> GGUFInfo:
-    import gguf
+    from models.gguf_header import HeaderError, read_header
 
     try:
-        reader = gguf.GGUFReader(str(path), "r")
-    except Exception as exc:  # the reader raises ValueError, IndexError, struct errors...
-        raise ModelFileError(
-            path, f"damaged or truncated GGUF ({type(exc).__name__}: {exc})"
-        ) from exc
+        header = read_header(path)
+    except (HeaderError, OSError) as exc:
+        raise ModelFileError(path, f"damaged or truncated GGUF ({exc})") from exc
     size = path.stat().st_size
-    end = max((t.data_offset + int(t.n_bytes) for t in reader.tensors), default=0)
+    end = header.data_end
     if end > size:
         raise ModelFileError(path, f"truncated: its tensors need {end} bytes, the file has {size}")
 
     def field(key: str, default: Any = None) -> Any:
-        f = reader.fields.get(key)
-        if f is None or not f.data:
-            return default
-        value = f.contents()
-        return value
+        return header.fields.get(key, default)
 
     arch = str(field("general.architecture", "unknown"))
     n_head = int(field(f"{arch}.attention.head_count", 0) or 0)
@@ -121,8 +115,8 @@ def _read(path: Path) -> GGUFInfo:
         file_type=FILE_TYPES.get(int(ftype), f"type {ftype}") if ftype is not None else "unknown",
         chat_template=field("tokenizer.chat_template"),
         size_bytes=size,
-        tensor_bytes=sum(int(t.n_bytes) for t in reader.tensors),
-        n_tensors=len(reader.tensors),
+        tensor_bytes=sum(t.n_bytes for t in header.tensors),
+        n_tensors=len(header.tensors),
         n_layers=int(field(f"{arch}.block_count", 0) or 0),
         n_embd=n_embd,
         n_head_kv=int(n_head_kv or 0),

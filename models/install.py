@@ -1,4 +1,4 @@
-"""Registering models the user has: ``models add FILE.gguf`` and ``models install-demo``."""
+"""Registering models the user has (``models add PATH``) and the demo models (``install-demo``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from core.registry import Manifest
 from core.registry.checksum import ChecksumCache
 from core.registry.manifest import Role
 from core.registry.validate import check_rules
-from models.gguf_info import read_gguf_info
+from models.describe import describe
 from models.testing import make_tiny_gguf
 from models.testing.tiny_classifier import make_tiny_emotion_classifier
 
@@ -30,20 +30,34 @@ def write_manifest(manifest: Manifest, paths: Paths) -> Path:
     return file
 
 
-def add_gguf(
-    paths: Paths, file: Path, *, model_id: str, role: str, replace: bool = False
+def add_model(
+    paths: Paths,
+    path: Path,
+    *,
+    model_id: str,
+    role: str,
+    replace: bool = False,
+    give_role: bool = False,
 ) -> tuple[Manifest, Path]:
-    """Describe a GGUF the user has, from its own metadata; nothing is written if it is invalid."""
-    file = file.expanduser().resolve()
+    """Describe a model the user has from its format's own metadata (models.describe), with its
+    checksum (each file's, for a folder), and register it; ``give_role`` also makes it play the
+    role in the config. Nothing is written if anything is wrong."""
+    path = path.expanduser().resolve()
     if role not in get_args(Role):
         raise ManifestError(
             [
                 ManifestProblem(
-                    file=file, field="role", message=f"{role!r} is not a role", rule="schema"
+                    file=path, field="role", message=f"{role!r} is not a role", rule="schema"
                 )
             ]
         )
-    info = read_gguf_info(file)  # ModelFileError for a missing, non-GGUF or truncated file
+    found = describe(path)  # ModelFileError naming what was expected
+    if role not in found.roles:
+        raise ModelFileError(
+            path,
+            f"this is a {found.kind}: it can play {', '.join(found.roles)}, not {role}",
+            hint=f"add it with --role {found.roles[0]}",
+        )
     target = paths.manifests_dir / f"{model_id}.yaml"
     if target.exists() and not replace:
         raise ManifestError(
@@ -56,31 +70,61 @@ def add_gguf(
                 )
             ]
         )
-    if not info.chat_template:
-        raise ModelFileError(
-            file,
-            "the GGUF carries no chat template (tokenizer.chat_template): it is not a chat model",
-            hint="use an instruct/chat model's GGUF",
-        )
-    sha = ChecksumCache(paths.checksum_cache).sha256(file)
+    checksums = ChecksumCache(paths.checksum_cache)
+    single = found.path.is_file() and len(found.files) <= 1
     manifest = Manifest(
         id=model_id,
-        family=info.architecture,
+        family=found.family,
         role=role,  # checked against Role above
-        path=str(file),
-        format="gguf",
-        quant=info.file_type,
-        context_length=info.context_length or 4096,
-        capabilities=["chat"],
+        path=str(found.path),
+        format=found.format,
+        quant=found.quant,
+        context_length=found.context_length,
+        capabilities=list(found.capabilities),
         revision=dt.date.today().isoformat(),
-        checksum_sha256=sha,
+        checksum_sha256=checksums.sha256(found.path) if single else None,
+        files_sha256={}
+        if single
+        else {_relative(f, found.path): checksums.sha256(f) for f in found.files},
         load="eager" if role == "primary" else "on_demand",
-        adapter="llama_cpp",
-        description=info.name,
-        metadata={"architecture": info.architecture, "size_bytes": info.size_bytes},
+        adapter=found.adapter,
+        description=found.description,
+        metadata=found.metadata,
     )
     paths.manifests_dir.mkdir(parents=True, exist_ok=True)
-    return manifest, write_manifest(manifest, paths)
+    file = write_manifest(manifest, paths)
+    if give_role:
+        give(paths, role, manifest)
+    return manifest, file
+
+
+def _relative(file: Path, model_path: Path) -> str:
+    """A file of a model, as the manifest names it: relative to the model's folder."""
+    base = model_path if model_path.is_dir() else model_path.parent
+    return str(file.relative_to(base))
+
+
+def give(paths: Paths, role: str, manifest: Manifest) -> None:
+    """Make the model play the role: the config names it from now on."""
+    config = config_mod.load(paths.config_file)
+    if role in config_mod.ROLES:
+        config.llm.role(role).id = manifest.id
+    elif role == "stt":
+        config.audio.stt.model = manifest.id
+        if not manifest.metadata.get("multilingual", True) and config.audio.stt.language == "auto":
+            config.audio.stt.language = "en"
+    elif role == "tts":
+        config.audio.tts.model = manifest.id
+    elif role == "embedding":
+        config.embeddings.main.id = manifest.id
+        dim = manifest.metadata.get("dim")
+        if isinstance(dim, int):
+            config.embeddings.main.dim = dim
+    elif role == "emotion":
+        config.classification.emotion.model = manifest.id
+    else:
+        return  # vad: the packaged silero model is the only one
+    config_mod.save(config, paths.config_file)
 
 
 @dataclass(frozen=True, slots=True)

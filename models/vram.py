@@ -187,16 +187,15 @@ def inventory_from_gguf(path: Path) -> Inventory:
     from models.gguf_info import check_magic
 
     check_magic(path)
-    import gguf
+    from models.gguf_header import HeaderError, read_header
 
     try:
-        reader = gguf.GGUFReader(str(path), "r")
-    except Exception as exc:
+        header = read_header(path)
+    except (HeaderError, OSError) as exc:
         raise ModelFileError(path, f"damaged or truncated GGUF ({exc})") from exc
 
     def field(key: str, default: object = None) -> object:
-        f = reader.fields.get(key)
-        return f.contents() if f is not None and f.data else default
+        return header.fields.get(key, default)
 
     arch = str(field("general.architecture", "llama"))
     n_embd = int(field(f"{arch}.embedding_length", 0))  # type: ignore[call-overload]
@@ -210,17 +209,17 @@ def inventory_from_gguf(path: Path) -> Inventory:
     ff = int(
         field(f"{arch}.expert_feed_forward_length", 0) or field(f"{arch}.feed_forward_length", 0)
     )  # type: ignore[call-overload]
-    tokens = field("tokenizer.ggml.tokens", [])
+    n_vocab = header.lengths.get("tokenizer.ggml.tokens", 0)
     n_swa = int(field(f"{arch}.attention.sliding_window", 0))  # type: ignore[call-overload]
     return Inventory(
         name=str(field("general.name", path.stem)),
-        tensor_bytes={t.name: int(t.n_bytes) for t in reader.tensors},
+        tensor_bytes={t.name: t.n_bytes for t in header.tensors},
         n_layers=n_layers,
         n_embd=n_embd,
         n_head=n_head,
         n_head_kv=n_head_kv,
         head_dim=head_dim,
-        n_vocab=len(tokens) if isinstance(tokens, list) else 0,
+        n_vocab=n_vocab,
         n_ff_active=ff * (used or 1),
         n_swa=n_swa,
         swa_layers=frozenset(range(0, n_layers, 2)) if n_swa else frozenset(),

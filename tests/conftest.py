@@ -55,12 +55,24 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
 
 
+@pytest.fixture(scope="session")
+def starter_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the starter kit, once assembled, is kept for every test's home (hard links)."""
+    return tmp_path_factory.mktemp("starter-kit")
+
+
 @pytest.fixture(autouse=True)
-def domovoy_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Paths]:
+def domovoy_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, starter_cache: Path
+) -> Iterator[Paths]:
     """Config, data and models of each test live in its own temporary folder."""
     home = tmp_path / "home"
     monkeypatch.setenv("DOMOVOY_HOME", str(home))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("DOMOVOY_STARTER_CACHE", str(starter_cache))
+    # The starter kit is assembled only where a test asks for it (tests/real/ does): the
+    # others test the app with the models they set up, or with none.
+    monkeypatch.setenv("DOMOVOY_STARTER", "off")
     paths = Paths.from_env()
     yield paths
 

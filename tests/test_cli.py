@@ -107,9 +107,12 @@ def test_add_refuses_a_truncated_gguf(
     assert not list(domovoy_home.manifests_dir.glob("*.yaml"))
 
 
-def test_chat_without_a_model_says_how_to_get_one(capsys: pytest.CaptureFixture[str]) -> None:
+def test_chat_without_a_model_says_how_to_get_one(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOMOVOY_STARTER", "off")  # not even the starter kit
     code, _, err = run(capsys, "chat", "--once", "hi")
-    assert code == 1 and "install-demo" in err and "models add" in err
+    assert code == 1 and "models add FILE.gguf" in err and "domovoy[starter]" in err
 
 
 def test_chat_with_an_unknown_model_id_lists_known_ones(

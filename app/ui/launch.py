@@ -37,9 +37,9 @@ def open_home() -> tuple[Home, str]:
     from app.wiring import Home
 
     try:
-        return Home.open(), ""
+        return Home.open(starter=True), ""
     except ConfigError as exc:
-        home = Home.open_with_defaults()
+        home = Home.open_with_defaults(starter=True)
         return home, f"{exc}\nUsing the default settings until the file is fixed."
 
 

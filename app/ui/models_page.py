@@ -260,10 +260,10 @@ class ModelsPage(QWidget):
             )
             if not ok or not model_id.strip():
                 return
-        from models.install import add_gguf
+        from models.install import add_model
 
         def work() -> str:
-            manifest, _ = add_gguf(
+            manifest, _ = add_model(
                 self.home.paths, Path(file), model_id=model_id.strip(), role=role
             )
             self.home.reload_registry()

@@ -35,7 +35,9 @@ def pause(seconds: float) -> None:
 PAGES = ("chat", "settings", "models", "memory", "diagnostics")
 
 
-def shoot(folder: Path, pages: tuple[str, ...] = PAGES, suffix: str = "") -> list[Path]:
+def shoot(
+    folder: Path, pages: tuple[str, ...] = PAGES, suffix: str = "", question: str = ""
+) -> list[Path]:
     """Photograph ``pages`` as ``NAME{suffix}.png`` (chat is always asked something first)."""
     from PySide6.QtWidgets import QApplication
 
@@ -47,7 +49,7 @@ def shoot(folder: Path, pages: tuple[str, ...] = PAGES, suffix: str = "") -> lis
     window.resize(900, 680)
     wait_for(lambda: window.assistant is not None, 120, "the assistant was built")
     wait_for(lambda: window.input.isEnabled(), 5, "the window accepts a message")
-    window.input.setPlainText(QUESTION)
+    window.input.setPlainText(question or QUESTION)
     window.send()
     wait_for(lambda: window.stop_button.isEnabled(), 30, "the reply started")
     wait_for(lambda: not window.stop_button.isEnabled(), 120, "the reply finished")
@@ -129,8 +131,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("folder", type=Path, nargs="?", default=Path("reports/screenshots"))
     parser.add_argument("--pages", default=",".join(PAGES), help="which, comma-separated")
     parser.add_argument("--suffix", default="", help="added to each file's name, e.g. _ru")
+    parser.add_argument("--question", default="", help="what the chat is asked first")
     args = parser.parse_args(argv)
-    for path in shoot(args.folder, tuple(args.pages.split(",")), args.suffix):
+    for path in shoot(args.folder, tuple(args.pages.split(",")), args.suffix, args.question):
         print(path)
     return 0
 

@@ -91,21 +91,42 @@ class Registry:
         return sorted(self._entries.values(), key=lambda e: (e.manifest.role, e.id))
 
     def for_role(self, role: str, config: Config) -> Entry:
-        """The installed model the config names for an LLM role."""
-        model_id = config.llm.role(role).id
-        if not model_id:
-            raise NoModelForRoleError(role)
-        if model_id not in self._entries:
-            raise NoModelForRoleError(role, model_id)
-        entry = self._entries[model_id]
-        if not entry.installed:
-            raise NoModelForRoleError(role, model_id)
-        return entry
+        """The installed model that plays an LLM role (``plays`` with the config's choice)."""
+        return self.plays(role, config.llm.role(role).id)
+
+    def plays(self, role: str, model_id: str | None) -> Entry:
+        """The model that plays a role: the one chosen for it when that is installed, else a
+        starter-kit model that stands in for the role until the chosen one is installed."""
+        chosen = self._entries.get(model_id) if model_id else None
+        if chosen is not None and chosen.installed:
+            return chosen
+        stand_in = self.stand_in(role)
+        if stand_in is not None:
+            return stand_in
+        raise NoModelForRoleError(role, model_id)
+
+    def stand_in(self, role: str) -> Entry | None:
+        """The installed starter-kit model for a role, if there is one."""
+        return next(
+            (e for e in self.entries() if role in e.manifest.stands_in and e.installed), None
+        )
+
+    def player_id(self, role: str, model_id: str | None) -> str | None:
+        """``plays`` as an id, None when nothing installed plays the role."""
+        try:
+            return self.plays(role, model_id).id
+        except NoModelForRoleError:
+            return None
 
     def verify(self, entry: Entry) -> None:
         """Rule 4 at load time: the file must hash to its manifest's sha256."""
         manifest = entry.manifest
         if manifest.skip_checksum:
+            return
+        if manifest.files_sha256:  # several files: each, beside the model's file or in its folder
+            base = entry.path if entry.path.is_dir() else entry.path.parent
+            for name, digest in manifest.files_sha256.items():
+                self.checksums.verify(base / name, digest)
             return
         if manifest.checksum_sha256 is None:
             raise ModelFileError(

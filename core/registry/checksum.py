@@ -57,11 +57,17 @@ class ChecksumCache:
             return str(entry["sha256"])
         digest = sha256_file(path)
         self.computed += 1
+        self.remember(path, digest)
+        return digest
+
+    def remember(self, path: Path, digest: str) -> None:
+        """Record a hash computed while the file was written (no second read)."""
+        path = path.resolve()
+        st = path.stat()
         with self._lock:
             data = self._read()
-            data[key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}
+            data[str(path)] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}
             self._write(data)
-        return digest
 
     def verify(self, path: Path, expected: str) -> None:
         actual = self.sha256(path)

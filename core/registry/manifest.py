@@ -81,6 +81,7 @@ class Manifest(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     # beyond the seed's table
     skip_checksum: bool = False
+    files_sha256: dict[str, str] = Field(default_factory=dict)  # a folder model: each file's
     source: Source | None = None
 
     @field_validator("checksum_sha256")
@@ -102,6 +103,21 @@ class Manifest(BaseModel):
         data.setdefault("checksum_sha256", self.checksum_sha256)  # required, even when null
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
+    @field_validator("files_sha256")
+    @classmethod
+    def _hexes(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, digest in value.items():
+            if not SHA256.match(digest.lower()):
+                raise ValueError(f"{name}: must be 64 hexadecimal digits")
+        return {name: digest.lower() for name, digest in value.items()}
+
     @property
     def is_demo(self) -> bool:
         return bool(self.metadata.get("demo"))
+
+    @property
+    def stands_in(self) -> tuple[str, ...]:
+        """The roles a starter-kit model plays while the configured model is not installed."""
+        if not self.metadata.get("starter"):
+            return ()
+        return tuple(str(r) for r in self.metadata.get("plays", [self.role]))

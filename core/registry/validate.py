@@ -79,7 +79,11 @@ def check_rules(
             f"only an on_demand model is unloaded when idle (load is {manifest.load_policy})",
             "3",
         )
-    if manifest.checksum_sha256 is None and not manifest.skip_checksum:
+    if (
+        manifest.checksum_sha256 is None
+        and not manifest.skip_checksum
+        and not manifest.files_sha256
+    ):
         recorded_later = manifest.source is not None and not manifest.source.sha256_published
         if not recorded_later:
             add(

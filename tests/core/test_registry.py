@@ -178,6 +178,6 @@ def test_registry_roles_and_user_overrides(domovoy_home: Paths, tmp_path: Path) 
     config.llm.primary.id = "gpt-oss-20b-q4km"
     with pytest.raises(NoModelForRoleError, match="not installed") as err:
         registry.for_role("primary", config)
-    assert "install-demo" in str(err.value)
+    assert "domovoy[starter]" in str(err.value)
     with pytest.raises(UnknownModelError, match="nope"):
         registry.get("nope")

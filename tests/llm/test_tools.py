@@ -193,6 +193,8 @@ def test_a_sure_tool_runs_without_asking_any_model(classifier: IntentClassifier)
 class FixedIntent:
     """A classifier that always says the same: to put the tool step in a given state."""
 
+    ready = True  # trained: the tool step asks it rather than guessing
+
     def __init__(self, label: str, confidence: float) -> None:
         self.intent = Intent(label, confidence)
 

@@ -211,6 +211,12 @@ class Assistant:
         # A failure is published as ModelLoadFailed; the next turn tries again and says why.
         with contextlib.suppress(DomovoyError):
             slot.ensure_loaded(self.bus)
+            if slot.role == "primary" and not self.busy:
+                # the system prompt and history read now, not when the first question comes
+                with self._history_lock:
+                    history = list(self.history)
+                prompt = self.prompts.build(history, "", summary=self.summary)
+                slot.llm.prefill(prompt.messages, slot.params)
 
     # --- a turn --------------------------------------------------------------------------------
 

@@ -368,7 +368,11 @@ def _slot(
         shares.llm
         if shares is not None
         else LlamaCppLLM(
-            model_id=model_id, path=path, n_ctx=settings.context_length, placer=home.placer
+            model_id=model_id,
+            path=path,
+            n_ctx=settings.context_length,
+            placer=home.placer,
+            state_dir=home.paths.cache_dir / "prompt-states",
         )
     )
     shared_eager = shares is not None and (shares.load_eagerly or shares.idle_unload_s is None)

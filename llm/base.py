@@ -89,6 +89,11 @@ class LLM(Protocol):
         """How many tokens the prompt for ``messages`` takes (loads the model if needed)."""
         ...
 
+    def prefill(self, messages: Sequence[ChatMessage], params: GenerationParams) -> None:
+        """Read the prompt for ``messages`` ahead of the turn (the system prompt and history),
+        so that the turn reads only what is new; a no-op where there is no cache to fill."""
+        ...
+
     def stream(
         self,
         messages: Sequence[ChatMessage],

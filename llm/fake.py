@@ -62,6 +62,9 @@ class FakeLLM:
     def uses_gpu(self) -> bool:
         return self._uses_gpu
 
+    def prefill(self, messages: Sequence[ChatMessage], params: GenerationParams) -> None:
+        return None  # nothing is cached between calls
+
     def count_tokens(self, messages: Sequence[ChatMessage], params: GenerationParams) -> int:
         """One token per word, plus four per message for the template's markers."""
         return sum(len(m.content.split()) + 4 for m in messages)

@@ -39,7 +39,11 @@ def normalize(text: str) -> str:
     return " ".join("0" if w.isdigit() else w[:STEM] for w in words)
 
 
-ARITHMETIC = re.compile(r"\d\s*(?:[-+*/×÷^]|\*\*)\s*\(?\s*\d")
+ARITHMETIC = re.compile(
+    r"\d\s*(?:[-+*/×÷^]|\*\*|плюс|минус|умнож\w*(?:\s+на)?|раздел\w*(?:\s+на)?|в степени|"
+    r"plus|minus|times|multiplied by|divided by|to the power of)\s*\(?\s*\d",
+    re.IGNORECASE,
+)
 CLOCK = re.compile(
     r"\b(?:который час|сколько (?:сейчас )?времени|what time is it|what's the time|"
     r"какое сегодня число|какой сегодня день|what day is it|what is today's date|"

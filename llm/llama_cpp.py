@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -18,7 +19,10 @@ from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from core.errors import GenerationError, ModelFileError, ModelLoadError
+from core.fs import atomic_write_bytes
 from core.said import said
 from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
 from llm.harmony import to_outputs
@@ -28,6 +32,9 @@ from llm.stops import RepetitionGuard, StopMatcher
 from models.gguf_info import read_gguf_info
 
 log = logging.getLogger(__name__)
+# the last tokens of a prefilled prompt are left for the turn: the template's turn markers
+# there may be tokenized with the text that follows them
+PREFILL_HOLD_BACK = 4
 
 
 def default_threads() -> int:
@@ -61,8 +68,10 @@ class LlamaCppLLM:
         n_threads: int | None = None,
         seed: int = 0,
         placer: Placer | None = None,
+        state_dir: Path | None = None,
     ) -> None:
         self.model_id = model_id
+        self.state_dir = state_dir  # where prefilled prompt states are kept between starts
         self.path = path
         self.n_ctx = n_ctx
         self.n_gpu_layers = n_gpu_layers
@@ -166,6 +175,78 @@ class LlamaCppLLM:
                 raise GenerationError(f"model {self.model_id!r} was unloaded mid-turn")
             return len(self._llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True))
 
+    def prefill(self, messages: Sequence[ChatMessage], params: GenerationParams) -> None:
+        """Evaluate the prompt's tokens up to its last message's content, once: llama.cpp keeps
+        them in the KV cache and the next turn reuses the longest common prefix. The state is
+        kept on disk (``state_dir``), so the next start of the app restores it instead."""
+        prompt = self.render(messages, params)
+        with self._lock:
+            llama = self._llama
+            if llama is None:
+                return
+            tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+            tokens = tokens[: max(0, len(tokens) - PREFILL_HOLD_BACK)]
+            if len(tokens) < 2 or list(llama._input_ids[: len(tokens)]) == tokens:
+                return
+            if self._restore(llama, tokens):
+                return
+            llama.reset()
+            llama.eval(tokens)
+            self._keep(llama, tokens)
+
+    def _state_file(self, tokens: Sequence[int]) -> Path | None:
+        if self.state_dir is None:
+            return None
+        stat = self.path.stat()
+        key = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{self.n_ctx}|{tokens}"
+        return self.state_dir / f"prefix-{hashlib.sha256(key.encode()).hexdigest()[:24]}.bin"
+
+    def _restore(self, llama: Any, tokens: Sequence[int]) -> bool:
+        file = self._state_file(tokens)
+        if file is None or not file.is_file():
+            return False
+        try:
+            from llama_cpp.llama import LlamaState
+
+            kept, llama_state = _read_state(file.read_bytes())
+            n_tokens = int(kept["n_tokens"])
+            input_ids = np.zeros(llama.n_ctx(), dtype=np.intc)
+            input_ids[:n_tokens] = kept["input_ids"]
+            llama.load_state(
+                LlamaState(
+                    input_ids=input_ids,
+                    # the logits are not kept: the turn always reads tokens after the prefix
+                    scores=np.zeros((n_tokens, llama.n_vocab()), dtype=np.single),
+                    n_tokens=n_tokens,
+                    llama_state=llama_state,
+                    llama_state_size=len(llama_state),
+                    seed=int(kept["seed"]),
+                )
+            )
+        except Exception:  # a stale or damaged file: evaluate instead, and write it anew
+            log.info("%s: the kept prompt state %s could not be restored", self.model_id, file)
+            file.unlink(missing_ok=True)
+            llama.reset()
+            return False
+        return list(llama._input_ids[: len(tokens)]) == list(tokens)
+
+    def _keep(self, llama: Any, tokens: Sequence[int]) -> None:
+        file = self._state_file(tokens)
+        if file is None:
+            return
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            state = llama.save_state()
+            kept = {
+                "n_tokens": state.n_tokens,
+                "input_ids": state.input_ids[: state.n_tokens].tolist(),
+                "seed": state.seed,
+            }
+            header = json.dumps(kept).encode()
+            atomic_write_bytes(file, len(header).to_bytes(8, "little") + header + state.llama_state)
+        except (OSError, ValueError) as exc:
+            log.info("%s: the prompt state was not kept (%s)", self.model_id, exc)
+
     def render(self, messages: Sequence[ChatMessage], params: GenerationParams) -> str:
         """The exact prompt text the model will read."""
         self.load()
@@ -266,6 +347,15 @@ class LlamaCppLLM:
             raise GenerationError(f"llama.cpp failed while generating: {exc}") from exc
         finally:
             generator.close()
+
+
+def _read_state(data: bytes) -> tuple[dict[str, Any], bytes]:
+    """A kept prompt state: its JSON header (tokens, seed), then llama.cpp's own state bytes."""
+    size = int.from_bytes(data[:8], "little")
+    header = json.loads(data[8 : 8 + size])
+    if not isinstance(header, dict):
+        raise ValueError("not a prompt state")
+    return header, data[8 + size :]
 
 
 @functools.lru_cache(maxsize=16)

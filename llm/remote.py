@@ -67,6 +67,9 @@ class RemoteLLM:
     def unload(self) -> None:
         return None
 
+    def prefill(self, messages: Sequence[ChatMessage], params: GenerationParams) -> None:
+        return None  # nothing is cached between calls
+
     def count_tokens(self, messages: Sequence[ChatMessage], params: GenerationParams) -> int:
         # No tokenizer here: about four characters a token, rounded up, errs on the safe side.
         return sum(len(m.content) // 3 + 4 for m in messages)

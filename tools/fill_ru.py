@@ -235,6 +235,7 @@ RU = {
     "paused at {0}: pull to resume": "приостановлено на {0}: скачайте, чтобы продолжить",
     "not installed (chosen for {0})": "не установлена (выбрана для: {0})",
     "not installed": "не установлена",
+    "not installed yet: {0} (the small starter model) plays it meanwhile": "ещё не установлена: пока её роль играет {0} (маленькая стартовая модель)",
     "in use: {0}": "используется: {0}",
     "installed": "установлена",
     "fits": "влезает",

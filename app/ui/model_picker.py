@@ -37,7 +37,10 @@ class ModelPicker(QWidget):
 
     @property
     def current(self) -> str | None:
-        return self.settings.home.config.llm.role(ROLE).id
+        """The model that answers now: the chosen one, or the starter model standing in."""
+        home = self.settings.home
+        chosen_id = home.config.llm.role(ROLE).id
+        return home.registry.player_id(ROLE, chosen_id) or chosen_id
 
     def choose(self, model_id: str | None) -> None:
         """Give the primary role ``model_id`` (saved in the config, loaded in the background)."""

@@ -84,8 +84,12 @@ class RoleForm(QGroupBox):
         self.idle.setSpecialValueText(self.tr("default"))
         self.idle.setSuffix(self.tr(" s"))
         self.idle.setToolTip(self.tr("An on-demand model nobody used this long is unloaded"))
+        self.standing_in = QLabel(self)  # who plays the role while its model is not installed
+        self.standing_in.setWordWrap(True)
+        self.standing_in.setVisible(False)
         form = QFormLayout(self)
         form.addRow(self.tr("Model"), self.model)
+        form.addRow(self.standing_in)
         form.addRow(self.tr("Context length"), self.context)
         form.addRow(self.tr("Max output tokens"), self.max_tokens)
         form.addRow(self.tr("Temperature"), self.temperature)
@@ -107,8 +111,15 @@ class RoleForm(QGroupBox):
         box.setDecimals(2)
         return box
 
-    def show_config(self, c: LLMRoleConfig) -> None:
+    def show_config(self, c: LLMRoleConfig, plays: str | None = None) -> None:
+        """``plays``: the model that plays the role now, when it is not the chosen one."""
         choose(self.model, c.id)
+        self.standing_in.setVisible(bool(plays) and plays != c.id)
+        self.standing_in.setText(
+            self.tr("not installed yet: {0} (the small starter model) plays it meanwhile").format(
+                plays
+            )
+        )
         self.context.setValue(c.context_length)
         self.max_tokens.setValue(c.max_output_tokens)
         self.temperature.setValue(c.temperature)
@@ -231,8 +242,10 @@ class SettingsPage(QWidget):
 
     def show_config(self) -> None:
         config = self.settings.home.config
+        registry = self.settings.home.registry
         for role, form in self.roles.items():
-            form.show_config(config.llm.role(role))
+            chosen_id = config.llm.role(role).id
+            form.show_config(config.llm.role(role), registry.player_id(role, chosen_id))
         audio = config.audio
         choose(self.tts_model, audio.tts.model)
         self.voice_name.setText(audio.tts.voice)

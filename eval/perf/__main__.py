@@ -23,6 +23,8 @@ BENCHMARKS = {
     "ui_stall": "eval.perf.ui_stall",
     "soak": "eval.perf.soak",
     "long_chat": "eval.perf.long_chat",
+    "first_reply": "eval.perf.first_reply",
+    "voice_latency": "eval.perf.voice_latency",
 }
 
 

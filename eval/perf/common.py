@@ -18,6 +18,34 @@ def bench_model(kind: str = "llama") -> Path:
     return make_tiny_gguf(kind, folder / f"bench-{kind}.gguf", seed=1, **BENCH_SIZES)
 
 
+def starter_home() -> Path:
+    """A fresh DOMOVOY_HOME with the starter kit assembled in it (the ``starter`` extra)."""
+    from core.paths import Paths
+    from models.starter import KIT, assemble, present
+
+    missing = [m.id for m in KIT if not present(m)]
+    if missing:
+        raise SystemExit(f"the starter kit is not installed ({missing}): run `make setup`")
+    root = Path(tempfile.mkdtemp(prefix="domovoy-bench-home-"))
+    paths = Paths.from_env({"DOMOVOY_HOME": str(root)})
+    paths.ensure()
+    assemble(paths)
+    return root
+
+
+def model_file(choice: str) -> Path:
+    """The GGUF a benchmark runs: ``noise`` (the tiny bench model), ``starter`` (the starter
+    kit's Qwen2.5-Coder-0.5B Q4_K_M), or a path."""
+    if choice == "noise":
+        return bench_model()
+    if choice == "starter":
+        found = sorted((starter_home() / "models" / "starter").rglob("*.gguf"))
+        if not found:
+            raise SystemExit("the starter kit has no GGUF")
+        return found[0]
+    return Path(choice).expanduser()
+
+
 def median(values: list[float]) -> float:
     return float(statistics.median(values))
 

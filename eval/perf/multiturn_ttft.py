@@ -12,7 +12,7 @@ import threading
 
 from app.assistant import Assistant
 from core.events import EventBus, TurnFinished
-from eval.perf.common import bench_model, median, say
+from eval.perf.common import median, model_file, say
 from llm.base import GenerationParams
 from llm.llama_cpp import LlamaCppLLM
 from llm.router import ModelSlot
@@ -31,9 +31,12 @@ def run(argv: list[str]) -> dict[str, object]:
     parser.add_argument("--turns", type=int, default=16)
     parser.add_argument("--reply-tokens", type=int, default=48)
     parser.add_argument("--conversations", type=int, default=3)
+    parser.add_argument(
+        "--model", default="noise", help="noise (tiny bench GGUF), starter (Qwen Q4_K_M) or a path"
+    )
     args = parser.parse_args(argv)
 
-    path = bench_model()
+    path = model_file(args.model)
     params = GenerationParams(max_tokens=args.reply_tokens, seed=3)
     ratios: list[float] = []
     firsts: list[float] = []
@@ -69,6 +72,7 @@ def run(argv: list[str]) -> dict[str, object]:
     say(f"median ratio {ratio:.3f} (goal ≤ {GOAL})")
     return {
         "benchmark": "multiturn_ttft",
+        "model": args.model if args.model in ("noise", "starter") else str(path),
         "ratio": round(ratio, 4),
         "goal": GOAL,
         "met": ratio <= GOAL,

@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from app.assistant import Assistant
 from core.events import EventBus, TokenStreamed, TurnFinished
-from eval.perf.common import bench_model, median, say
+from eval.perf.common import median, model_file, say
 from llm.base import GenerationParams
 from llm.llama_cpp import LlamaCppLLM
 from llm.prompt import build_messages
@@ -33,11 +33,14 @@ def run(argv: list[str]) -> dict[str, object]:
     parser = argparse.ArgumentParser(prog="stream_overhead")
     parser.add_argument("--tokens", type=int, default=256)
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument(
+        "--model", default="noise", help="noise (tiny bench GGUF), starter (Qwen Q4_K_M) or a path"
+    )
     args = parser.parse_args(argv)
 
     from llama_cpp import Llama
 
-    path = bench_model()
+    path = model_file(args.model)
     params = GenerationParams(max_tokens=args.tokens, temperature=0.8, top_p=0.95, seed=7)
     llm = LlamaCppLLM(model_id="bench", path=path, n_ctx=2048, seed=7)
     bus = EventBus()
@@ -108,6 +111,7 @@ def run(argv: list[str]) -> dict[str, object]:
     say(f"median ratio {ratio:.3f} (goal ≥ {GOAL})")
     return {
         "benchmark": "stream_overhead",
+        "model": args.model if args.model in ("noise", "starter") else str(path),
         "ratio": round(ratio, 4),
         "goal": GOAL,
         "met": ratio >= GOAL,

@@ -187,7 +187,7 @@ def test_no_primary_model_gives_the_way_to_get_one() -> None:
     assistant.submit("hi")
     assistant.wait(5)
     message = rec.of(TurnFailed)[0].message  # type: ignore[attr-defined]
-    assert "primary" in message and "install-demo" in message
+    assert "primary" in message and "domovoy[starter]" in message
 
 
 def test_the_checksum_is_verified_before_the_first_load(tiny_models: dict[str, Path]) -> None:

@@ -89,7 +89,7 @@ def test_without_a_primary_model_the_window_opens_and_says_how_to_get_one(qtbot:
 
     window = window_for(qtbot, None, notice=str(NoModelForRoleError("primary")))
     assert window.isVisible()
-    assert window.banner.isVisible() and "install-demo" in window.banner.text()
+    assert window.banner.isVisible() and "domovoy[starter]" in window.banner.text()
     assert not window.input.isEnabled() and not window.send_button.isEnabled()
 
 
@@ -212,7 +212,7 @@ def test_launch_builds_the_assistant_off_the_gui_thread(domovoy_home: object) ->
     worker = threading.Thread(target=lambda: seen.append(build(bus)[1]))
     worker.start()
     worker.join(60)
-    assert seen and "install-demo" in seen[0]  # no model yet: the notice says how to get one
+    assert seen and "domovoy[starter]" in seen[0]  # no model yet: the notice says how to get one
 
 
 def test_escape_stops_and_ctrl_n_starts_a_new_conversation(qtbot: QtBot) -> None:

@@ -488,12 +488,12 @@
   <context>
     <name>ModelPicker</name>
     <message>
-      <location filename="../model_picker.py" line="23" />
+      <location filename="../model_picker.py" line="24" />
       <source>The model that answers (the primary role); the others are in Settings</source>
       <translation>Модель, которая отвечает (основная роль); остальные — в настройках</translation>
     </message>
     <message>
-      <location filename="../model_picker.py" line="28" />
+      <location filename="../model_picker.py" line="30" />
       <source>Answering model:</source>
       <translation>Отвечает модель:</translation>
     </message>
@@ -812,44 +812,49 @@
       <translation>Модель «по требованию», не используемая столько времени, выгружается</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="88" />
+      <location filename="../settings_page.py" line="91" />
       <source>Model</source>
       <translation>Модель</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="89" />
+      <location filename="../settings_page.py" line="93" />
       <source>Context length</source>
       <translation>Длина контекста</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="90" />
+      <location filename="../settings_page.py" line="94" />
       <source>Max output tokens</source>
       <translation>Макс. токенов ответа</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="91" />
+      <location filename="../settings_page.py" line="95" />
       <source>Temperature</source>
       <translation>Температура</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="92" />
+      <location filename="../settings_page.py" line="96" />
       <source>Top p</source>
       <translation>Top p</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="93" />
+      <location filename="../settings_page.py" line="97" />
       <source>Reasoning effort</source>
       <translation>Глубина рассуждений</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="94" />
+      <location filename="../settings_page.py" line="98" />
       <source>Load</source>
       <translation>Загрузка</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="95" />
+      <location filename="../settings_page.py" line="99" />
       <source>Unload when idle after</source>
       <translation>Выгрузить после простоя</translation>
+    </message>
+    <message>
+      <location filename="../settings_page.py" line="119" />
+      <source>not installed yet: {0} (the small starter model) plays it meanwhile</source>
+      <translation>ещё не установлена: пока её роль играет {0} (маленькая стартовая модель)</translation>
     </message>
   </context>
   <context>
@@ -1055,119 +1060,119 @@
       <translation>(как задано моделью)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="142" />
-      <location filename="../settings_page.py" line="158" />
+      <location filename="../settings_page.py" line="153" />
+      <location filename="../settings_page.py" line="169" />
       <source>Voice</source>
       <translation>Голос</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="157" />
+      <location filename="../settings_page.py" line="168" />
       <source>Speech model (piper)</source>
       <translation>Модель речи (piper)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="159" />
+      <location filename="../settings_page.py" line="170" />
       <source>Speaking rate</source>
       <translation>Темп речи</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="160" />
+      <location filename="../settings_page.py" line="171" />
       <source>Recognition model (Whisper)</source>
       <translation>Модель распознавания (Whisper)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="161" />
+      <location filename="../settings_page.py" line="172" />
       <source>Recognition language</source>
       <translation>Язык распознавания</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="162" />
+      <location filename="../settings_page.py" line="173" />
       <source>Recognition device</source>
       <translation>Устройство распознавания</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="164" />
+      <location filename="../settings_page.py" line="175" />
       <source>Hardware, privacy, interface</source>
       <translation>Оборудование, приватность, интерфейс</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="167" />
+      <location filename="../settings_page.py" line="178" />
       <source>auto: models go on the GPU as far as they fit; cpu: never</source>
       <translation>auto: модели идут на GPU, насколько влезают; cpu: никогда</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="168" />
+      <location filename="../settings_page.py" line="179" />
       <source>Offline only: nothing leaves this machine</source>
       <translation>Только офлайн: ничего не покидает этот компьютер</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="170" />
+      <location filename="../settings_page.py" line="181" />
       <source>I agree that my messages go to this server</source>
       <translation>Я согласен, что мои сообщения уходят на этот сервер</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="172" />
+      <location filename="../settings_page.py" line="183" />
       <source>Names, e-mails, phone and card numbers are scrubbed from what is sent.</source>
       <translation>Имена, адреса почты, номера телефонов и карт вычищаются из того, что отправляется.</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="182" />
+      <location filename="../settings_page.py" line="193" />
       <source>GPU use</source>
       <translation>Использование GPU</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="184" />
+      <location filename="../settings_page.py" line="195" />
       <source>Remote provider (OpenAI-compatible)</source>
       <translation>Удалённый сервер (совместимый с OpenAI)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="187" />
+      <location filename="../settings_page.py" line="198" />
       <source>Interface language</source>
       <translation>Язык интерфейса</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="189" />
+      <location filename="../settings_page.py" line="200" />
       <source>Apply</source>
       <translation>Применить</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="191" />
+      <location filename="../settings_page.py" line="202" />
       <source>Revert</source>
       <translation>Вернуть</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="278" />
-      <location filename="../settings_page.py" line="296" />
+      <location filename="../settings_page.py" line="291" />
+      <location filename="../settings_page.py" line="309" />
       <source>Not applied: {0}</source>
       <translation>Не применено: {0}</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="281" />
+      <location filename="../settings_page.py" line="294" />
       <source>Applying…</source>
       <translation>Применение…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="288" />
+      <location filename="../settings_page.py" line="301" />
       <source>{0}: loading the new model…</source>
       <translation>{0}: загрузка новой модели…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="290" />
+      <location filename="../settings_page.py" line="303" />
       <source>Saved.</source>
       <translation>Сохранено.</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="304" />
+      <location filename="../settings_page.py" line="317" />
       <source>{0}: {1} — loading…</source>
       <translation>{0}: {1} — загрузка…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="307" />
+      <location filename="../settings_page.py" line="320" />
       <source>{0}: {1} is ready</source>
       <translation>{0}: {1} готова</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="310" />
+      <location filename="../settings_page.py" line="323" />
       <source>{0}: {1} failed: {2}</source>
       <translation>{0}: {1} — ошибка: {2}</translation>
     </message>

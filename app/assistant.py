@@ -35,6 +35,7 @@ from core.events import (
     TurnRetracted,
     TurnStarted,
 )
+from core.quiet import Quiet
 from core.said import said
 from llm.base import ChatMessage, Effort, Output, ToolCallRequest, final_text
 from llm.prompt import PromptBuilder, TurnContext
@@ -70,6 +71,7 @@ class Assistant:
         effort: Effort = "low",
         tools: ToolStep | None = None,
         services: Sequence[Service] = (),
+        quiet: Quiet | None = None,
     ) -> None:
         self.bus = bus
         self.router = router or Router(bus, slots)
@@ -79,6 +81,7 @@ class Assistant:
         self.effort: Effort = effort  # reasoning effort for dialogue (§19: low)
         self.tools = tools
         self.services = list(services)
+        self.quiet = quiet or Quiet()  # a turn runs: warm-ups in the background wait
         self.summary = ""  # the older turns that no longer fit, in the lightweight model's words
         self._turn_id = 0
         self._cancel = threading.Event()
@@ -203,6 +206,7 @@ class Assistant:
     def _warm_tools(self) -> None:
         try:
             assert self.tools is not None
+            self.quiet.wait()
             self.tools.warm_up()
         except Exception:  # the first turn tries again and reports what fails
             log.exception("the intent classifier could not be prepared")
@@ -221,6 +225,10 @@ class Assistant:
     # --- a turn --------------------------------------------------------------------------------
 
     def _run_turn(self, turn_id: int, text: str, kind: Kind, cancel: threading.Event) -> None:
+        with self.quiet.busy():
+            self._answer(turn_id, text, kind, cancel)
+
+    def _answer(self, turn_id: int, text: str, kind: Kind, cancel: threading.Event) -> None:
         self.bus.publish(TurnStarted(turn_id=turn_id, text=text))
         start = time.perf_counter()
         answer: list[str] = []

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from core.events import EventBus, MemoryWritten, MigrationProgress, TurnFinished, TurnStarted
 from core.kept_writes import KeptWrites
+from core.quiet import Quiet
 from core.said import said
 from llm.prompt import TurnContext
 from memory.embeddings import Embedder
@@ -24,6 +25,7 @@ from memory.reflection import MemoryKeeper
 from memory.service import MemoryService, importance_heuristic
 
 log = logging.getLogger(__name__)
+QUIET_WAIT_S = 120.0  # the longest a write waits for a turn to end (a reply that goes on and on)
 # A message sent just after the start waits this long for the memory to open (once), so that
 # its answer can recall what the user said before; then it goes without, and says so in the log.
 
@@ -39,8 +41,10 @@ class Companion:
         keeper: MemoryKeeper | None = None,
         recall_k: int = 5,
         pressure: Callable[[], str | None] = lambda: None,
+        quiet: Quiet | None = None,
     ) -> None:
         self.bus = bus
+        self.quiet = quiet or Quiet()  # warm-ups, writes and readings wait for a running turn
         self.memory = memory
         self.mood = mood
         self.reader = reader
@@ -88,6 +92,7 @@ class Companion:
             self.settled.set()
             return
         try:
+            self.quiet.wait(timeout=QUIET_WAIT_S)
             self.memory.open()
             self.ready.set()
         except Exception as exc:  # the conversation goes on without memory, and says why
@@ -103,6 +108,7 @@ class Companion:
         so that the first reply does not wait for them."""
         assert self.memory is not None
         try:
+            self.quiet.wait()
             self.memory.embedder.embed(["warm-up"], "query")
             if self.memory.entities is not None:
                 self.memory.entities.extract("warm-up")
@@ -192,6 +198,7 @@ class Companion:
 
     def _write_one(self, item: tuple[str, str]) -> None:
         speaker, text = item
+        self.quiet.wait(timeout=QUIET_WAIT_S)
         try:
             self.mood.observe(self.reader.read(text), weight=0.35 if speaker == "user" else 0.12)
         except Exception:

@@ -19,6 +19,7 @@ from core.events import EventBus
 from core.hardware import llama_supports_gpu_offload, nvidia_gpus
 from core.metrics import Metrics, MetricsRecorder
 from core.paths import Paths
+from core.quiet import Quiet
 from core.registry import Registry
 from core.scheduler import GpuScheduler
 from llm.base import ChatMessage, GenerationParams
@@ -229,7 +230,8 @@ def build_assistant(
         p95_limit_ms=llm.moe_p95_limit_ms,
     )
     idle = IdleUnloader(bus, router.slots, keep_resident=moe.keep_resident)  # live roles
-    companion = build_companion(home, bus, router)
+    quiet = Quiet()
+    companion = build_companion(home, bus, router, quiet)
     assistant = Assistant(
         bus=bus,
         slots=slots,
@@ -238,6 +240,7 @@ def build_assistant(
         tools=tools,
         context=companion.context,
         services=[moe, idle, companion, ChatLog(bus, Conversations(conversations_file(home)))],
+        quiet=quiet,
     )
     return assistant, problems.get("primary")
 
@@ -286,7 +289,9 @@ def open_memory(home: Home) -> MemoryService:
     )
 
 
-def build_companion(home: Home, bus: EventBus, router: Router) -> Companion:
+def build_companion(
+    home: Home, bus: EventBus, router: Router, quiet: Quiet | None = None
+) -> Companion:
     memory = open_memory(home)
     mood = EmotionalState(home.paths.data_dir / "emotion.json", bus)
     reader = EmotionClassifier(model=emotion_model(home), judge=llm_emotion_judge(router))
@@ -296,7 +301,9 @@ def build_companion(home: Home, bus: EventBus, router: Router) -> Companion:
         return ask_json(router, messages, schema, task="summary", retries=1)[0]
 
     keeper = MemoryKeeper(memory, ask)
-    return Companion(bus, memory, mood, reader, keeper=keeper, pressure=home.scheduler.pressure)
+    return Companion(
+        bus, memory, mood, reader, keeper=keeper, pressure=home.scheduler.pressure, quiet=quiet
+    )
 
 
 def emotion_model(home: Home) -> TransformerEmotion | None:

@@ -178,7 +178,8 @@ class LlamaCppLLM:
     def prefill(self, messages: Sequence[ChatMessage], params: GenerationParams) -> None:
         """Evaluate the prompt's tokens up to its last message's content, once: llama.cpp keeps
         them in the KV cache and the next turn reuses the longest common prefix. The state is
-        kept on disk (``state_dir``), so the next start of the app restores it instead."""
+        kept on disk (``state_dir``): after the next start, a turn that begins with those
+        tokens restores it instead of reading them again."""
         prompt = self.render(messages, params)
         with self._lock:
             llama = self._llama
@@ -194,24 +195,51 @@ class LlamaCppLLM:
             llama.eval(tokens)
             self._keep(llama, tokens)
 
-    def _state_file(self, tokens: Sequence[int]) -> Path | None:
+    def _start_from_kept(
+        self,
+        llama: Any,
+        tokens: Sequence[int],
+        messages: Sequence[ChatMessage],
+        params: GenerationParams,
+    ) -> None:
+        """The system prompt's state from disk when it was kept; else read it first and keep it
+        for the next start (the rest of the prompt follows as usual)."""
+        if self.state_dir is None or not messages or messages[0].role != "system":
+            return
+        head = self._formatter(messages=[{"role": "system", "content": messages[0].content}])
+        prefix = llama.tokenize(str(head.prompt).encode("utf-8"), add_bos=True, special=True)
+        prefix = prefix[: max(0, len(prefix) - PREFILL_HOLD_BACK)]
+        if len(prefix) < 2 or list(tokens[: len(prefix)]) != prefix:
+            return
+        if not self._restore(llama, prefix):
+            llama.eval(prefix)
+            self._keep(llama, prefix)
+
+    def _state_file(self) -> Path | None:
+        """One kept prompt state per model file and context size."""
         if self.state_dir is None:
             return None
         stat = self.path.stat()
-        key = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{self.n_ctx}|{tokens}"
+        key = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{self.n_ctx}"
         return self.state_dir / f"prefix-{hashlib.sha256(key.encode()).hexdigest()[:24]}.bin"
 
     def _restore(self, llama: Any, tokens: Sequence[int]) -> bool:
-        file = self._state_file(tokens)
+        """Load the kept state when its tokens begin ``tokens`` and nothing better is cached."""
+        file = self._state_file()
         if file is None or not file.is_file():
             return False
         try:
             from llama_cpp.llama import LlamaState
 
             kept, llama_state = _read_state(file.read_bytes())
-            n_tokens = int(kept["n_tokens"])
+            ids = [int(i) for i in kept["input_ids"]]
+            n_tokens = len(ids)
+            if n_tokens < 2 or list(tokens[:n_tokens]) != ids:
+                return False  # another prefix (the conversation changed): read it afresh
+            if llama.n_tokens >= n_tokens and list(llama._input_ids[:n_tokens]) == ids:
+                return True  # already in the cache
             input_ids = np.zeros(llama.n_ctx(), dtype=np.intc)
-            input_ids[:n_tokens] = kept["input_ids"]
+            input_ids[:n_tokens] = ids
             llama.load_state(
                 LlamaState(
                     input_ids=input_ids,
@@ -228,10 +256,10 @@ class LlamaCppLLM:
             file.unlink(missing_ok=True)
             llama.reset()
             return False
-        return list(llama._input_ids[: len(tokens)]) == list(tokens)
+        return True
 
     def _keep(self, llama: Any, tokens: Sequence[int]) -> None:
-        file = self._state_file(tokens)
+        file = self._state_file()
         if file is None:
             return
         try:
@@ -276,6 +304,8 @@ class LlamaCppLLM:
                 raise GenerationError(f"model {self.model_id!r} was unloaded mid-turn")
             # llama.cpp adds BOS only where the vocabulary asks for it
             tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+            if llama.n_tokens == 0:  # a fresh start: the system prompt, kept or read now
+                self._start_from_kept(llama, tokens, messages, params)
             budget = llama.n_ctx() - len(tokens)
             if budget < 1:
                 raise GenerationError(

@@ -1,0 +1,51 @@
+"""Turns first, warm-ups after: a turn being answered asks background work to wait.
+
+On a two-core machine the background's first steps (importing torch for the embedder, loading
+the intent classifier, the memory's writes and mood readings that may ask the same model) take
+the CPU, the GIL and the model's lock from the reply the user is waiting for: the first answer of
+a cold start came a second or two later. Background work calls ``wait`` before each heavy step;
+a turn holds ``busy()`` while it runs. Background work begins a moment after the start
+(``grace_s``), so that a question asked at once (``domovoy chat --once``) goes first.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+GRACE_S = 1.0
+
+
+class Quiet:
+    def __init__(self, grace_s: float = GRACE_S) -> None:
+        self._busy = 0
+        self._changed = threading.Condition()
+        self._opens_at = time.monotonic() + grace_s
+
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        with self._changed:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._busy -= 1
+                self._changed.notify_all()
+
+    @property
+    def is_busy(self) -> bool:
+        with self._changed:
+            return self._busy > 0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until no turn runs, and the start's grace has passed (True), or ``timeout`` (False)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        early = self._opens_at - time.monotonic()
+        if early > 0:
+            time.sleep(early if deadline is None else max(0.0, min(early, timeout or 0.0)))
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        with self._changed:
+            return self._changed.wait_for(lambda: self._busy == 0, left)

@@ -48,6 +48,11 @@ def _quiet_libraries() -> None:
         os.environ.setdefault(name, "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     logging.captureWarnings(True)
+    # libraries that read those at import, imported already (the command run in process)
+    if "transformers" in sys.modules:
+        sys.modules["transformers"].utils.logging.disable_progress_bar()
+    if "huggingface_hub" in sys.modules:
+        sys.modules["huggingface_hub"].utils.disable_progress_bars()
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -31,7 +31,7 @@ from audio.frames import (
     Utterance,
 )
 from audio.pipeline import Chain
-from audio.piper import PiperTTS, Voice
+from audio.piper import PiperTTS, Voice, unspoken_message
 from audio.sentences import SentenceSplitter
 from audio.turns import TurnDetector, TurnSettings
 from audio.vad import SileroVAD
@@ -101,6 +101,7 @@ class LiveVoice:
             thread.start()
         speaker.on_error = self._device_lost
         self.problem = ""  # why voice mode went off, if it did
+        self._told_unspoken = False  # said once that the voice cannot read this language
         assistant.prompts.voice = True
 
     def close(self) -> None:
@@ -205,6 +206,11 @@ class LiveVoice:
             reply, sentence = item
             if reply != self._reply:
                 continue  # stale: the user interrupted that reply
+            if not self.tts.can_speak(sentence.text):  # Russian for an English voice: shown only
+                if not self._told_unspoken:
+                    self._told_unspoken = True
+                    self.bus.publish(VoiceProblem(message=unspoken_message(self.tts)))
+                continue
             start = time.perf_counter()
             try:
                 samples = self.tts.synthesize(sentence.text, self.voice)

@@ -97,6 +97,8 @@ def speech_models(home: Home) -> tuple[WhisperSTT, PiperTTS]:
     audio = home.config.audio
     stt = home.registry.plays("stt", audio.stt.model)  # NoModelForRoleError: none installed
     tts = home.registry.plays("tts", audio.tts.model)
+    for entry in (stt, tts):
+        home.registry.verify(entry)  # rule 4; remembered by size and time, so hashed once
     language = audio.stt.language
     return WhisperSTT(stt.path, scheduler=home.scheduler, language=language), PiperTTS(tts.path)
 

@@ -127,11 +127,13 @@ class Speak(Processor):
         if self.told_unspoken:
             return ()
         self.told_unspoken = True
-        return (
-            ErrorFrame(
-                source="tts",
-                message=f"the voice ({self.tts.language or 'unknown language'}) cannot read "
-                "Russian, so Russian replies are shown and not spoken; for a Russian voice: "
-                "`domovoy models pull piper-ru-irina-medium`",
-            ),
-        )
+        return (ErrorFrame(source="tts", message=unspoken_message(self.tts)),)
+
+
+def unspoken_message(tts: PiperTTS) -> str:
+    """What the user is told, once, when the voice cannot read a reply's language."""
+    return (
+        f"the voice ({tts.language or 'unknown language'}) cannot read Russian, so Russian "
+        "replies are shown and not spoken; for a Russian voice: "
+        "`domovoy models pull piper-ru-irina-medium`"
+    )

@@ -292,3 +292,29 @@ def test_memory_migrate_to_another_installed_embedding_model(
     assert out.splitlines()[0].split()[1] == kept.id
     code, _, err = run(capsys, "memory", "migrate", "--to", "gpt-oss-20b-q4km")
     assert code == 1 and "not an installed embedding model" in err
+
+
+def test_a_named_model_that_cannot_load_fails_with_its_cause(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run(capsys, "models", "install-demo")  # roles could answer: --model is not a role
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + bytes(64))
+    code, out, err = run(capsys, "chat", "--model", str(broken), "--once", "hi")
+    assert code == 1 and not out.strip()
+    assert str(broken) in err and err.count("domovoy:") == 1  # said once, with its cause
+
+
+def test_chat_remembers_and_feels_what_the_user_said(
+    capsys: pytest.CaptureFixture[str], domovoy_home: Paths
+) -> None:
+    import sqlite3
+
+    run(capsys, "models", "install-demo")
+    code, _, _ = run(capsys, "chat", "--once", "Ура, меня взяли на работу мечты, я счастлив!")
+    assert code == 0
+    mood = json.loads((domovoy_home.data_dir / "emotion.json").read_text())
+    assert mood["valence"] > 0.2  # felt (the baseline is 0.1)
+    db = sqlite3.connect(domovoy_home.data_dir / "memory" / "memory.sqlite3")
+    texts = [row[0] for row in db.execute("SELECT text FROM memories")]
+    assert any("работу мечты" in t for t in texts)  # committed before the process ended

@@ -232,3 +232,18 @@ def test_a_planner_that_fails_means_no_tool_not_no_answer() -> None:
     )  # type: ignore[arg-type]
     decision, outcome = step.run("hmm")
     assert decision.decided_by == "nobody" and outcome is None
+
+
+def test_before_the_classifier_is_trained_clear_cases_still_get_their_tool(
+    tmp_path: Path,
+) -> None:
+    from llm.intent import IntentClassifier, quick_guess
+
+    classifier = IntentClassifier(tmp_path)
+    step = ToolStep(builtin_tools(), classifier, Router(EventBus(), {}))
+    decision = step.decide("Сколько будет 17 * 23?")
+    assert decision.tool == "calculate" and decision.arguments == {"expression": "17 * 23"}
+    assert not classifier.ready  # the turn did not wait for training
+    assert quick_guess("3 умножить на 7").label == "calculate"
+    assert quick_guess("который час?").label == "time"
+    assert quick_guess("как дела?").label == "chat"

@@ -27,6 +27,7 @@ from audio.frames import (
     Interruption,
     ReplyEnded,
     SpeechAudio,
+    UserPaused,
     UserStartedSpeaking,
     Utterance,
 )
@@ -58,7 +59,62 @@ class Stamps:
     submitted: float = 0.0
     first_sentence: float = 0.0
     first_tts_ms: float = 0.0
+    stt_early: bool = False  # the transcript was begun at the pause, before the turn ended
+    stt_overlap_ms: float = 0.0  # how much of it ran before the turn ended
     onsets: list[float] = field(default_factory=list)
+
+
+class EarlyTranscript:
+    """Transcription that begins when the user pauses, on one worker thread (all STT from one
+    thread), while the turn detector waits out its hangover: if nothing more is said, the turn
+    takes that transcript; if the user goes on, a later pause begins another."""
+
+    def __init__(self, stt: WhisperSTT) -> None:
+        self.stt = stt
+        self._jobs: queue.Queue[UserPaused | None] = queue.Queue()
+        self._done: dict[int, tuple[str, str]] = {}
+        self.spans: dict[int, tuple[float, float]] = {}  # each pause's transcription: began, ended
+        self._changed = threading.Condition()
+        self._pending = 0  # the pause being transcribed or waiting
+        self._thread = threading.Thread(target=self._work, name="domovoy-stt", daemon=True)
+        self._thread.start()
+
+    def start(self, pause: UserPaused) -> None:
+        with self._changed:
+            self._done.clear()
+            self._pending = pause.pause
+        self._jobs.put(pause)
+
+    def result(self, pause: int, timeout: float = 30.0) -> tuple[str, str] | None:
+        """The transcript begun at ``pause`` (waiting for it to end), None if none was."""
+        if not pause:
+            return None
+        with self._changed:
+            if self._pending != pause and pause not in self._done:
+                return None
+            self._changed.wait_for(lambda: pause in self._done or self._pending != pause, timeout)
+            return self._done.get(pause)
+
+    def close(self) -> None:
+        self._jobs.put(None)
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            with self._changed:
+                if job.pause != self._pending:
+                    continue  # a newer pause came meanwhile
+            began = time.perf_counter()
+            try:
+                text = self.stt.transcribe(job.samples)
+            except Exception:  # the turn transcribes on its own then, and says what fails
+                text = None
+            with self._changed:
+                self.spans = {job.pause: (began, time.perf_counter())}
+                if text is not None and job.pause == self._pending:
+                    self._done[job.pause] = text
+                elif job.pause == self._pending:
+                    self._pending = 0
+                self._changed.notify_all()
 
 
 class LiveVoice:
@@ -88,6 +144,7 @@ class LiveVoice:
         self.chain = Chain([SileroVAD(), self.detector])
         self.splitter = SentenceSplitter()
         self.stamps = Stamps()
+        self._early = EarlyTranscript(stt)
         self._reply = 0  # which reply the speech thread is voicing; older sentences are stale
         self._sentences: queue.Queue[tuple[int, AssistantSentence] | None] = queue.Queue()
         self._interrupted = threading.Event()
@@ -107,6 +164,7 @@ class LiveVoice:
     def close(self) -> None:
         for off in self._off:
             off()
+        self._early.close()
         self._sentences.put(None)
         self.speaker.close()
 
@@ -143,6 +201,8 @@ class LiveVoice:
                 self.stamps.onsets.append(time.perf_counter())
                 if speaking and self.barge_in:
                     self.interrupt(Interruption(t=out.t))
+            elif isinstance(out, UserPaused):
+                self._early.start(out)
             elif isinstance(out, Utterance):
                 self.stamps.turn_end = time.perf_counter()
                 threading.Thread(target=self._answer, args=(out,), daemon=True).start()
@@ -172,8 +232,12 @@ class LiveVoice:
     def _answer(self, utterance: Utterance) -> None:
         self._state("thinking")
         start = time.perf_counter()
-        text, _ = self.stt.transcribe(utterance.samples)
+        early = self._early.result(utterance.final_pause)  # begun while the user fell silent
+        text, _ = early if early is not None else self.stt.transcribe(utterance.samples)
         self.stamps.stt_ms = (time.perf_counter() - start) * 1000
+        self.stamps.stt_early = early is not None
+        began, ended = self._early.spans.get(utterance.final_pause, (0.0, 0.0))
+        self.stamps.stt_overlap_ms = max(0.0, min(ended, self.stamps.turn_end) - began) * 1000
         if not text:
             self._state("listening")
             return

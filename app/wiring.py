@@ -292,13 +292,17 @@ def open_memory(home: Home) -> MemoryService:
 def build_companion(
     home: Home, bus: EventBus, router: Router, quiet: Quiet | None = None
 ) -> Companion:
+    quiet = quiet or Quiet()
     memory = open_memory(home)
     mood = EmotionalState(home.paths.data_dir / "emotion.json", bus)
-    reader = EmotionClassifier(model=emotion_model(home), judge=llm_emotion_judge(router))
+    reader = EmotionClassifier(model=emotion_model(home), judge=llm_emotion_judge(router, quiet))
 
     def ask(prompt: str, schema: dict[str, Any]) -> Any:
+        """The memory's own questions to the lightweight model; a turn that begins meanwhile
+        cancels them (the importance is then rated by the heuristic, the summary waits)."""
         messages = [ChatMessage(role="user", content=prompt)]
-        return ask_json(router, messages, schema, task="summary", retries=1)[0]
+        cancel = quiet.yield_to_turns()
+        return ask_json(router, messages, schema, task="summary", retries=1, cancel=cancel)[0]
 
     keeper = MemoryKeeper(memory, ask)
     return Companion(
@@ -317,7 +321,7 @@ def emotion_model(home: Home) -> TransformerEmotion | None:
     return TransformerEmotion(entry.path)
 
 
-def llm_emotion_judge(router: Router) -> Callable[[str], Reading | None]:
+def llm_emotion_judge(router: Router, quiet: Quiet) -> Callable[[str], Reading | None]:
     """The lightweight model as a few-shot judge for the texts the lexicon is unsure of."""
     schema = {
         "type": "object",
@@ -342,7 +346,11 @@ def llm_emotion_judge(router: Router) -> Callable[[str], Reading | None]:
         prompt = f"What emotion does the text express? Reply with JSON.\n{examples}Text: {text!r} →"
         try:
             value, _ = ask_json(
-                router, [ChatMessage(role="user", content=prompt)], schema, retries=0
+                router,
+                [ChatMessage(role="user", content=prompt)],
+                schema,
+                retries=0,
+                cancel=quiet.yield_to_turns(),
             )
         except DomovoyError:
             return None

@@ -50,12 +50,24 @@ class UserStoppedSpeaking(Frame):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UserPaused(Frame):
+    """The user fell silent for a moment, and may have finished: the speech so far, for a
+    transcription that starts before the turn is over (the hangover overlaps it)."""
+
+    samples: Samples = field(default_factory=_no_samples)
+    pause: int = 0  # which pause of the turn (the turn's Utterance says if it was the last)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Utterance(Frame):
     """One turn of the user's speech, pre-roll included: what speech recognition hears."""
 
     samples: Samples = field(default_factory=_no_samples)
     start_s: float = 0.0
     end_s: float = 0.0
+    # the pause (UserPaused.pause) after which nothing more was said, 0 when none was sent:
+    # that pause's speech is this turn's, but for silence
+    final_pause: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,6 +18,7 @@ from audio.frames import (
     BLOCK,
     SAMPLE_RATE,
     Frame,
+    UserPaused,
     UserStartedSpeaking,
     UserStoppedSpeaking,
     Utterance,
@@ -33,6 +34,7 @@ class TurnSettings:
     threshold: float = 0.5
     release: float = 0.35  # below this, a block counts as silence
     hangover_ms: float = 400.0
+    pause_ms: float = 96.0  # a silence this long sends UserPaused: transcription may begin
     min_speech_ms: float = 200.0
     pre_roll_ms: float = 300.0
     max_utterance_s: float = 30.0
@@ -47,6 +49,8 @@ class TurnDetector(Processor):
         self._speech: list[Voiced] = []
         self._silence_ms = 0.0
         self._speaking = False
+        self._pauses = 0  # UserPaused sent in this turn
+        self._paused = False  # the latest pause is still going on
 
     def process(self, frame: Frame) -> Iterable[Frame]:
         if not isinstance(frame, Voiced):
@@ -65,11 +69,27 @@ class TurnDetector(Processor):
             self._pre_roll.append(frame)
             return ()
         self._speech.append(frame)
-        self._silence_ms = 0.0 if frame.probability >= s.release else self._silence_ms + BLOCK_MS
+        if frame.probability >= s.release:
+            self._silence_ms = 0.0
+            self._paused = False  # the user went on: an earlier pause was not the end
+        else:
+            self._silence_ms += BLOCK_MS
         too_long = len(self._speech) * BLOCK_MS >= s.max_utterance_s * 1000
         if self._silence_ms >= s.hangover_ms or too_long:
             return self._end(frame.t + BLOCK / SAMPLE_RATE)
+        if (
+            self._silence_ms >= s.pause_ms
+            and not self._paused
+            and self._voiced_ms() >= s.min_speech_ms
+        ):
+            self._paused = True
+            self._pauses += 1
+            samples = np.concatenate([b.samples for b in self._speech]).astype(np.float32)
+            return (UserPaused(samples=samples, pause=self._pauses),)
         return ()
+
+    def _voiced_ms(self) -> float:
+        return sum(BLOCK_MS for b in self._speech if b.probability >= self.settings.release)
 
     def flush(self) -> Iterable[Frame]:
         if self._speaking and self._speech:
@@ -80,14 +100,20 @@ class TurnDetector(Processor):
     def _end(self, t: float) -> list[Frame]:
         s = self.settings
         speech = self._speech
-        voiced_ms = sum(BLOCK_MS for b in speech if b.probability >= s.release)
+        voiced_ms = self._voiced_ms()
+        final_pause = self._pauses if self._paused else 0
         self._reset()
         if voiced_ms < s.min_speech_ms:
             return []  # a click or a cough
         samples = np.concatenate([b.samples for b in speech]).astype(np.float32)
-        return [UserStoppedSpeaking(t=t), Utterance(samples=samples, start_s=speech[0].t, end_s=t)]
+        utterance = Utterance(
+            samples=samples, start_s=speech[0].t, end_s=t, final_pause=final_pause
+        )
+        return [UserStoppedSpeaking(t=t), utterance]
 
     def _reset(self) -> None:
         self._speaking = False
         self._speech = []
         self._silence_ms = 0.0
+        self._pauses = 0
+        self._paused = False

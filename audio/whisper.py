@@ -23,6 +23,7 @@ from audio.pipeline import Processor
 from core.errors import ModelFileError, ModelLoadError
 from core.scheduler import GpuScheduler, Priority
 
+SPOKEN = ("ru", "en")  # the languages a turn is heard in when the language is "auto"
 # What Whisper says over silence or music: subtitle credits and sign-offs from its training data.
 HALLUCINATIONS = {
     "thank you.",
@@ -114,6 +115,8 @@ class WhisperSTT:
 
     def _run(self, model: Any, samples: Any, language: str | None) -> tuple[str, str]:
         self.decoded += 1
+        if language is None and model.model.is_multilingual and len(samples) <= 30 * 16000:
+            return self._detect_and_decode(model, samples)
         segments, info = model.transcribe(
             samples,
             language=language,
@@ -130,6 +133,35 @@ class WhisperSTT:
                 continue
             texts.append(text)
         return " ".join(texts).strip(), str(info.language)
+
+    def _detect_and_decode(self, model: Any, samples: Any) -> tuple[str, str]:
+        """A turn of up to 30 s in one encoder pass: the language is chosen among the ones
+        domovoy speaks from that pass, and the same pass is decoded. (faster-whisper's own
+        detection encodes the audio a second time, half a second on a CPU, and may pick any of
+        Whisper's 99 languages for a short phrase: a Thai transcript of English, once.)"""
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.tokenizer import Tokenizer
+
+        features = pad_or_trim(model.feature_extractor(samples))
+        encoded = model.encode(features)
+        ranked = model.model.detect_language(encoded)[0]
+        spoken = {token[2:-2]: p for token, p in ranked if token[2:-2] in SPOKEN}
+        language = max(spoken, key=lambda k: spoken[k]) if spoken else "en"
+        tokenizer = Tokenizer(model.hf_tokenizer, True, task="transcribe", language=language)
+        prompt = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        result = model.model.generate(
+            encoded,
+            [prompt],
+            beam_size=self.beam_size,
+            max_length=len(prompt) + self.max_new_tokens,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=[-1],
+        )[0]
+        text = tokenizer.decode(result.sequences_ids[0]).strip()
+        if result.no_speech_prob > self.no_speech_threshold or text.lower() in HALLUCINATIONS:
+            text = ""
+        return text, language
 
 
 class Transcribe(Processor):

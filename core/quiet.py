@@ -23,17 +23,32 @@ class Quiet:
         self._busy = 0
         self._changed = threading.Condition()
         self._opens_at = time.monotonic() + grace_s
+        self._yielding: list[threading.Event] = []
 
     @contextmanager
     def busy(self) -> Iterator[None]:
         with self._changed:
             self._busy += 1
+            for event in self._yielding:  # background model work in progress stops for it
+                event.set()
+            self._yielding.clear()
         try:
             yield
         finally:
             with self._changed:
                 self._busy -= 1
                 self._changed.notify_all()
+
+    def yield_to_turns(self) -> threading.Event:
+        """A cancel event for one piece of background model work: set when a turn begins (at
+        once, if one is running), so that the turn does not wait for the model behind it."""
+        event = threading.Event()
+        with self._changed:
+            if self._busy:
+                event.set()
+            else:
+                self._yielding.append(event)
+        return event
 
     @property
     def is_busy(self) -> bool:

@@ -92,6 +92,8 @@ def _ask_one(
     conversation = list(messages)
     problem = ""
     for _ in range(retries + 1):
+        if cancel.is_set():
+            raise GenerationError("the JSON was not asked for: cancelled")
         outputs: list[Output] = []
         answered = router.run(
             kind,

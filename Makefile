@@ -65,6 +65,7 @@ $(STAMP): pyproject.toml Makefile | system-packages
 	$(MAKE) --no-print-directory llama-wheel
 	$(PIP) install -q --no-deps --no-index --find-links $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_VERSION)
 	$(PIP) install -q -e '.[dev,starter]'
+	$(PY) -m llm.intent  # the intent classifier, trained once here rather than at a first start
 	touch $(STAMP)
 
 # llama-cpp-python has no wheel on PyPI, so pip builds it. Built as pip would (GGML_NATIVE), it is

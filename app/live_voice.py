@@ -97,6 +97,7 @@ class EarlyTranscript:
 
     def close(self) -> None:
         self._jobs.put(None)
+        self._thread.join(timeout=30)
 
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
@@ -162,11 +163,19 @@ class LiveVoice:
         assistant.prompts.voice = True
 
     def close(self) -> None:
+        """Stop listening and speaking, and wait for the voice's threads to end: none is left
+        inside the speech libraries when the process exits (that aborts it)."""
         for off in self._off:
             off()
-        self._early.close()
+        self._reply += 1  # what is queued is not spoken now
+        self.assistant.stop()
+        while not self._sentences.empty():
+            self._sentences.get_nowait()
         self._sentences.put(None)
+        self._early.close()
         self.speaker.close()
+        for thread in self._threads:
+            thread.join(timeout=30)
 
     # --- the mic -------------------------------------------------------------------------------
 
@@ -270,13 +279,13 @@ class LiveVoice:
             reply, sentence = item
             if reply != self._reply:
                 continue  # stale: the user interrupted that reply
-            if not self.tts.can_speak(sentence.text):  # Russian for an English voice: shown only
-                if not self._told_unspoken:
-                    self._told_unspoken = True
-                    self.bus.publish(VoiceProblem(message=unspoken_message(self.tts)))
-                continue
             start = time.perf_counter()
             try:
+                if not self.tts.can_speak(sentence.text):  # Russian for an English voice: shown
+                    if not self._told_unspoken:
+                        self._told_unspoken = True
+                        self.bus.publish(VoiceProblem(message=unspoken_message(self.tts)))
+                    continue
                 samples = self.tts.synthesize(sentence.text, self.voice)
             except Exception as exc:  # this reply is not spoken further; its text is in the chat
                 self._reply += 1

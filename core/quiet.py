@@ -61,6 +61,8 @@ class Quiet:
         early = self._opens_at - time.monotonic()
         if early > 0:
             time.sleep(early if deadline is None else max(0.0, min(early, timeout or 0.0)))
+            if time.monotonic() < self._opens_at:
+                return False
         left = None if deadline is None else max(0.0, deadline - time.monotonic())
         with self._changed:
             return self._changed.wait_for(lambda: self._busy == 0, left)

@@ -2,7 +2,8 @@
 
 A spaCy text classifier (a bag of word n-grams on a blank multilingual pipeline) trained on the
 project's own Russian and English examples (``llm/data/intents.yaml``) at the first start, in the
-background, in a few seconds, and cached on disk keyed by the examples' hash; until it is ready,
+background, in a few seconds, and cached on disk keyed by the examples' hash (``make`` trains
+it at install time, beside the examples: ``python -m llm.intent``); until it is ready,
 ``quick_guess`` tells the clear cases (an arithmetic expression, the usual clock questions).
 Words are lowercased and cut to their first five letters, a cheap stemmer that lets "умножить"
 and "умножь" meet.
@@ -74,6 +75,17 @@ class IntentClassifier:
     def labels(self) -> list[str]:
         return list(self._data())
 
+    def digest(self) -> str:
+        """The examples' hash: a trained classifier is kept under it."""
+        return hashlib.sha256(self.examples.read_bytes()).hexdigest()[:16]
+
+    def build(self) -> Path:
+        """Train now and keep it beside the examples (``make`` does this at install time)."""
+        folder = self.examples.parent / f"intent-{self.digest()}"
+        if not (folder / "meta.json").exists():
+            self._train().to_disk(folder)
+        return folder
+
     @property
     def ready(self) -> bool:
         """Loaded (or trained) and answering at once."""
@@ -98,14 +110,15 @@ class IntentClassifier:
     def _load_or_train(self) -> Any:
         import spacy
 
-        digest = hashlib.sha256(self.examples.read_bytes()).hexdigest()[:16]
+        digest = self.digest()
         folder = self.cache_dir / f"intent-{digest}"
-        if (folder / "meta.json").exists():
-            try:
-                self.trained_now = False
-                return spacy.load(folder)
-            except (OSError, ValueError):
-                pass  # a damaged cache is retrained below
+        for built in (self.examples.parent / f"intent-{digest}", folder):  # at install, or here
+            if (built / "meta.json").exists():
+                try:
+                    self.trained_now = False
+                    return spacy.load(built)
+                except (OSError, ValueError):
+                    pass  # a damaged one is retrained below
         nlp = self._train()
         folder.parent.mkdir(parents=True, exist_ok=True)
         nlp.to_disk(folder)
@@ -148,3 +161,9 @@ class IntentClassifier:
             rng.shuffle(examples)
             nlp.update(examples, drop=0.0)
         return nlp
+
+
+if __name__ == "__main__":  # python -m llm.intent: the install-time build
+    import tempfile
+
+    print(IntentClassifier(Path(tempfile.gettempdir())).build())

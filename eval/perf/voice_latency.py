@@ -41,9 +41,7 @@ def run(argv: list[str]) -> dict[str, object]:
     from app.wiring import Home, build_assistant
     from audio.devices import ClockOutput, Speaker
     from audio.fake import WavMic
-    from core.events import EventBus
-
-    from core.events import TurnFinished
+    from core.events import EventBus, TurnFinished
 
     home = Home.open()
     bus = EventBus()

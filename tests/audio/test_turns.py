@@ -90,3 +90,25 @@ def test_an_interruption_jumps_the_queue_and_drops_what_waits() -> None:
     assert speaker.played_text() == "one"
     assert [a.text for a in speaker.dropped] == ["two", "three"]
     assert isinstance(chain.out[0], Interruption)
+
+
+def test_a_pause_is_announced_before_the_turn_ends_and_the_turn_says_if_it_was_the_last() -> None:
+    from audio.frames import UserPaused
+
+    settings = TurnSettings(hangover_ms=320, pause_ms=96, min_speech_ms=96, pre_roll_ms=32)
+    block = np.ones(512, dtype=np.float32)
+    # speech, a short pause (the user goes on), speech again, then the end of the turn
+    probabilities = [0.0] * 2 + [0.9] * 6 + [0.1] * 4 + [0.9] * 6 + [0.1] * 12
+    frames = [
+        Voiced(samples=block * i, t=i * 0.032, probability=p) for i, p in enumerate(probabilities)
+    ]
+    out = run([TurnDetector(settings)], frames)
+    pauses = [f for f in out if isinstance(f, UserPaused)]
+    (utterance,) = [f for f in out if isinstance(f, Utterance)]
+    assert [p.pause for p in pauses] == [1, 2]  # one per pause, numbered
+    position = {id(f): i for i, f in enumerate(out)}
+    assert position[id(pauses[1])] < position[id(utterance)]  # said while the hangover ran
+    assert utterance.final_pause == 2  # nothing was said after the second pause
+    assert len(pauses[1].samples) < len(utterance.samples)  # the same speech, less silence
+    last = int(pauses[1].samples[-1])
+    assert last == int(utterance.samples[len(pauses[1].samples) - 1]) and last > 0

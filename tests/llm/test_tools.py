@@ -174,11 +174,23 @@ def test_the_classifier_knows_russian_and_english_intents(
 
 
 def test_the_classifier_is_trained_once_and_cached(tmp_path: Path) -> None:
-    first = IntentClassifier(tmp_path)
+    from llm.intent import EXAMPLES
+
+    examples = tmp_path / "data" / "intents.yaml"  # examples of the user's: none built for them
+    examples.parent.mkdir()
+    examples.write_text(EXAMPLES.read_text(encoding="utf-8") + "  - ещё один пример\n")
+    first = IntentClassifier(tmp_path / "cache", examples)
     first.predict("hi")
     assert first.trained_now
-    second = IntentClassifier(tmp_path)
+    second = IntentClassifier(tmp_path / "cache", examples)
     assert second.predict("который час").label == "time" and not second.trained_now
+
+
+def test_the_shipped_examples_are_built_at_install_time(tmp_path: Path) -> None:
+    classifier = IntentClassifier(tmp_path)  # an empty cache, as at a first start
+    assert classifier.predict("который час").label == "time"
+    assert not classifier.trained_now  # `make` trained it (python -m llm.intent)
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_sure_tool_runs_without_asking_any_model(classifier: IntentClassifier) -> None:

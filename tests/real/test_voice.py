@@ -43,8 +43,15 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     return row[-1] / max(len(ref), 1)
 
 
-@pytest.fixture
-def models(home: Home) -> tuple[WhisperSTT, PiperTTS]:
+@pytest.fixture(scope="module")
+def models(tmp_path_factory: pytest.TempPathFactory) -> tuple[WhisperSTT, PiperTTS]:
+    """One Whisper and one voice for the module, as the app keeps one of each."""
+    from core.paths import Paths
+
+    root = tmp_path_factory.mktemp("voice-home")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DOMOVOY_STARTER", "on")
+        home = Home.open(Paths.from_env({"DOMOVOY_HOME": str(root)}), starter=True)
     stt, tts = speech_models(home)  # the starter kit plays stt and tts
     assert stt.model_dir.name == "faster-whisper-base"
     assert tts.model.name == "en_US-joe-medium.onnx"
@@ -103,6 +110,7 @@ def test_barge_in_over_real_synthesized_speech(models: tuple[WhisperSTT, PiperTT
             voice.feed(frame)
             time.sleep(0.032)  # a block every 32 ms, as a microphone gives them
         wait_until(voice.speaker.playing.is_set, timeout=60)
+        assert voice.stamps.stt_early  # transcribed from the pause on, during the hangover
         time.sleep(0.5)
         for frame in WavMic(samples=np.concatenate([interruption, pause])).frames():
             voice.feed(frame)

@@ -215,12 +215,28 @@ class Assistant:
         # A failure is published as ModelLoadFailed; the next turn tries again and says why.
         with contextlib.suppress(DomovoyError):
             slot.ensure_loaded(self.bus)
-            if slot.role == "primary" and not self.busy:
-                # the system prompt and history read now, not when the first question comes
-                with self._history_lock:
-                    history = list(self.history)
-                prompt = self.prompts.build(history, "", summary=self.summary)
-                slot.llm.prefill(prompt.messages, slot.params)
+            if slot.role == "primary":
+                self.prefill()
+
+    def voice_mode(self, on: bool) -> None:
+        """Spoken replies (short, no Markdown), generated on every core: a spoken reply waits
+        on each token of its first sentence, and the window is not being typed in meanwhile."""
+        from llm.llama_cpp import batch_threads
+
+        self.prompts.voice = on
+        self.router.threads = batch_threads() if on else None
+
+    def prefill(self) -> None:
+        """Have the primary read the system prompt and history now, not when the next question
+        comes (after a load, or when the prompt changed: voice mode on)."""
+        slot = self.primary
+        if slot is None or not slot.llm.loaded or self.busy:
+            return
+        with self._history_lock:
+            history = list(self.history)
+        prompt = self.prompts.build(history, "", summary=self.summary)
+        with contextlib.suppress(DomovoyError):
+            slot.llm.prefill(prompt.messages, slot.params)
 
     # --- a turn --------------------------------------------------------------------------------
 

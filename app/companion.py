@@ -131,6 +131,9 @@ class Companion:
                 # neither waits for them nor is answered as if nothing had been said before.
                 words_only = not (self.ready.is_set() and self.warm.is_set())
                 found = self.memory.recall(text, self.recall_k, light=light, words_only=words_only)
+                # what is only recent or important, not about the question, would lead a small
+                # model astray ("The sky is blue, the capital of France is Paris.")
+                found = [r for r in found if r.on_topic]
                 self.last_recalled = [r.memory.id for r in found]
                 memories = tuple(r.line() for r in found)
                 profile = self.keeper.summary() if self.keeper is not None else ""

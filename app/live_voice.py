@@ -160,7 +160,9 @@ class LiveVoice:
         speaker.on_error = self._device_lost
         self.problem = ""  # why voice mode went off, if it did
         self._told_unspoken = False  # said once that the voice cannot read this language
-        assistant.prompts.voice = True
+        assistant.voice_mode(True)
+        # the spoken system prompt read ahead, in the background, so the first turn need not
+        threading.Thread(target=assistant.prefill, name="domovoy-prefill", daemon=True).start()
 
     def close(self) -> None:
         """Stop listening and speaking, and wait for the voice's threads to end: none is left

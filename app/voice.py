@@ -109,7 +109,7 @@ def run_file(
     """The whole voice loop over a file; returns each turn and the time spent per stage."""
     stt, tts = speech_models(home)
     companion = assistant.service(Companion)
-    assistant.prompts.voice = True  # short spoken answers, no markdown
+    assistant.voice_mode(True)  # short spoken answers, no markdown
     transcribe, respond = Transcribe(stt), Respond(assistant, bus)
     rate = home.config.audio.tts.rate
     speak = Speak(tts, lambda: voice_of(companion, rate))

@@ -138,7 +138,7 @@ class VoiceSession:
             feeder.join(timeout=5)
         live.speaker.stop()
         live.close()
-        self.assistant.prompts.voice = False  # typed replies may use Markdown again
+        self.assistant.voice_mode(False)  # typed replies may use Markdown again
         self.level = 0.0
         self.assistant.bus.publish(VoiceStateChanged(state="off"))
 

@@ -29,6 +29,7 @@ class GenerationParams:
     reasoning_effort: Effort | None = None
     json_schema: str | None = None  # constrain the reply to this JSON schema (where supported)
     tools_json: str | None = None  # OpenAI-style tool definitions, for models that call tools
+    threads: int | None = None  # CPU threads that generate this reply; None: the backend's own
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 # the last tokens of a prefilled prompt are left for the turn: the template's turn markers
 # there may be tokenized with the text that follows them
 PREFILL_HOLD_BACK = 4
+THREADS_ENV = "DOMOVOY_LLAMA_THREADS"  # generation threads, where the default does not suit
 
 
 def default_threads() -> int:
@@ -43,6 +44,8 @@ def default_threads() -> int:
     they stutter; hyper-threads do not make generation faster."""
     import psutil
 
+    if os.environ.get(THREADS_ENV, "").isdigit():
+        return max(1, int(os.environ[THREADS_ENV]))
     logical = os.cpu_count() or 2
     physical = psutil.cpu_count(logical=False) or logical
     return max(1, min(physical, logical - 1))
@@ -77,6 +80,7 @@ class LlamaCppLLM:
         self.n_gpu_layers = n_gpu_layers
         self.n_threads = n_threads or default_threads()
         self.n_threads_batch = n_threads or batch_threads()
+        self._threads_now = self.n_threads  # what the loaded context generates with
         self.seed = seed
         self.placer = placer
         self.placement = ""  # where the weights went, once loaded
@@ -138,6 +142,7 @@ class LlamaCppLLM:
             # the text so that the harmony parser can route analysis, commentary and final.
             self.render_special = "<|channel|>" in template
             self._llama = llama
+            self._threads_now = self.n_threads
             self.loaded_at = time.monotonic()
             if placed is not None and self.placer is not None:
                 self.placer.loaded(self.model_id, placed)
@@ -332,6 +337,12 @@ class LlamaCppLLM:
 
         if params.seed is not None:
             llama.set_seed(params.seed)
+        threads = params.threads or self.n_threads
+        if threads != self._threads_now:
+            from llama_cpp import llama_set_n_threads
+
+            llama_set_n_threads(llama.ctx, threads, self.n_threads_batch)
+            self._threads_now = threads
         vocab = llama_model_get_vocab(llama.model)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         stops = StopMatcher(params.stop)

@@ -119,6 +119,9 @@ class Router:
         *,
         pressure: Callable[[], str | None] = lambda: None,
     ) -> None:
+        # CPU threads for generation, for every model (None: each backend's default); voice
+        # mode asks for every core, since a spoken reply waits on each token
+        self.threads: int | None = None
         self.bus = bus
         self.slots = dict(slots)
         self.pressure = pressure
@@ -169,7 +172,11 @@ class Router:
         for slot in slots:
             start = time.perf_counter()
             params = dataclasses.replace(
-                slot.params, reasoning_effort=effort, json_schema=json_schema, tools_json=tools_json
+                slot.params,
+                reasoning_effort=effort,
+                json_schema=json_schema,
+                tools_json=tools_json,
+                threads=self.threads or slot.params.threads,
             )
             stream = _Attempt(self.bus, slot, messages_for, cancel, params)
             first_ms = 0.0

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 RRF_K = 10  # small: a few dozen candidates, and the first ranks should count
 CANDIDATES = 50
+# cosine similarity above which a memory is on the question's topic without sharing a word with
+# it (all-MiniLM: unrelated sentences sit near 0.1, paraphrases above 0.5)
+ON_TOPIC = 0.4
 HALF_LIFE_DAYS = 14.0
 WEIGHTS = {"relevance": 1.0, "recency": 0.3, "importance": 0.2}
 DENSE_SHARE = 0.6  # relevance = this much cosine similarity, the rest rank fusion
@@ -55,6 +58,14 @@ class Recalled:
     relevance: float
     recency: float
     importance: float
+    similarity: float = 0.0  # the query's cosine with it (0 when found by words only)
+    by_words: bool = False  # found by the full-text index or the entities the query names
+
+    @property
+    def on_topic(self) -> bool:
+        """Close in meaning, or sharing words or names with the question: worth a small
+        model's attention (recency and importance alone bring up what was said lately)."""
+        return self.by_words or self.similarity >= ON_TOPIC
 
     def line(self) -> str:
         day = time.strftime("%Y-%m-%d", time.localtime(self.memory.created_at))
@@ -339,12 +350,15 @@ class MemoryService:
         similarity = {memory_id: max(0.0, s) for memory_id, s in dense}
         for rank, (memory_id, _) in enumerate(dense):
             ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        worded: set[str] = set()
         for rank, (memory_id, _) in enumerate(self.store.lexical(query, CANDIDATES)):
             ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+            worded.add(memory_id)
         # Through the entities the query names: "what do you know about Masha?"
         named = () if words_only else self._entities_in(query)
         for rank, memory_id in enumerate(self.store.by_entities(named, CANDIDATES)):
             ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+            worded.add(memory_id)
         if not ranks:
             return []
         found = self.store.get_many(list(ranks))
@@ -372,7 +386,17 @@ class MemoryService:
                 + WEIGHTS["recency"] * recency
                 + WEIGHTS["importance"] * importance
             )
-            scored.append(Recalled(memory, score, relevance, recency, importance))
+            scored.append(
+                Recalled(
+                    memory,
+                    score,
+                    relevance,
+                    recency,
+                    importance,
+                    similarity=similarity.get(memory_id, 0.0),
+                    by_words=memory_id in worded,
+                )
+            )
         scored.sort(key=lambda r: r.score, reverse=True)
         out: list[Recalled] = []
         seen: set[str] = set()

@@ -27,12 +27,16 @@ QUESTIONS = [
     "What colour is the sky on a clear day?",
     "What do bees make from flowers?",
     "How many legs does a spider have?",
+    "What is the opposite of hot?",
+    "Which animal says meow?",
+    "What season comes after winter?",
+    "How many wheels does a bicycle have?",
 ]
 
 
 def run(argv: list[str]) -> dict[str, object]:
     parser = argparse.ArgumentParser(prog="voice_latency")
-    parser.add_argument("--turns", type=int, default=5)
+    parser.add_argument("--turns", type=int, default=9)
     args = parser.parse_args(argv)
 
     os.environ["DOMOVOY_HOME"] = str(starter_home())

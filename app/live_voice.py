@@ -24,6 +24,7 @@ from audio.frames import (
     AssistantSentence,
     AssistantText,
     AudioIn,
+    Frame,
     Interruption,
     ReplyEnded,
     SpeechAudio,
@@ -64,6 +65,12 @@ class Stamps:
     onsets: list[float] = field(default_factory=list)
 
 
+def whole_sentence(text: str) -> bool:
+    """Ends as a sentence does: "?", "!" or one full stop (an ellipsis trails off)."""
+    text = text.rstrip()
+    return text.endswith(("?", "!")) or (text.endswith(".") and not text.endswith(".."))
+
+
 class EarlyTranscript:
     """Transcription that begins when the user pauses, on one worker thread (all STT from one
     thread), while the turn detector waits out its hangover: if nothing more is said, the turn
@@ -85,6 +92,11 @@ class EarlyTranscript:
             self._pending = pause.pause
         self._jobs.put(pause)
 
+    def ready(self, pause: int) -> tuple[str, str] | None:
+        """The transcript begun at ``pause`` (of the turn going on) if it is done, not waiting."""
+        with self._changed:
+            return self._done.get(pause) if pause == self._pending else None
+
     def result(self, pause: int, timeout: float = 30.0) -> tuple[str, str] | None:
         """The transcript begun at ``pause`` (waiting for it to end), None if none was."""
         if not pause:
@@ -93,7 +105,10 @@ class EarlyTranscript:
             if self._pending != pause and pause not in self._done:
                 return None
             self._changed.wait_for(lambda: pause in self._done or self._pending != pause, timeout)
-            return self._done.get(pause)
+            found = self._done.get(pause) if pause == self._pending else None
+            self._done.clear()  # taken: the next turn numbers its pauses from 1 again
+            self._pending = 0
+            return found
 
     def close(self) -> None:
         self._jobs.put(None)
@@ -207,7 +222,12 @@ class LiveVoice:
         self.detector.muted = speaking and not self.barge_in
         self.chain.push(frame)
         self.chain.pump()
-        for out in self.chain.out:
+        self._handle(list(self.chain.out), speaking)
+        self.chain.out.clear()
+        self._handle(self._end_a_whole_question(), speaking)
+
+    def _handle(self, frames: list[Frame], speaking: bool) -> None:
+        for out in frames:
             if isinstance(out, UserStartedSpeaking):
                 self.stamps.onsets.append(time.perf_counter())
                 if speaking and self.barge_in:
@@ -217,7 +237,15 @@ class LiveVoice:
             elif isinstance(out, Utterance):
                 self.stamps.turn_end = time.perf_counter()
                 threading.Thread(target=self._answer, args=(out,), daemon=True).start()
-        self.chain.out.clear()
+
+    def _end_a_whole_question(self) -> list[Frame]:
+        """A pause whose transcript is a whole sentence ("…?", "….") ends the turn then, not
+        after the full hangover: the user has said what they meant."""
+        pause = self.detector.pause
+        early = self._early.ready(pause) if pause else None
+        if early is not None and whole_sentence(early[0]):
+            return self.detector.finish()
+        return []
 
     def interrupt(self, frame: Interruption) -> None:
         self._interrupted.set()

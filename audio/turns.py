@@ -88,6 +88,19 @@ class TurnDetector(Processor):
             return (UserPaused(samples=samples, pause=self._pauses),)
         return ()
 
+    @property
+    def pause(self) -> int:
+        """The pause going on now (its UserPaused.pause), 0 while the user speaks."""
+        return self._pauses if self._speaking and self._paused else 0
+
+    def finish(self) -> list[Frame]:
+        """End the turn now, in the pause going on (the words heard so far make a whole
+        question): the hangover need not be waited out."""
+        if not self.pause:
+            return []
+        last = self._speech[-1]
+        return self._end(last.t + BLOCK / SAMPLE_RATE)
+
     def _voiced_ms(self) -> float:
         return sum(BLOCK_MS for b in self._speech if b.probability >= self.settings.release)
 

@@ -112,3 +112,22 @@ def test_a_pause_is_announced_before_the_turn_ends_and_the_turn_says_if_it_was_t
     assert len(pauses[1].samples) < len(utterance.samples)  # the same speech, less silence
     last = int(pauses[1].samples[-1])
     assert last == int(utterance.samples[len(pauses[1].samples) - 1]) and last > 0
+
+
+def test_a_pause_can_end_the_turn_at_once_and_speech_cannot() -> None:
+    from app.live_voice import whole_sentence
+
+    settings = TurnSettings(hangover_ms=320, pause_ms=96, min_speech_ms=96, pre_roll_ms=32)
+    detector = TurnDetector(settings)
+    block = np.ones(512, dtype=np.float32)
+    for i, p in enumerate([0.9] * 6):
+        list(detector.process(Voiced(samples=block, t=i * 0.032, probability=p)))
+    assert detector.pause == 0 and detector.finish() == []  # mid-speech: nothing to end
+    for i in range(4):  # 128 ms of silence: a pause, the hangover still running
+        list(detector.process(Voiced(samples=block * 0, t=(6 + i) * 0.032, probability=0.1)))
+    assert detector.pause == 1
+    (_, utterance) = detector.finish()
+    assert isinstance(utterance, Utterance) and utterance.final_pause == 1
+    assert detector.pause == 0
+    assert whole_sentence("What time is it?") and whole_sentence("Tell me a story.")
+    assert not whole_sentence("So I was thinking...") and not whole_sentence("and then")

@@ -196,6 +196,7 @@ class Assistant:
         return not worker.is_alive()
 
     def shutdown(self) -> None:
+        self.quiet.close()  # background work waits no longer: writes are committed now
         self.stop()
         self.wait(timeout=10)
         for service in self.services:

@@ -14,7 +14,7 @@ from app.companion import Companion
 from core import config as config_mod
 from core import logbook
 from core.config import ROLES, Config, EmbeddingConfig
-from core.errors import DomovoyError, ModelFileError, ModelLoadError
+from core.errors import DomovoyError, GenerationError, ModelFileError, ModelLoadError
 from core.events import EventBus
 from core.hardware import llama_supports_gpu_offload, nvidia_gpus
 from core.metrics import Metrics, MetricsRecorder
@@ -43,11 +43,13 @@ from memory.embeddings import (
 )
 from memory.emotion import EmotionalState, EmotionClassifier, Reading, TransformerEmotion
 from memory.entities import EntityExtractor
-from memory.reflection import MemoryKeeper
+from memory.reflection import IMPORTANCE_SCHEMA, MemoryKeeper
 from memory.service import MemoryService
 from models.catalogue import CATALOGUE_DIR
 
 STARTER_ENV = "DOMOVOY_STARTER"  # "off": never assemble the starter kit
+LONG_JOB_CALM_S = 15.0  # a reflection or summary waits for this long without a turn...
+LONG_JOB_WAIT_S = 120.0  # ...but no longer than this
 
 
 @dataclass(slots=True)
@@ -299,8 +301,13 @@ def build_companion(
 
     def ask(prompt: str, schema: dict[str, Any]) -> Any:
         """The memory's own questions to the lightweight model; a turn that begins meanwhile
-        cancels them (the importance is then rated by the heuristic, the summary waits)."""
+        cancels them (the importance is then rated by the heuristic, the summary waits).
+        Reflections and summaries read long prompts: they wait for a pause in the talk."""
         messages = [ChatMessage(role="user", content=prompt)]
+        if schema is not IMPORTANCE_SCHEMA:
+            quiet.settle(LONG_JOB_CALM_S, timeout=LONG_JOB_WAIT_S)
+            if quiet.closing:
+                raise GenerationError("left for the next start: domovoy is closing")
         cancel = quiet.yield_to_turns()
         return ask_json(router, messages, schema, task="summary", retries=1, cancel=cancel)[0]
 

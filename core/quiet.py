@@ -24,6 +24,8 @@ class Quiet:
         self._changed = threading.Condition()
         self._opens_at = time.monotonic() + grace_s
         self._yielding: list[threading.Event] = []
+        self._ended = 0.0  # time.monotonic() when the last turn ended
+        self.closing = False  # the app is shutting down: nothing waits any more
 
     @contextmanager
     def busy(self) -> Iterator[None]:
@@ -37,6 +39,7 @@ class Quiet:
         finally:
             with self._changed:
                 self._busy -= 1
+                self._ended = time.monotonic()
                 self._changed.notify_all()
 
     def yield_to_turns(self) -> threading.Event:
@@ -55,6 +58,31 @@ class Quiet:
         with self._changed:
             return self._busy > 0
 
+    def settle(self, seconds: float, timeout: float) -> bool:
+        """Until no turn has run for ``seconds`` (a conversation has paused), at most
+        ``timeout``: for long background work that a question coming meanwhile would wait on
+        (reading a long prompt cannot be interrupted)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or self.closing or not self.wait(timeout=left):
+                return False
+            with self._changed:
+                calm = time.monotonic() - self._ended
+                if not self._busy and calm >= seconds:
+                    return True
+            with self._changed:  # woken early by a new turn's end, or by close()
+                self._changed.wait(
+                    min(max(0.0, seconds - calm), max(0.0, deadline - time.monotonic()))
+                )
+
+    def close(self) -> None:
+        """Shutdown: whatever waits goes on now (writes are committed, long jobs dropped)."""
+        with self._changed:
+            self.closing = True
+            self._opens_at = 0.0
+            self._changed.notify_all()
+
     def wait(self, timeout: float | None = None) -> bool:
         """Until no turn runs, and the start's grace has passed (True), or ``timeout`` (False)."""
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -65,4 +93,4 @@ class Quiet:
                 return False
         left = None if deadline is None else max(0.0, deadline - time.monotonic())
         with self._changed:
-            return self._changed.wait_for(lambda: self._busy == 0, left)
+            return self._changed.wait_for(lambda: self._busy == 0 or self.closing, left)

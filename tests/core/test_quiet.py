@@ -30,3 +30,22 @@ def test_a_start_gives_a_question_asked_at_once_the_lead() -> None:
     assert quiet.wait()
     assert time.monotonic() - begun >= 0.25
     assert not Quiet(grace_s=5.0).wait(timeout=0.05)  # a timeout inside the grace is honoured
+
+
+def test_long_work_waits_for_a_pause_in_the_talk_and_never_past_shutdown() -> None:
+    quiet = Quiet(grace_s=0.0)
+    assert quiet.settle(0.5, timeout=1)  # no turn yet: calm already
+    with quiet.busy():
+        pass
+    begun = time.monotonic()
+    assert quiet.settle(0.3, timeout=2)
+    assert time.monotonic() - begun >= 0.25  # waited for the calm after the turn
+    with quiet.busy():
+        pass
+    assert not quiet.settle(5.0, timeout=0.2)  # not calm long enough within the time given
+    closer = threading.Timer(0.2, quiet.close)
+    closer.start()
+    begun = time.monotonic()
+    assert not quiet.settle(30.0, timeout=30)  # shutdown: it stops waiting at once
+    assert time.monotonic() - begun < 5 and quiet.closing
+    assert quiet.wait(timeout=1)  # and nothing else waits either

@@ -354,7 +354,7 @@ class Assistant:
         if self.tools is None:
             return context
         try:
-            decision, outcome = self.tools.run(text)
+            decision, outcome = self.tools.run(text, plan_when_unsure=not self.prompts.voice)
         except Exception:  # no tool is better than no answer
             log.exception("turn %d: the tool step failed; answering without tools", turn_id)
             return context

@@ -34,7 +34,7 @@ class TurnSettings:
     threshold: float = 0.5
     release: float = 0.35  # below this, a block counts as silence
     hangover_ms: float = 400.0
-    pause_ms: float = 96.0  # a silence this long sends UserPaused: transcription may begin
+    pause_ms: float = 64.0  # a silence this long sends UserPaused: transcription may begin
     min_speech_ms: float = 200.0
     pre_roll_ms: float = 300.0
     max_utterance_s: float = 30.0

@@ -25,7 +25,7 @@ from core.scheduler import GpuScheduler, Priority
 
 SPOKEN = ("ru", "en")  # the languages a turn is heard in when the language is "auto"
 WINDOW_S = 30  # Whisper's window
-MIN_WINDOW_S = 10  # the shortest window a turn is read in (shorter ones read worse)
+MIN_WINDOW_S = 6  # the shortest window a turn is read in (shorter ones read worse)
 # What Whisper says over silence or music: subtitle credits and sign-offs from its training data.
 HALLUCINATIONS = {
     "thank you.",
@@ -141,7 +141,7 @@ class WhisperSTT:
 
         Whisper pads every input to 30 s, so a two-second question cost the encoder fifteen
         times its length (0.7 s of the 0.7 s on a CPU); a window of the turn plus a margin, at
-        least 10 s, reads the same words in a quarter of that. The language ("auto") is chosen
+        least 6 s, reads the same words in a quarter of that. The language ("auto") is chosen
         among the ones domovoy speaks from the same pass (faster-whisper's own detection encodes
         a second time, and may pick any of Whisper's 99 languages for a short phrase: a Thai
         transcript of English, once)."""

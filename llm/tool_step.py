@@ -50,7 +50,7 @@ class ToolStep:
         """Train or load the classifier now (at start, in the background) not at the first turn."""
         self.classifier.predict("hello")
 
-    def decide(self, text: str) -> ToolDecision:
+    def decide(self, text: str, *, plan_when_unsure: bool = True) -> ToolDecision:
         """Tools are the exception: a message the classifier takes for conversation needs none.
         A tool it names is used when it is sure, or when the tool finds its arguments in the
         words; otherwise the lightweight model decides between that tool and none."""
@@ -63,10 +63,16 @@ class ToolStep:
         arguments = self.registry.get(intent.label).extract(text)
         if arguments is not None and (intent.confidence >= self.sure or arguments):
             return ToolDecision(intent.label, arguments, "classifier", intent.confidence)
+        if not plan_when_unsure:
+            return ToolDecision(None, decided_by="nobody", confidence=intent.confidence)
         return self.plan(text, only=intent.label)
 
-    def run(self, text: str) -> tuple[ToolDecision, ToolOutcome | None]:
-        decision = self.decide(text)
+    def run(
+        self, text: str, *, plan_when_unsure: bool = True
+    ) -> tuple[ToolDecision, ToolOutcome | None]:
+        """``plan_when_unsure`` False: a reply that cannot wait seconds for the lightweight
+        model's plan (a spoken one) goes without a tool the classifier is unsure of."""
+        decision = self.decide(text, plan_when_unsure=plan_when_unsure)
         if decision.tool is None:
             return decision, None
         return decision, self.registry.call(decision.tool, decision.arguments)

@@ -52,10 +52,10 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"    from {where}{size} → {e.path}")
     for role in ROLES:
         model_id = home.config.llm.role(role).id
+        stand_in = home.registry.player_id(role, model_id) if model_id else None
         if model_id and model_id not in home.registry:
             print(f"warning: the {role} role names {model_id!r}, which no manifest describes")
-        elif model_id and home.registry.player_id(role, model_id) not in (model_id, None):
-            stand_in = home.registry.player_id(role, model_id)
+        elif stand_in not in (model_id, None):
             print(f"{role}: {model_id} is not installed yet; {stand_in} plays it meanwhile")
     for problem in home.registry.problems:
         print(f"warning: {problem}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import functools
-import hashlib
 import json
 import logging
 import os
@@ -19,15 +18,13 @@ from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from core.errors import GenerationError, ModelFileError, ModelLoadError
-from core.fs import atomic_write_bytes
 from core.said import said
 from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
 from llm.harmony import to_outputs
 from llm.llama_overrides import load_with_overrides
 from llm.placement import Placer
+from llm.prompt_state import PromptState
 from llm.stops import RepetitionGuard, StopMatcher
 from models.gguf_info import read_gguf_info
 
@@ -182,103 +179,34 @@ class LlamaCppLLM:
 
     def prefill(self, messages: Sequence[ChatMessage], params: GenerationParams) -> None:
         """Evaluate the prompt's tokens up to its last message's content, once: llama.cpp keeps
-        them in the KV cache and the next turn reuses the longest common prefix. The state is
-        kept on disk (``state_dir``): after the next start, a turn that begins with those
-        tokens restores it instead of reading them again."""
+        them in the KV cache and the next turn reuses the longest common prefix. Kept on disk
+        (``state_dir``), the state is restored at the next start instead of read again."""
         prompt = self.render(messages, params)
         with self._lock:
             llama = self._llama
             if llama is None:
                 return
             tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
-            tokens = tokens[: max(0, len(tokens) - PREFILL_HOLD_BACK)]
-            if len(tokens) < 2 or list(llama._input_ids[: len(tokens)]) == tokens:
+            prefix = tokens[: max(0, len(tokens) - PREFILL_HOLD_BACK)]
+            if self.state_dir is None:
+                if len(prefix) >= 2 and list(llama._input_ids[: len(prefix)]) != prefix:
+                    llama.reset()
+                    llama.eval(prefix)
                 return
-            if self._restore(llama, tokens):
-                return
-            llama.reset()
-            llama.eval(tokens)
-            self._keep(llama, tokens)
+            PromptState(self.state_dir, self.path, self.n_ctx).have(llama, prefix)
 
     def _start_from_kept(
-        self,
-        llama: Any,
-        tokens: Sequence[int],
-        messages: Sequence[ChatMessage],
-        params: GenerationParams,
+        self, llama: Any, tokens: Sequence[int], messages: Sequence[ChatMessage]
     ) -> None:
-        """The system prompt's state from disk when it was kept; else read it first and keep it
-        for the next start (the rest of the prompt follows as usual)."""
+        """A fresh model: the system prompt's state from disk when it was kept, else read first
+        and kept for the next start (the rest of the prompt follows as usual)."""
         if self.state_dir is None or not messages or messages[0].role != "system":
             return
         head = self._formatter(messages=[{"role": "system", "content": messages[0].content}])
         prefix = llama.tokenize(str(head.prompt).encode("utf-8"), add_bos=True, special=True)
         prefix = prefix[: max(0, len(prefix) - PREFILL_HOLD_BACK)]
-        if len(prefix) < 2 or list(tokens[: len(prefix)]) != prefix:
-            return
-        if not self._restore(llama, prefix):
-            llama.eval(prefix)
-            self._keep(llama, prefix)
-
-    def _state_file(self) -> Path | None:
-        """One kept prompt state per model file and context size."""
-        if self.state_dir is None:
-            return None
-        stat = self.path.stat()
-        key = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{self.n_ctx}"
-        return self.state_dir / f"prefix-{hashlib.sha256(key.encode()).hexdigest()[:24]}.bin"
-
-    def _restore(self, llama: Any, tokens: Sequence[int]) -> bool:
-        """Load the kept state when its tokens begin ``tokens`` and nothing better is cached."""
-        file = self._state_file()
-        if file is None or not file.is_file():
-            return False
-        try:
-            from llama_cpp.llama import LlamaState
-
-            kept, llama_state = _read_state(file.read_bytes())
-            ids = [int(i) for i in kept["input_ids"]]
-            n_tokens = len(ids)
-            if n_tokens < 2 or list(tokens[:n_tokens]) != ids:
-                return False  # another prefix (the conversation changed): read it afresh
-            if llama.n_tokens >= n_tokens and list(llama._input_ids[:n_tokens]) == ids:
-                return True  # already in the cache
-            input_ids = np.zeros(llama.n_ctx(), dtype=np.intc)
-            input_ids[:n_tokens] = ids
-            llama.load_state(
-                LlamaState(
-                    input_ids=input_ids,
-                    # the logits are not kept: the turn always reads tokens after the prefix
-                    scores=np.zeros((n_tokens, llama.n_vocab()), dtype=np.single),
-                    n_tokens=n_tokens,
-                    llama_state=llama_state,
-                    llama_state_size=len(llama_state),
-                    seed=int(kept["seed"]),
-                )
-            )
-        except Exception:  # a stale or damaged file: evaluate instead, and write it anew
-            log.info("%s: the kept prompt state %s could not be restored", self.model_id, file)
-            file.unlink(missing_ok=True)
-            llama.reset()
-            return False
-        return True
-
-    def _keep(self, llama: Any, tokens: Sequence[int]) -> None:
-        file = self._state_file()
-        if file is None:
-            return
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            state = llama.save_state()
-            kept = {
-                "n_tokens": state.n_tokens,
-                "input_ids": state.input_ids[: state.n_tokens].tolist(),
-                "seed": state.seed,
-            }
-            header = json.dumps(kept).encode()
-            atomic_write_bytes(file, len(header).to_bytes(8, "little") + header + state.llama_state)
-        except (OSError, ValueError) as exc:
-            log.info("%s: the prompt state was not kept (%s)", self.model_id, exc)
+        if list(tokens[: len(prefix)]) == prefix:
+            PromptState(self.state_dir, self.path, self.n_ctx).have(llama, prefix)
 
     def render(self, messages: Sequence[ChatMessage], params: GenerationParams) -> str:
         """The exact prompt text the model will read."""
@@ -310,7 +238,7 @@ class LlamaCppLLM:
             # llama.cpp adds BOS only where the vocabulary asks for it
             tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
             if llama.n_tokens == 0:  # a fresh start: the system prompt, kept or read now
-                self._start_from_kept(llama, tokens, messages, params)
+                self._start_from_kept(llama, tokens, messages)
             budget = llama.n_ctx() - len(tokens)
             if budget < 1:
                 raise GenerationError(
@@ -388,15 +316,6 @@ class LlamaCppLLM:
             raise GenerationError(f"llama.cpp failed while generating: {exc}") from exc
         finally:
             generator.close()
-
-
-def _read_state(data: bytes) -> tuple[dict[str, Any], bytes]:
-    """A kept prompt state: its JSON header (tokens, seed), then llama.cpp's own state bytes."""
-    size = int.from_bytes(data[:8], "little")
-    header = json.loads(data[8 : 8 + size])
-    if not isinstance(header, dict):
-        raise ValueError("not a prompt state")
-    return header, data[8 + size :]
 
 
 @functools.lru_cache(maxsize=16)

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ModelFileError
+from core.registry.manifest import LLM_ROLES
 from models.gguf_info import read_gguf_info
 
-LLM_ROLES = ("primary", "secondary", "lightweight", "micro", "optional_moe")
 EXPECTED = (
     "a GGUF chat model (FILE.gguf) for the chat roles, a CTranslate2 Whisper folder "
     "(model.bin, config.json, tokenizer.json) for stt, a piper voice (VOICE.onnx beside "

@@ -44,10 +44,16 @@ def models(folder: Path) -> tuple[WhisperSTT, PiperTTS]:
 
 
 def live_voice(
-    stt: WhisperSTT, tts: PiperTTS, *, barge_in: bool, token_delay_s: float = 0.002
+    stt: WhisperSTT,
+    tts: PiperTTS,
+    *,
+    barge_in: bool,
+    token_delay_s: float = 0.002,
+    reply: str = REPLY,
 ) -> LiveVoice:
+    """The live loop on a fake model that says ``reply`` (the fake is the loop's only fake)."""
     bus = EventBus()
-    fake = FakeLLM([REPLY], token_delay_s=token_delay_s)
+    fake = FakeLLM([reply], token_delay_s=token_delay_s)
     slot = ModelSlot(
         role="primary", model_id="fake", llm=fake, params=GenerationParams(max_tokens=600)
     )

@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from eval.perf.common import median, say, starter_home
-from eval.perf.voice_common import phrase, workdir
+from eval.perf.voice_common import feed, phrase, workdir
 
 GOAL_S = 1.5
 QUESTIONS = [
@@ -44,7 +44,6 @@ def run(argv: list[str]) -> dict[str, object]:
     from app.voice import speech_models
     from app.wiring import Home, build_assistant
     from audio.devices import ClockOutput, Speaker
-    from audio.fake import WavMic
     from core.events import EventBus, TurnFinished
 
     home = Home.open()
@@ -72,15 +71,8 @@ def run(argv: list[str]) -> dict[str, object]:
         voiced = np.flatnonzero(np.abs(question) > 0.02)
         speech_end_block = (8000 + int(voiced[-1] if len(voiced) else len(question))) // 512
         voice.speaker.first_block_at = None
-        speech_end = 0.0
-        for i, frame in enumerate(WavMic(samples=audio).frames()):
-            fed = time.perf_counter()
-            voice.feed(frame)
-            if i == speech_end_block:
-                speech_end = fed + 0.032  # the block that holds the last of the speech
-            time.sleep(max(0.0, 0.032 - (time.perf_counter() - fed)))
-            if voice.stamps.turn_end > speech_end > 0 and i > speech_end_block + 40:
-                break
+        fed = feed(voice, audio)
+        speech_end = fed[speech_end_block] + 0.032  # the block that holds the last of the speech
         deadline = time.perf_counter() + 60
         while voice.speaker.first_block_at is None and time.perf_counter() < deadline:
             time.sleep(0.002)

@@ -8,19 +8,14 @@ import time
 import numpy as np
 import pytest
 
-from app.assistant import Assistant
-from app.live_voice import INTERRUPTED, LiveVoice
+from app.live_voice import INTERRUPTED
 from app.voice import speech_models
 from app.wiring import Home
-from audio.devices import ClockOutput, Speaker
 from audio.fake import WavMic, to_mono_16k
 from audio.frames import AssistantSentence, ErrorFrame
 from audio.piper import PiperTTS, Speak
 from audio.whisper import WhisperSTT
-from core.events import EventBus
-from llm.base import GenerationParams
-from llm.fake import FakeLLM
-from llm.router import ModelSlot
+from eval.perf.voice_common import live_voice
 from tests.helpers import wait_until
 
 pytestmark = pytest.mark.real
@@ -84,24 +79,10 @@ def test_russian_is_shown_not_spelled_by_an_english_voice(
 
 def test_barge_in_over_real_synthesized_speech(models: tuple[WhisperSTT, PiperTTS]) -> None:
     stt, tts = models
-    bus = EventBus()
     long_reply = " ".join(
         f"This is sentence number {i}, and it goes on for quite a while." for i in range(1, 12)
     )
-    slot = ModelSlot(
-        role="primary",
-        model_id="fake",
-        llm=FakeLLM([long_reply], token_delay_s=0.002),
-        params=GenerationParams(max_tokens=500),
-    )
-    voice = LiveVoice(
-        Assistant(bus=bus, slots={"primary": slot}),
-        bus,
-        stt,
-        tts,
-        Speaker(ClockOutput()),
-        barge_in=True,
-    )
+    voice = live_voice(stt, tts, barge_in=True, reply=long_reply)
     question = to_mono_16k(tts.synthesize("Please tell me a long story."), tts.sample_rate)
     interruption = to_mono_16k(tts.synthesize("Stop, that is enough."), tts.sample_rate)
     pause = np.zeros(16000, dtype=np.float32)

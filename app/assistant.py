@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
+from app.turn import Turn
 from core.errors import DomovoyError, GenerationError, InputError
 from core.events import (
     ContextUsage,
@@ -39,7 +40,8 @@ from core.quiet import Quiet
 from core.said import said
 from llm.base import ChatMessage, Effort, Output, ToolCallRequest, final_text
 from llm.prompt import PromptBuilder, TurnContext
-from llm.router import Kind, ModelSlot, Router
+from llm.roles import ModelSlot, Roles
+from llm.router import Kind, Router
 from llm.tool_step import ToolStep
 from llm.tools import ToolOutcome
 
@@ -94,7 +96,7 @@ class Assistant:
         return next((s for s in self.services if isinstance(s, kind)), None)
 
     @property
-    def slots(self) -> dict[str, ModelSlot]:
+    def slots(self) -> Roles:
         return self.router.slots
 
     @property
@@ -121,7 +123,9 @@ class Assistant:
                     target=self._load_quietly, args=(slot,), name="domovoy-eager", daemon=True
                 ).start()
 
-    def submit(self, text: str, kind: Kind = "conversation") -> int:
+    def submit(self, text: str, kind: Kind = "conversation") -> Turn:
+        """Start a turn; returns its handle at once (its words, how it ended). The turn's
+        events go to the bus as well, for the window."""
         text = text.strip()
         if not text:
             raise InputError(said("the message is empty: type something to say"))
@@ -130,16 +134,17 @@ class Assistant:
         self._turn_id += 1
         self._last_question = text
         self._cancel = threading.Event()
+        turn = Turn(self._turn_id, text)
         self._worker = threading.Thread(
             target=self._run_turn,
-            args=(self._turn_id, text, kind, self._cancel),
+            args=(turn, kind, self._cancel),
             name=f"domovoy-turn-{self._turn_id}",
             daemon=True,
         )
         self._worker.start()
-        return self._turn_id
+        return turn
 
-    def retry(self, text: str | None = None) -> int:
+    def retry(self, text: str | None = None) -> Turn:
         """Regenerate the last reply (``text`` None), or ask the last question again as the
         user edited it: the last exchange is taken back (history, log, window: TurnRetracted)
         and the question goes as a new turn."""
@@ -219,13 +224,33 @@ class Assistant:
             if slot.role == "primary":
                 self.prefill()
 
-    def voice_mode(self, on: bool) -> None:
+    @property
+    def voice(self) -> bool:
+        return self.prompts.voice
+
+    def set_voice_mode(self, on: bool) -> None:
         """Spoken replies (short, no Markdown), generated on every core: a spoken reply waits
         on each token of its first sentence, and the window is not being typed in meanwhile."""
         from llm.llama_cpp import batch_threads
 
         self.prompts.voice = on
         self.router.threads = batch_threads() if on else None
+
+    def amend_last_reply(self, text: str) -> None:
+        """The last reply was not all heard (barge-in): the history keeps what was."""
+        with self._history_lock:
+            if self.history and self.history[-1].role == "assistant":
+                self.history[-1] = ChatMessage(role="assistant", content=text)
+
+    def reset(self) -> None:
+        """Forget this conversation (history, summary, last question) without announcing a new
+        one: the evaluation's and the benchmarks' fresh start."""
+        self.stop()
+        self.wait(timeout=10)
+        with self._history_lock:
+            self.history.clear()
+            self.summary = ""
+            self._last_question = None
 
     def prefill(self) -> None:
         """Have the primary read the system prompt and history now, not when the next question
@@ -241,11 +266,15 @@ class Assistant:
 
     # --- a turn --------------------------------------------------------------------------------
 
-    def _run_turn(self, turn_id: int, text: str, kind: Kind, cancel: threading.Event) -> None:
+    def _run_turn(self, turn: Turn, kind: Kind, cancel: threading.Event) -> None:
         with self.quiet.busy():
-            self._answer(turn_id, text, kind, cancel)
+            try:
+                turn.end(self._answer(turn, kind, cancel))
+            finally:  # whatever happened, the turn's holder is never left waiting
+                turn.end(TurnFailed(turn_id=turn.id, message="the turn ended without a word"))
 
-    def _answer(self, turn_id: int, text: str, kind: Kind, cancel: threading.Event) -> None:
+    def _answer(self, turn: Turn, kind: Kind, cancel: threading.Event) -> TurnFinished | TurnFailed:
+        turn_id, text = turn.id, turn.text
         self.bus.publish(TurnStarted(turn_id=turn_id, text=text))
         start = time.perf_counter()
         answer: list[str] = []
@@ -262,6 +291,7 @@ class Assistant:
             if output.channel == "final":
                 answer.append(output.text)
                 self.bus.publish(TokenStreamed(turn_id=turn_id, text=output.text))
+                turn.wrote(output.text)
             else:
                 reasoning.append(output.text)
                 self.bus.publish(
@@ -277,52 +307,58 @@ class Assistant:
             context = self._with_tools(turn_id, text, self.context(text))
             for _round in range(MAX_TOOL_ROUNDS + 1):
                 requested.clear()
+                messages, fitted_for = self._prepared(turn_id, text, context, kind)
                 answered = self.router.run(
                     kind,
-                    lambda slot, ctx=context: self._messages_for(slot, turn_id, text, ctx),  # type: ignore[misc]
+                    messages,
                     on_output,
                     cancel,
                     task="dialogue",
                     effort=self.effort,
                     tools_json=tools_json,
+                    fitted_for=fitted_for,
                 )
                 if not requested or answer or cancel.is_set() or self.tools is None:
                     break
                 context = self._run_requested(turn_id, context, requested)
         except DomovoyError as exc:
             log.warning("turn %d failed: %s", turn_id, exc)
-            self.bus.publish(TurnFailed(turn_id=turn_id, message=str(exc), partial="".join(answer)))
-            return
+            return self._failed(
+                TurnFailed(turn_id=turn_id, message=str(exc), partial="".join(answer))
+            )
         except Exception as exc:  # a bug must end the turn with a message, never kill the app
             log.exception("turn %d failed unexpectedly", turn_id)
-            self.bus.publish(TurnFailed(turn_id=turn_id, message=f"internal error: {exc!r}"))
-            return
+            return self._failed(TurnFailed(turn_id=turn_id, message=f"internal error: {exc!r}"))
         reply = "".join(answer)
         with self._history_lock:
             self.history.append(ChatMessage(role="user", content=text))
             self.history.append(ChatMessage(role="assistant", content=reply))
         slot = answered.slot
-        self.bus.publish(
-            TurnFinished(
-                turn_id=turn_id,
-                text=reply,
-                reasoning="".join(reasoning),
-                model_used=slot.model_id,
-                role=slot.role,
-                timings=Timings(
-                    load_ms=answered.load_ms,
-                    first_token_ms=(
-                        (first_at[0] - start) * 1000 if first_at else answered.first_output_ms
-                    ),
-                    total_ms=(time.perf_counter() - start) * 1000,
-                    tokens=len(answer) + len(reasoning),
+        finished = TurnFinished(
+            turn_id=turn_id,
+            text=reply,
+            reasoning="".join(reasoning),
+            model_used=slot.model_id,
+            role=slot.role,
+            timings=Timings(
+                load_ms=answered.load_ms,
+                first_token_ms=(
+                    (first_at[0] - start) * 1000 if first_at else answered.first_output_ms
                 ),
-                cancelled=cancel.is_set(),
-                fallback_reason=answered.fallback_reason,
-                demo=slot.demo,
-                prompt_version=self.prompts.version,
-            )
+                total_ms=(time.perf_counter() - start) * 1000,
+                tokens=len(answer) + len(reasoning),
+            ),
+            cancelled=cancel.is_set(),
+            fallback_reason=answered.fallback_reason,
+            demo=slot.demo,
+            prompt_version=self.prompts.version,
         )
+        self.bus.publish(finished)
+        return finished
+
+    def _failed(self, failed: TurnFailed) -> TurnFailed:
+        self.bus.publish(failed)
+        return failed
 
     def _run_requested(
         self, turn_id: int, context: TurnContext, requested: list[ToolCallRequest]
@@ -363,17 +399,25 @@ class Assistant:
         self._publish_tool(turn_id, outcome, decision.decided_by)
         return dataclasses.replace(context, tools=outcome.transcript())
 
-    def _messages_for(
-        self, slot: ModelSlot, turn_id: int, text: str, context: TurnContext
-    ) -> list[ChatMessage]:
-        """The prompt for the model that answers, fitted to its context by summarizing."""
-        reply_budget = slot.params.max_tokens
-        limit = slot.llm.context_length
+    def _prepared(
+        self, turn_id: int, text: str, context: TurnContext, kind: Kind
+    ) -> tuple[list[ChatMessage], str | None]:
+        """The prompt for the model the router will ask first, fitted to its context before any
+        model is asked: when the history outgrows it, the older half is summarized first (by the
+        lightweight model, with no lease held here). Returns the messages and whom they fit."""
+        chain, _ = self.router.chain(kind)
+        slot = chain[0] if chain else None
         while True:
             with self._history_lock:
                 history, summary = list(self.history), self.summary
-            prompt = self.prompts.build(history, text, context, summary=summary)
-            used = slot.llm.count_tokens(prompt.messages, slot.params)
+            messages = self.prompts.build(history, text, context, summary=summary).messages
+            if slot is None:
+                return messages, None  # the router says there is no model, and what to do
+            reply_budget, limit = slot.params.max_tokens, slot.llm.context_length
+            try:
+                used = slot.count_tokens(messages)
+            except DomovoyError:  # its tokenizer cannot be read: the router's load says why
+                return messages, None
             if used + reply_budget <= limit:
                 self.bus.publish(
                     ContextUsage(
@@ -384,7 +428,7 @@ class Assistant:
                         context_length=limit,
                     )
                 )
-                return prompt.messages
+                return messages, slot.model_id
             if len(history) < 2:
                 raise GenerationError(
                     f"the message needs {used} tokens and the reply {reply_budget}, more than "
@@ -400,7 +444,7 @@ class Assistant:
         outputs: list[Output] = []
         answered = self.router.run(
             "quick",
-            lambda slot: self.prompts.summary_request(old, previous=self.summary),
+            self.prompts.summary_request(old, previous=self.summary),
             outputs.append,
             threading.Event(),
             task="summary",

@@ -7,13 +7,12 @@ import json
 import logging
 import os
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from app import cli_models
 from core.errors import DomovoyError
-from core.events import EventBus, ModelLoading, TokenStreamed, TurnFailed, TurnFinished
+from core.events import EventBus, ModelLoading, TurnFinished
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -193,37 +192,24 @@ def _cmd_chat(args: argparse.Namespace) -> int:
         # a model named on the command line answers, or the command says why it cannot
         assistant.primary.ensure_loaded(bus)
     assistant.start()  # memory, mood, the intent classifier: the same services as the window
-    done = threading.Event()
     failed: list[str] = []
-
-    def on_token(e: TokenStreamed) -> None:
-        sys.stdout.write(e.text)
-        sys.stdout.flush()
-
-    def on_finished(e: TurnFinished) -> None:
-        sys.stdout.write("\n")
-        print(f"[{footer(e)}]", file=sys.stderr)
-        done.set()
-
-    def on_failed(e: TurnFailed) -> None:
-        failed.append(e.message)
-        print(f"\ndomovoy: {e.message}", file=sys.stderr)
-        done.set()
-
-    bus.subscribe(TokenStreamed, on_token)
-    bus.subscribe(TurnFinished, on_finished)
-    bus.subscribe(TurnFailed, on_failed)
     bus.subscribe(ModelLoading, lambda e: print(f"[loading {e.model_id}…]", file=sys.stderr))
 
     def turn(text: str) -> None:
-        done.clear()
-        assistant.submit(text)
+        handle = assistant.submit(text)
         try:
-            while not done.wait(0.1):
-                pass
+            for words in handle.words():
+                sys.stdout.write(words)
+                sys.stdout.flush()
         except KeyboardInterrupt:
             assistant.stop()
-            done.wait()
+        ending = handle.result()
+        if isinstance(ending, TurnFinished):
+            sys.stdout.write("\n")
+            print(f"[{footer(ending)}]", file=sys.stderr)
+        else:
+            failed.append(ending.message)
+            print(f"\ndomovoy: {ending.message}", file=sys.stderr)
         assistant.wait()
 
     try:

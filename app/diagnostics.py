@@ -4,13 +4,14 @@ their RAM and VRAM, who holds the GPU lease, the metrics, and the recent log lin
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from core import logbook
 from core.metrics import Metrics
 from core.scheduler import GpuScheduler
-from llm.router import ModelSlot
+from llm.roles import ModelSlot
 
 MIB = 1024 * 1024
 
@@ -56,7 +57,7 @@ def resident(slot: ModelSlot, vram: dict[str, int]) -> Resident:
 
 
 def snapshot(
-    slots: dict[str, ModelSlot],
+    slots: Mapping[str, ModelSlot],
     scheduler: GpuScheduler | None,
     metrics: Metrics | None,
     *,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 from app.assistant import Assistant
 from app.companion import Companion
 from app.wiring import Home, build_assistant
-from core.errors import DomovoyError
+from core.errors import DomovoyError, TurnTimeout
 from core.events import EventBus, ToolCalled, TurnFailed, TurnFinished
 from eval.metrics import TurnRecord
 from llm.base import ChatMessage
@@ -60,13 +59,11 @@ class AssistantUnderTest:
 
     def reset(self) -> None:
         self.companion.drain()
-        self.assistant.history.clear()
-        self.assistant.summary = ""
+        self.assistant.reset()
         self.companion.ready.wait(120)
         if self.companion.memory is not None:
             self.companion.memory.forget_all()
-        mood = self.companion.mood
-        mood.mood = dataclasses.replace(mood.baseline, updated_at=time.time())
+        self.companion.mood.reset()
         self._keys = {}
 
     def seed(self, memories: dict[str, str]) -> None:
@@ -78,44 +75,32 @@ class AssistantUnderTest:
             self._keys[written.memory.id] = key
 
     def ask(self, text: str) -> TurnRecord:
-        done = threading.Event()
-        finished: list[TurnFinished] = []
-        failed: list[TurnFailed] = []
         tools: list[str] = []
-
-        def on_finished(e: TurnFinished) -> None:
-            finished.append(e)
-            done.set()
-
-        def on_failed(e: TurnFailed) -> None:
-            failed.append(e)
-            done.set()
-
-        off = [
-            self.bus.subscribe(TurnFinished, on_finished),
-            self.bus.subscribe(TurnFailed, on_failed),
-            self.bus.subscribe(ToolCalled, lambda e: tools.append(e.tool)),
-        ]
+        off = self.bus.subscribe(ToolCalled, lambda e: tools.append(e.tool))
         start = time.perf_counter()
         try:
-            self.assistant.submit(text)
-            done.wait(self.turn_timeout_s)
+            turn = self.assistant.submit(text)
+            try:
+                ending: TurnFinished | TurnFailed = turn.result(self.turn_timeout_s)
+            except TurnTimeout as exc:
+                self.assistant.stop()
+                ending = TurnFailed(turn_id=turn.id, message=str(exc))
         finally:
-            for unsubscribe in off:
-                unsubscribe()
+            off()
         latency = (time.perf_counter() - start) * 1000
         self.companion.drain()  # the mood reading of this turn is done
-        reply = finished[0].text if finished else ""
+        finished = ending if isinstance(ending, TurnFinished) else None
+        reply = ending.text if isinstance(ending, TurnFinished) else f"[failed] {ending.message}"
         return TurnRecord(
             user=text,
-            reply=reply if finished else f"[failed] {failed[0].message if failed else 'timeout'}",
+            reply=reply,
             latency_ms=latency,
             user_tokens=len(text.split()),
-            reply_tokens=finished[0].timings.tokens if finished else 0,
+            reply_tokens=finished.timings.tokens if finished else 0,
             recalled=[self._keys[i] for i in self.companion.last_recalled if i in self._keys],
             tools=tools,
             mood=main_emotion(self.companion.mood.current()),
-            model_used=finished[0].model_used if finished else "",
+            model_used=finished.model_used if finished else "",
         )
 
     def judge(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.assistant import Assistant
-from audio.devices import DeviceError, Speaker
+from audio.devices import Speaker
 from audio.frames import (
     AssistantSentence,
     AssistantText,
@@ -38,6 +38,7 @@ from audio.sentences import SentenceSplitter
 from audio.turns import TurnDetector, TurnSettings
 from audio.vad import SileroVAD
 from audio.whisper import WhisperSTT
+from core.errors import AudioDeviceError
 from core.events import (
     EventBus,
     TokenStreamed,
@@ -46,7 +47,6 @@ from core.events import (
     VoiceProblem,
     VoiceStateChanged,
 )
-from llm.base import ChatMessage
 
 INTERRUPTED = "[the user interrupted here]"
 
@@ -175,7 +175,7 @@ class LiveVoice:
         speaker.on_error = self._device_lost
         self.problem = ""  # why voice mode went off, if it did
         self._told_unspoken = False  # said once that the voice cannot read this language
-        assistant.voice_mode(True)
+        assistant.set_voice_mode(True)
         # the spoken system prompt read ahead, in the background, so the first turn need not
         threading.Thread(target=assistant.prefill, name="domovoy-prefill", daemon=True).start()
 
@@ -333,12 +333,10 @@ class LiveVoice:
                 self.speaker.say(audio)
 
     def _keep_only_what_was_heard(self) -> None:
-        history = self.assistant.history
-        if history and history[-1].role == "assistant":
-            heard = self.speaker.heard_text()
-            history[-1] = ChatMessage(role="assistant", content=f"{heard} {INTERRUPTED}".strip())
+        heard = self.speaker.heard_text()
+        self.assistant.amend_last_reply(f"{heard} {INTERRUPTED}".strip())
 
-    def _device_lost(self, error: DeviceError) -> None:
+    def _device_lost(self, error: AudioDeviceError) -> None:
         """A device vanished mid-turn: voice mode says so and turns off; typed chat goes on."""
         self.problem = str(error)
         self._reply += 1

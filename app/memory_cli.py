@@ -8,7 +8,7 @@ import json
 from app.memory_browser import export_everything
 from app.wiring import Home, open_memory
 from core import config as config_mod
-from core.errors import DomovoyError, InputError
+from core.errors import InputError
 from core.fs import atomic_write_text
 from core.when import minute
 from memory.embeddings import CachedEmbedder, EmbedderInfo, SentenceTransformerEmbedder
@@ -64,7 +64,7 @@ def _run(home: Home, service: MemoryService, args: argparse.Namespace) -> int:
                 atomic_write_text(home.paths.entities_dir / str(name), str(text))
         print(f"imported {added} memories from {args.file}")
     else:
-        raise DomovoyError(f"unknown memory action {action!r}")
+        raise InputError(f"unknown memory action {action!r}")
     return 0
 
 

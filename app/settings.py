@@ -20,12 +20,12 @@ from app.assistant import Assistant
 from app.wiring import Home, remote_slot, slot_for_role
 from core import config as config_mod
 from core.config import ROLES, Config, LLMRoleConfig
-from core.errors import DomovoyError
+from core.errors import DomovoyError, StorageError
 from core.events import ModelLoadFailed, ModelUnloaded, RoleSwitched
 from core.said import said
 from llm.base import GenerationParams
 from llm.remote import RemoteLLM
-from llm.router import ModelSlot
+from llm.roles import ModelSlot
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class Settings:
         try:
             config_mod.save(new, file)
         except OSError as exc:
-            raise DomovoyError(
+            raise StorageError(
                 f"the settings could not be saved to {file}: {exc.strerror or exc}",
                 hint="free some disk space or check the folder's permissions; nothing changed",
             ) from exc
@@ -155,12 +155,7 @@ class Settings:
                 if not (old is not None and isinstance(old.llm, RemoteLLM)):
                     return False  # the old model keeps the role
                 new = None  # consent withdrawn: the remote model must not answer again
-            if new is not None:
-                slots[role] = new
-            else:
-                slots.pop(role, None)
-        else:
-            slots.pop(role, None)
+        slots.replace(role, new)
         bus.publish(
             RoleSwitched(
                 role=role,
@@ -182,9 +177,8 @@ class Settings:
         bus = self.assistant.bus
         if old is not None and old.llm.loaded and not self._still_used(old):
             deadline = time.monotonic() + 120
-            while old.active and time.monotonic() < deadline:
+            while not old.unload_if_idle() and old.llm.loaded and time.monotonic() < deadline:
                 time.sleep(0.05)  # a reply it is writing ends first
-            old.llm.unload()
             bus.publish(ModelUnloaded(model_id=old.model_id, role=old.role, resident_s=0.0))
         if new is not None:
             with contextlib.suppress(DomovoyError):  # ModelLoadFailed says why
@@ -192,4 +186,4 @@ class Settings:
 
     def _still_used(self, slot: ModelSlot) -> bool:
         assert self.assistant is not None
-        return any(s.llm is slot.llm for s in self.assistant.router.slots.values())
+        return self.assistant.router.slots.shared(slot)

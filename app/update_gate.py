@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.wiring import Home
 from core import config as config_mod
-from core.errors import DomovoyError, InputError
+from core.errors import InputError, ManifestError
 from core.fs import atomic_write_text
 from core.registry import Entry, Manifest, Registry, parse_file
 from core.registry.checksum import ChecksumCache
@@ -193,7 +193,7 @@ class UpdateGate:
 
         manifest, problems = parse_file(file)
         if manifest is None:
-            raise DomovoyError("; ".join(str(p) for p in problems))
+            raise ManifestError(problems)
         return manifest
 
     def _with_manifest(self, manifest: Manifest) -> Home:

@@ -7,7 +7,6 @@ the current mood. Half-duplex: while the assistant speaks, the turn detector ign
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,7 +30,8 @@ from audio.sentences import SentenceSplitter
 from audio.turns import TurnDetector
 from audio.vad import SileroVAD
 from audio.whisper import Transcribe, WhisperSTT
-from core.events import EventBus, TokenStreamed, TurnFailed, TurnFinished
+from core.errors import TurnTimeout
+from core.events import EventBus, TurnFailed, TurnFinished
 
 
 @dataclass(slots=True)
@@ -56,30 +56,19 @@ class Respond(Processor):
     def process(self, frame: Frame) -> Iterable[Frame]:
         if not isinstance(frame, Transcript):
             return (frame,)
-        pieces: list[str] = []
-        done = threading.Event()
-        failure: list[str] = []
-
-        def failed(e: TurnFailed) -> None:
-            failure.append(e.message)
-            done.set()
-
-        off = [
-            self.bus.subscribe(TokenStreamed, lambda e: pieces.append(e.text)),
-            self.bus.subscribe(TurnFinished, lambda e: done.set()),
-            self.bus.subscribe(TurnFailed, failed),
-        ]
         start = time.perf_counter()
+        turn = self.assistant.submit(frame.text)
+        pieces: list[str] = []
         try:
-            self.assistant.submit(frame.text)
-            done.wait(self.timeout_s)
-        finally:
-            for unsubscribe in off:
-                unsubscribe()
+            pieces += turn.words(timeout=self.timeout_s)
+            ending: TurnFinished | TurnFailed = turn.result(timeout=self.timeout_s)
+        except TurnTimeout as exc:
+            self.assistant.stop()
+            ending = TurnFailed(turn_id=turn.id, message=str(exc), partial="".join(pieces))
         self.timings_ms.append((time.perf_counter() - start) * 1000)
         out: list[Frame] = [frame]
-        if failure:
-            out.append(ErrorFrame(source="assistant", message=failure[0]))
+        if isinstance(ending, TurnFailed):
+            out.append(ErrorFrame(source="assistant", message=ending.message))
         out += [AssistantText(text=p) for p in pieces]
         out.append(ReplyEnded())
         return out
@@ -109,7 +98,7 @@ def run_file(
     """The whole voice loop over a file; returns each turn and the time spent per stage."""
     stt, tts = speech_models(home)
     companion = assistant.service(Companion)
-    assistant.voice_mode(True)  # short spoken answers, no markdown
+    assistant.set_voice_mode(True)  # short spoken answers, no markdown
     transcribe, respond = Transcribe(stt), Respond(assistant, bus)
     rate = home.config.audio.tts.rate
     speak = Speak(tts, lambda: voice_of(companion, rate))

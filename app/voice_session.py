@@ -21,9 +21,9 @@ from app.companion import Companion
 from app.live_voice import LiveVoice
 from app.voice import speech_models, voice_of
 from app.wiring import Home
-from audio.devices import DeviceError, Output, SoundDeviceMic, SoundDeviceOutput, Speaker
+from audio.devices import Output, SoundDeviceMic, SoundDeviceOutput, Speaker
 from audio.frames import AudioIn
-from core.errors import DomovoyError
+from core.errors import AudioDeviceError, DomovoyError
 from core.events import EmotionChanged, VoiceProblem, VoiceStateChanged
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ class VoiceSession:
             feeder.join(timeout=5)
         live.speaker.stop()
         live.close()
-        self.assistant.voice_mode(False)  # typed replies may use Markdown again
+        self.assistant.set_voice_mode(False)  # typed replies may use Markdown again
         self.level = 0.0
         self.assistant.bus.publish(VoiceStateChanged(state="off"))
 
@@ -165,7 +165,7 @@ class VoiceSession:
                 if self.state == "speaking" and not live.speaker.playing.is_set():
                     self.assistant.bus.publish(VoiceStateChanged(state="listening"))
                 live.feed(frame)
-        except DeviceError as exc:
+        except AudioDeviceError as exc:
             self._problem(str(exc))
             threading.Thread(target=self.stop, daemon=True).start()
         except Exception:

@@ -30,7 +30,8 @@ from llm.moe import MoeTasks
 from llm.placement import Placer
 from llm.privacy import Scrubber, names_from
 from llm.remote import RemoteLLM
-from llm.router import ModelSlot, Router
+from llm.roles import ModelSlot
+from llm.router import Router
 from llm.structured import ask_json
 from llm.tool_step import ToolStep
 from llm.tools import builtin_tools

@@ -1,7 +1,7 @@
 """Sound devices: the microphone (sounddevice), and the speaker that plays speech block by block
 so that a barge-in stops it within one block.
 
-A missing, busy or vanished device is a DeviceError that says so: voice mode turns off, typed
+A missing, busy or vanished device is a AudioDeviceError that says so: voice mode turns off, typed
 chat goes on.
 """
 
@@ -17,13 +17,9 @@ import numpy as np
 
 from audio.fake import to_mono_16k
 from audio.frames import BLOCK, SAMPLE_RATE, AudioIn, SpeechAudio
-from core.errors import DomovoyError
+from core.errors import AudioDeviceError
 
 PLAY_BLOCK = 256  # samples played at a time: the longest a stop can wait (12 ms at 22.05 kHz)
-
-
-class DeviceError(DomovoyError):
-    """An audio device is missing, busy or gone."""
 
 
 class SoundDeviceMic:
@@ -47,7 +43,7 @@ class SoundDeviceMic:
             )  # fmt: skip
             self._stream.start()
         except Exception as exc:  # PortAudioError, OSError (no PortAudio), ValueError
-            raise DeviceError(
+            raise AudioDeviceError(
                 f"no usable microphone ({exc})",
                 hint="voice mode is off; plug in a microphone or pick another in the settings. "
                 "Typed chat goes on.",
@@ -106,7 +102,7 @@ class SoundDeviceOutput:
                 self._rate = rate
             self._stream.write(block.astype(np.float32).reshape(-1, 1))
         except Exception as exc:
-            raise DeviceError(
+            raise AudioDeviceError(
                 f"the speaker failed ({exc})", hint="pick another output device"
             ) from exc
 
@@ -115,7 +111,7 @@ class Speaker:
     """Plays queued speech on its own thread, a block at a time; ``stop`` drops the rest."""
 
     def __init__(
-        self, output: Output, on_error: Callable[[DeviceError], None] = lambda e: None
+        self, output: Output, on_error: Callable[[AudioDeviceError], None] = lambda e: None
     ) -> None:
         self.output = output
         self.on_error = on_error
@@ -167,7 +163,7 @@ class Speaker:
                     self.first_block_at = time.perf_counter()
                 try:
                     self.output.write(block, audio.sample_rate)
-                except DeviceError as exc:
+                except AudioDeviceError as exc:
                     self.on_error(exc)
                     self._stop.set()
                     break

@@ -10,7 +10,7 @@ import numpy as np
 
 from audio.frames import BLOCK, SAMPLE_RATE, AudioIn, Frame, Interruption, Samples, SpeechAudio
 from audio.pipeline import Processor
-from core.errors import DomovoyError
+from core.errors import InputError
 
 
 def to_mono_16k(samples: np.ndarray, rate: int) -> Samples:
@@ -32,7 +32,7 @@ def read_audio(path: Path) -> Samples:
     try:
         data, rate = soundfile.read(str(path), dtype="float32", always_2d=False)
     except (RuntimeError, OSError) as exc:  # soundfile raises LibsndfileError (a RuntimeError)
-        raise DomovoyError(
+        raise InputError(
             f"{path}: cannot be read as audio ({exc})", hint="use a wav, flac or ogg file"
         ) from exc
     return to_mono_16k(data, int(rate))

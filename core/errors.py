@@ -8,8 +8,16 @@
     │   ├── NoModelForRoleError    no installed model plays the role
     │   ├── ModelFileError         the file is missing, truncated, unreadable or not a GGUF
     │   ├── ChecksumMismatchError  the file's sha256 differs from its manifest's
-    │   └── ModelLoadError         the runtime refused the file (architecture, memory)
+    │   ├── ModelLoadError         the runtime refused the file (architecture, memory)
+    │   └── DownloadError          a download failed (what was fetched is kept to resume)
     ├── GenerationError            generation failed after the model loaded
+    │   └── TurnTimeout            a turn did not end within its caller's wait
+    ├── LeaseTimeout               the GPU stayed busy longer than a request could wait
+    ├── PrivacyError               a message was kept on this machine by the denylist
+    ├── StorageError               a file or folder of the user's data cannot be used
+    │   └── MemoryLockedError      another process owns the memory folder
+    ├── AudioDeviceError           a microphone or speaker is missing, busy or gone
+    ├── ScenarioError              an evaluation scenario file breaks its format
     └── InputError                 the user's input cannot be used (an empty message)
 
 Each error's ``str()`` is the whole message a user sees: what happened, where, and what to do.
@@ -163,3 +171,43 @@ class GenerationError(DomovoyError):
 
 class InputError(DomovoyError):
     """The user's input cannot be used as it is."""
+
+
+class DownloadError(ModelError):
+    """A download failed; what was fetched so far is kept for the next try where it can be."""
+
+
+class TurnTimeout(GenerationError):
+    """A turn did not end (or said nothing more) within the time its caller waits."""
+
+    def __init__(self, turn_id: int, timeout_s: float) -> None:
+        self.turn_id = turn_id
+        self.timeout_s = timeout_s
+        super().__init__(
+            f"turn {turn_id} did not end within {timeout_s:g} s",
+            hint="the model may be too slow for this machine: `domovoy doctor` shows what fits",
+        )
+
+
+class LeaseTimeout(DomovoyError):
+    """The GPU stayed busy longer than the request could wait."""
+
+
+class PrivacyError(DomovoyError):
+    """A message was kept on this machine by the denylist."""
+
+
+class StorageError(DomovoyError):
+    """A file or folder of the user's data (memory, conversations, config) cannot be used."""
+
+
+class MemoryLockedError(StorageError):
+    """Another process owns the memory folder."""
+
+
+class AudioDeviceError(DomovoyError):
+    """An audio device (microphone, speaker) is missing, busy or gone."""
+
+
+class ScenarioError(DomovoyError):
+    """An evaluation scenario file cannot be read or breaks its format."""

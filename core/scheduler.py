@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from core.errors import DomovoyError
+from core.errors import LeaseTimeout
 from core.events import EventBus, LeaseGranted, LeaseReleased, ResourcePressure
 
 
@@ -30,10 +30,6 @@ class Priority(IntEnum):
     VOICE = 0
     INTERACTIVE = 1
     BACKGROUND = 2
-
-
-class LeaseTimeout(DomovoyError):
-    """The GPU stayed busy longer than the request could wait."""
 
 
 @dataclass(slots=True)

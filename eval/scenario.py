@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core.errors import DomovoyError
+from core.errors import ScenarioError
 
 
 class Expect(BaseModel):
@@ -57,10 +57,6 @@ class Scenario(BaseModel):
     memories: dict[str, str] = {}
     turns: list[Turn] = Field(min_length=1)
     control: bool = False  # part of the warm-up set a new model must pass before promotion
-
-
-class ScenarioError(DomovoyError):
-    pass
 
 
 def load_scenario(file: Path) -> Scenario:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 
 from core.events import EventBus, ModelLoaded, ModelUnloaded
-from llm.router import ModelSlot
+from llm.roles import ModelSlot, Roles
 
 KeepResident = Callable[[ModelSlot], bool]
 
@@ -28,7 +28,7 @@ class IdleUnloader:
         every_s: float = 5.0,
     ) -> None:
         self.bus = bus
-        self.slots = slots
+        self.slots = slots if isinstance(slots, Roles) else Roles(slots)  # live: the router's
         self.keep_resident = keep_resident
         self.clock = clock
         self.every_s = every_s
@@ -44,14 +44,13 @@ class IdleUnloader:
         """Unload what has been idle too long; returns the ids unloaded."""
         now = self.clock()
         unloaded = []
-        for slot in {id(s): s for s in self.slots.values()}.values():
+        for slot in self.slots.distinct():
             limit = slot.idle_unload_s
-            if limit is None or slot.load_eagerly or not slot.llm.loaded or slot.active:
+            if limit is None or slot.load_eagerly or not slot.llm.loaded:
                 continue
             last = max(slot.last_used, self._loaded_at.get(slot.model_id, 0.0))
-            if now - last < limit or self.keep_resident(slot):
+            if now - last < limit or not slot.unload_if_idle(lambda s: not self.keep_resident(s)):
                 continue
-            slot.llm.unload()
             resident = now - self._loaded_at.pop(slot.model_id, now)
             self.bus.publish(
                 ModelUnloaded(model_id=slot.model_id, role=slot.role, resident_s=resident)

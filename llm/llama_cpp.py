@@ -83,6 +83,7 @@ class LlamaCppLLM:
         self.placement = ""  # where the weights went, once loaded
         self._overrides: object = None  # the override array llama.cpp was given: kept alive
         self._llama: Any = None
+        self._vocab: Any = None  # the vocabulary alone, to render and count before a load
         self._formatter: Any = None
         self.render_special = False
         self._lock = threading.Lock()
@@ -97,8 +98,6 @@ class LlamaCppLLM:
             if self._llama is not None:
                 return
             info = read_gguf_info(self.path)  # a clear ModelFileError before llama.cpp sees it
-            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
             n_ctx = min(self.n_ctx, info.context_length) if info.context_length else self.n_ctx
             n_gpu_layers, overrides, placed = self.n_gpu_layers, [], None
             if self.placer is not None:  # refuses, with the numbers, a load that cannot fit
@@ -124,21 +123,13 @@ class LlamaCppLLM:
                     hint="the architecture may be newer than this llama.cpp build, or memory ran "
                     "out; `domovoy doctor` shows what fits",
                 ) from exc
-            template = info.chat_template
-            if not template:
+            try:
+                self._read_template(llama, info.chat_template)
+            except ModelFileError:
                 llama.close()
-                raise ModelFileError(
-                    self.path,
-                    "the GGUF carries no chat template (tokenizer.chat_template)",
-                    hint="use an instruct/chat model's GGUF, which carries its template",
-                )
-            eos = _token_text(llama, llama.token_eos())
-            bos = _token_text(llama, llama.token_bos())
-            self._formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
-            # Harmony models (gpt-oss) speak in channels marked by control tokens: keep them in
-            # the text so that the harmony parser can route analysis, commentary and final.
-            self.render_special = "<|channel|>" in template
+                raise
             self._llama = llama
+            self._drop_vocab()
             self._threads_now = self.n_threads
             self.loaded_at = time.monotonic()
             if placed is not None and self.placer is not None:
@@ -159,6 +150,56 @@ class LlamaCppLLM:
             self._overrides = None
             self._formatter = None
             self.loaded_at = None
+            self._drop_vocab()
+
+    def _read_template(self, tokens: Any, template: str | None) -> None:
+        """The chat formatter, from the GGUF's template and its vocabulary's BOS and EOS."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        if not template:
+            raise ModelFileError(
+                self.path,
+                "the GGUF carries no chat template (tokenizer.chat_template)",
+                hint="use an instruct/chat model's GGUF, which carries its template",
+            )
+        eos = _token_text(tokens, tokens.token_eos())
+        bos = _token_text(tokens, tokens.token_bos())
+        self._formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
+        # Harmony models (gpt-oss) speak in channels marked by control tokens: keep them in
+        # the text so that the harmony parser can route analysis, commentary and final.
+        self.render_special = "<|channel|>" in template
+
+    def _tokens(self) -> Any:
+        """What tokenizes: the loaded model, or before it loads its vocabulary alone (read in
+        a fraction of the load's time and memory, and without the GPU), so that a prompt can be
+        fitted to the context before the model is asked. Called with the lock held."""
+        if self._llama is not None:
+            return self._llama
+        if self._vocab is None:
+            import llama_cpp
+            from llama_cpp._internals import LlamaModel
+
+            info = read_gguf_info(self.path)
+            params = llama_cpp.llama_model_default_params()
+            params.vocab_only = True
+            try:
+                vocab = LlamaModel(path_model=str(self.path), params=params, verbose=False)
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ModelLoadError(
+                    self.model_id, f"llama.cpp could not read the vocabulary of {self.path}: {exc}"
+                ) from exc
+            try:
+                self._read_template(vocab, info.chat_template)
+            except ModelFileError:
+                vocab.close()  # type: ignore[no-untyped-call]
+                raise
+            self._vocab = vocab
+        return self._vocab
+
+    def _drop_vocab(self) -> None:
+        vocab, self._vocab = self._vocab, None
+        if vocab is not None:
+            vocab.close()
 
     @property
     def uses_gpu(self) -> bool:
@@ -173,9 +214,7 @@ class LlamaCppLLM:
     def count_tokens(self, messages: Sequence[ChatMessage], params: GenerationParams) -> int:
         prompt = self.render(messages, params)
         with self._lock:
-            if self._llama is None:
-                raise GenerationError(f"model {self.model_id!r} was unloaded mid-turn")
-            return len(self._llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True))
+            return len(self._tokens().tokenize(prompt.encode("utf-8"), add_bos=True, special=True))
 
     def prefill(self, messages: Sequence[ChatMessage], params: GenerationParams) -> None:
         """Evaluate the prompt's tokens up to its last message's content, once: llama.cpp keeps
@@ -209,15 +248,17 @@ class LlamaCppLLM:
             PromptState(self.state_dir, self.path, self.n_ctx).have(llama, prefix)
 
     def render(self, messages: Sequence[ChatMessage], params: GenerationParams) -> str:
-        """The exact prompt text the model will read."""
-        self.load()
+        """The exact prompt text the model will read (the model need not be loaded)."""
+        with self._lock:
+            self._tokens()
+            formatter = self._formatter
         extra: dict[str, Any] = {}
         if params.reasoning_effort:
             extra["reasoning_effort"] = params.reasoning_effort
         if params.tools_json and self.render_special:  # harmony models call tools themselves
             extra["tools"] = json.loads(params.tools_json)
         try:
-            result = self._formatter(
+            result = formatter(
                 messages=[{"role": m.role, "content": m.content} for m in messages], **extra
             )
         except Exception as exc:  # the template raised (raise_exception) or is malformed
@@ -230,6 +271,7 @@ class LlamaCppLLM:
         params: GenerationParams,
         cancel: Cancel | None = None,
     ) -> Generator[Output, None, None]:
+        self.load()
         prompt = self.render(messages, params)
         with self._lock:
             llama = self._llama

@@ -38,7 +38,8 @@ from core.events import (
 )
 from core.metrics import Metrics
 from llm.base import ChatMessage, Output, final_text
-from llm.router import Kind, ModelSlot, Router, Task
+from llm.roles import ModelSlot
+from llm.router import Kind, Router, Task
 from llm.structured import ask_json
 
 log = logging.getLogger(__name__)
@@ -190,7 +191,7 @@ class MoeTasks:
         )
         outputs: list[Output] = []
         answered = self.router.run(
-            kind, lambda slot: [ChatMessage(role="user", content=prompt)], outputs.append, cancel,
+            kind, [ChatMessage(role="user", content=prompt)], outputs.append, cancel,
             task="summary",
         )  # fmt: skip
         return {"text": final_text(outputs), "model_used": answered.slot.model_id}

@@ -13,15 +13,11 @@ from pathlib import Path
 
 import yaml
 
-from core.errors import DomovoyError
+from core.errors import PrivacyError
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 CARD = re.compile(r"\b(?:\d[ -]?){13,19}\b")
 PHONE = re.compile(r"(?<![\w+])(?:\+?\d[\d\s().-]{8,}\d)(?!\w)")
-
-
-class PrivacyError(DomovoyError):
-    """A message was kept on this machine by the denylist."""
 
 
 def _luhn(digits: str) -> bool:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 import jinja2.sandbox
 
+from core.errors import GenerationError
 from llm.base import ChatMessage
 
 PROMPTS_DIR = Path(__file__).with_name("prompts")
@@ -114,6 +115,32 @@ class PromptBuilder:
             "summarize.j2", messages=list(messages), previous=previous, max_words=max_words
         )
         return [ChatMessage(role="user", content=content)]
+
+
+def fit(
+    messages: Sequence[ChatMessage],
+    count: Callable[[Sequence[ChatMessage]], int],
+    limit: int,
+    model_id: str,
+) -> tuple[list[ChatMessage], int]:
+    """The messages, with the oldest exchanges of the history left out until the prompt
+    (``count`` tokens) fits ``limit``; and how many tokens it then takes. For a model that
+    answers in another's place with a smaller context: the one it was built for compacted its
+    history into the summary instead, before any model was asked."""
+    kept = list(messages)
+    while True:
+        used = count(kept)
+        if used <= limit:
+            return kept, used
+        history = len(kept) - 2 if kept and kept[0].role == "system" else len(kept) - 1
+        if history < 1:
+            raise GenerationError(
+                f"the message needs {used} tokens with its reply, more than the {limit} tokens "
+                f"{model_id} can read",
+                hint="shorten the message, or raise context_length for this role in the config",
+            )
+        first = 1 if kept[0].role == "system" else 0
+        del kept[first : first + min(2, history)]
 
 
 def build_messages(history: Sequence[ChatMessage], user_text: str) -> list[ChatMessage]:

@@ -15,13 +15,15 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Collection, Generator, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, cast
 
 from core.errors import DomovoyError, GenerationError, NoModelForRoleError
-from core.events import EventBus, ModelLoaded, ModelLoadFailed, ModelLoading
-from core.scheduler import GpuScheduler, Lease, Priority
-from llm.base import LLM, ChatMessage, Effort, GenerationParams, Output
+from core.events import EventBus
+from core.scheduler import Lease, Priority
+from llm.base import ChatMessage, Effort, GenerationParams, Output
+from llm.prompt import fit
+from llm.roles import ModelSlot, Roles
 
 Kind = Literal["conversation", "quick", "compare", "check", "deep"]
 ROLE_FOR_KIND: dict[Kind, str] = {
@@ -50,57 +52,6 @@ FALLBACKS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _nothing() -> None:
-    return None
-
-
-@dataclass(slots=True)
-class ModelSlot:
-    """A model playing a role; ``prepare`` runs before its first load (checksum, rule 4)."""
-
-    role: str
-    model_id: str
-    llm: LLM
-    params: GenerationParams = field(default_factory=GenerationParams)
-    demo: bool = False
-    load_eagerly: bool = False
-    timeout_s: float = 120.0
-    prepare: Callable[[], None] = _nothing
-    scheduler: GpuScheduler | None = None  # the one GPU lease, held while the model works
-    priority: Priority = Priority.INTERACTIVE
-    idle_unload_s: float | None = None  # on-demand models: unloaded after this long unused
-    last_used: float = 0.0  # time.monotonic() when it last finished work
-    active: int = 0  # attempts in progress: never unloaded while > 0
-    _load_lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def ensure_loaded(self, bus: EventBus) -> float:
-        """Load if needed, publishing the events; returns the milliseconds spent loading."""
-        with self._load_lock:
-            if self.llm.loaded:
-                return 0.0
-            bus.publish(ModelLoading(model_id=self.model_id, role=self.role))
-            start = time.perf_counter()
-            try:
-                self.prepare()
-                self.llm.load()
-            except DomovoyError as exc:
-                bus.publish(
-                    ModelLoadFailed(model_id=self.model_id, role=self.role, message=str(exc))
-                )
-                raise
-            ms = (time.perf_counter() - start) * 1000
-            bus.publish(
-                ModelLoaded(
-                    model_id=self.model_id,
-                    role=self.role,
-                    load_ms=ms,
-                    demo=self.demo,
-                    placement=self.llm.placement,
-                )
-            )
-            return ms
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Answered:
     """Who answered a request, and why it was not the first choice."""
@@ -123,7 +74,7 @@ class Router:
         # mode asks for every core, since a spoken reply waits on each token
         self.threads: int | None = None
         self.bus = bus
-        self.slots = dict(slots)
+        self.slots = slots if isinstance(slots, Roles) else Roles(slots)
         self.pressure = pressure
 
     def chain(self, kind: Kind) -> tuple[list[ModelSlot], str]:
@@ -147,7 +98,7 @@ class Router:
     def run(
         self,
         kind: Kind,
-        messages_for: Callable[[ModelSlot], Sequence[ChatMessage]],
+        messages: Sequence[ChatMessage],
         on_output: Callable[[Output], None],
         cancel: threading.Event,
         *,
@@ -156,11 +107,17 @@ class Router:
         json_schema: str | None = None,
         tools_json: str | None = None,
         exclude: Collection[str] = (),
+        fitted_for: str | None = None,
+        priority: Priority | None = None,
     ) -> Answered:
         """Stream the first model of the chain that answers; raise when none can.
 
+        ``messages`` are ready: the caller built (and compacted) them for ``fitted_for``; any
+        other model that answers reads them with the oldest exchanges left out where its
+        context is smaller (``llm.prompt.fit``). Nothing calls back out of the router.
         ``effort`` (else the task's, §19) is the reasoning effort a harmony model is asked for.
         ``exclude``: model ids passed over (they answered, but not usefully: invalid JSON).
+        ``priority``: the GPU lease's, where not the slot's (background work: summaries).
         """
         slots, reason = self.chain(kind)
         slots = [s for s in slots if s.model_id not in exclude]
@@ -178,7 +135,10 @@ class Router:
                 tools_json=tools_json,
                 threads=self.threads or slot.params.threads,
             )
-            stream = _Attempt(self.bus, slot, messages_for, cancel, params)
+            fit_here = slot.model_id != fitted_for
+            stream = _Attempt(
+                self.bus, slot, messages, cancel, params, fit=fit_here, priority=priority
+            )
             first_ms = 0.0
             said_anything = False
             try:
@@ -219,22 +179,27 @@ class _Attempt:
         self,
         bus: EventBus,
         slot: ModelSlot,
-        messages_for: Callable[[ModelSlot], Sequence[ChatMessage]],
+        messages: Sequence[ChatMessage],
         cancel: threading.Event,
         params: GenerationParams,
+        *,
+        fit: bool,
+        priority: Priority | None,
     ) -> None:
         self.slot = slot
         self._params = params
         self.load_ms = 0.0
         self._bus = bus
-        self._messages_for = messages_for
+        self._messages = messages
+        self._fit = fit
+        self._priority = slot.priority if priority is None else priority
         self._cancel = cancel
         self._mine = threading.Event()  # stops this attempt without cancelling the turn
         self._queue: queue.Queue[object] = queue.Queue()
         self._lease: Lease | None = None
 
     def outputs(self) -> Iterator[Output]:
-        self.slot.active += 1
+        self.slot.begin()
         worker = threading.Thread(target=self._start, name=f"domovoy-{self.slot.role}", daemon=True)
         worker.start()
         timeout = self.slot.timeout_s
@@ -263,8 +228,7 @@ class _Attempt:
                 stream.close()
         finally:
             self._release()  # the GPU is free again once the answer has ended, however it ended
-            self.slot.active -= 1
-            self.slot.last_used = time.monotonic()
+            self.slot.end()
 
     def _start(self) -> None:
         stop = _EitherEvent(self._cancel, self._mine)
@@ -272,14 +236,14 @@ class _Attempt:
             if self.slot.scheduler is not None and self.slot.llm.uses_gpu:
                 self._lease = self.slot.scheduler.acquire(
                     f"llm:{self.slot.model_id}",
-                    priority=self.slot.priority,
+                    priority=self._priority,
                     timeout=self.slot.timeout_s,
                 )
                 if self._mine.is_set():  # given up on while waiting for the GPU
                     self._release()
                     return
             self.load_ms = self.slot.ensure_loaded(self._bus)
-            messages = self._messages_for(self.slot)
+            messages = self._fitted() if self._fit else self._messages
             stream = self.slot.llm.stream(messages, self._params, stop)
             first = next(stream, None)
         except DomovoyError as exc:
@@ -295,6 +259,16 @@ class _Attempt:
             self._release()
             return
         self._queue.put((first, stream))
+
+    def _fitted(self) -> Sequence[ChatMessage]:
+        llm, params = self.slot.llm, self._params
+        messages, _ = fit(
+            self._messages,
+            lambda m: llm.count_tokens(m, params),
+            llm.context_length - params.max_tokens,
+            self.slot.model_id,
+        )
+        return messages
 
     def _release(self) -> None:
         lease, self._lease = self._lease, None

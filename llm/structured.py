@@ -97,7 +97,7 @@ def _ask_one(
         outputs: list[Output] = []
         answered = router.run(
             kind,
-            lambda slot, convo=conversation: convo,  # type: ignore[misc]
+            list(conversation),
             outputs.append,
             cancel,
             task=task,

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from core.errors import DomovoyError
+from core.errors import MemoryLockedError
 from memory.embeddings import EmbedderInfo, Vectors
 
 log = logging.getLogger(__name__)
@@ -37,10 +37,6 @@ for collection in client.list_collections():
     collection.count()
     collection.peek(1)
 """
-
-
-class MemoryLockedError(DomovoyError):
-    """Another process owns the memory folder."""
 
 
 def collection_name(kind: str, info: EmbedderInfo) -> str:

@@ -10,6 +10,7 @@ published as EmotionChanged, rendered into the prompt, and mapped to speech pros
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -202,6 +203,13 @@ class EmotionalState:
             emotions={k: v * keep for k, v in m.emotions.items() if v * keep > 0.05},
             updated_at=now,
         )
+
+    def reset(self) -> None:
+        """Back to the resting mood, its history forgotten (an evaluation's fresh start)."""
+        with self._lock:
+            self.mood = dataclasses.replace(self.baseline, emotions={}, updated_at=self.clock())
+            self.history = []
+        self.save()
 
     def observe(self, reading: Reading, *, weight: float = 0.35) -> MoodSnapshot:
         """Move toward what was read; ``weight`` is how much one turn counts (its own: less)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.errors import DomovoyError
+from core.errors import InputError
 from core.fs import atomic_write_text
 from memory.service import MemoryService
 from memory.store import Memory
@@ -30,7 +30,7 @@ def import_memories(service: MemoryService, file: Path) -> tuple[int, dict[str, 
         data = json.loads(file.read_text(encoding="utf-8"))
         memories = [Memory.from_json(m) for m in data["memories"]]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DomovoyError(
+        raise InputError(
             f"{file}: not a domovoy memory export ({exc})",
             hint="export one with `domovoy memory export FILE.json`",
         ) from exc

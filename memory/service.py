@@ -23,7 +23,7 @@ from typing import Literal
 
 import numpy as np
 
-from core.errors import DomovoyError
+from core.errors import InputError, StorageError
 from memory.chroma_index import ChromaIndex
 from memory.embeddings import Embedder
 from memory.entities import EntityExtractor
@@ -169,7 +169,7 @@ class MemoryService:
     ) -> Written:
         text = text.strip()
         if not text:
-            raise DomovoyError("an empty memory is not stored")
+            raise InputError("an empty memory is not stored")
         entities = tuple(entities) or self._entities_in(text)
         memory = Memory(
             kind=kind,
@@ -281,7 +281,7 @@ class MemoryService:
     def switch_to(self, target: Embedder) -> None:
         """Recall with ``target`` from now on: only once its collections are complete."""
         if not self.migration_complete(target):
-            raise DomovoyError(
+            raise StorageError(
                 f"the memory index for {target.info.model_id} is not complete yet",
                 hint="run `domovoy memory migrate --to ID` until it finishes",
             )
@@ -294,7 +294,7 @@ class MemoryService:
         """The user corrected a memory: new words, same id and time; re-indexed at once."""
         text = text.strip()
         if not text:
-            raise DomovoyError("an empty memory is not stored", hint="forget it instead")
+            raise InputError("an empty memory is not stored", hint="forget it instead")
         with self._write_lock:
             if self.store.get(memory_id) is None:
                 return None

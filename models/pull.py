@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from core.errors import ChecksumMismatchError, ModelError
+from core.errors import ChecksumMismatchError, DownloadError
 from core.events import DownloadProgress, EventBus
 from core.fs import atomic_write_text
 from core.paths import Paths
@@ -35,10 +35,6 @@ from models.install import write_manifest
 
 CHUNK = 1024 * 1024
 MARGIN = 512 * 1024 * 1024  # free space kept beyond the download itself
-
-
-class DownloadError(ModelError):
-    """A download failed; what was fetched so far is kept for the next try where it can be."""
 
 
 @dataclass(frozen=True, slots=True)

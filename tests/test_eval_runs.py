@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from core.errors import ScenarioError
 from eval.metrics import (
     TurnRecord,
     emotion_latency,
@@ -15,7 +16,7 @@ from eval.metrics import (
 )
 from eval.report import write
 from eval.runner import run
-from eval.scenario import ScenarioError, load_scenario, load_scenarios
+from eval.scenario import load_scenario, load_scenarios
 
 CONTROL = Path(__file__).resolve().parents[1] / "eval" / "scenarios" / "control"
 

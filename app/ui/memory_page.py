@@ -35,7 +35,7 @@ from app.memory_browser import PAGE, MemoryBrowser, when
 from app.ui.background import Background
 from app.ui.mood import MoodPlot, mood_text
 from app.ui.tables import Index, RowsTable
-from core.errors import DomovoyError
+from core.errors import StorageError
 from core.events import EmotionChanged, Event
 from memory.emotion import main_emotion
 from memory.store import KINDS, Memory
@@ -162,7 +162,7 @@ class MemoryPage(QWidget):
         if self.browser is None:
             c = self.companion  # the page may open before the memory has: wait for it
             if not c.settled.wait(OPEN_WAIT_S) or not c.ready.is_set() or c.memory is None:
-                raise DomovoyError(
+                raise StorageError(
                     c.problem or "the memory is still opening", hint="see Diagnostics"
                 )
             self.browser = MemoryBrowser(c.memory, self.data_dir, self.entities_dir)

@@ -111,7 +111,7 @@ def long_chat(store_file: str, conversation_id: str) -> LongChat:
     from app.ui.main_window import MainWindow
     from core.events import EventBus
     from llm.fake import FakeLLM
-    from llm.router import ModelSlot
+    from llm.roles import ModelSlot
     from memory.conversations import Conversations
 
     app = QApplication.instance() or QApplication([])

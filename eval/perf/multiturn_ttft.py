@@ -8,14 +8,13 @@ reuses its KV cache and reads only what is new.
 from __future__ import annotations
 
 import argparse
-import threading
 
 from app.assistant import Assistant
 from core.events import EventBus, TurnFinished
 from eval.perf.common import median, model_file, say
 from llm.base import GenerationParams
 from llm.llama_cpp import LlamaCppLLM
-from llm.router import ModelSlot
+from llm.roles import ModelSlot
 
 GOAL = 1.25
 QUESTIONS = [
@@ -48,17 +47,13 @@ def run(argv: list[str]) -> dict[str, object]:
         slot = ModelSlot(role="primary", model_id="bench", llm=llm, params=params)
         assistant = Assistant(bus=bus, slots={"primary": slot})
         ttft: list[float] = []
-        done = threading.Event()
-
-        def on_finished(e: TurnFinished) -> None:
-            ttft.append(e.timings.first_token_ms)  # noqa: B023  (one conversation at a time)
-            done.set()  # noqa: B023
-
-        bus.subscribe(TurnFinished, on_finished)
         for turn in range(args.turns):
-            done.clear()
-            assistant.submit(f"{QUESTIONS[turn % len(QUESTIONS)]} ({turn + 1})")
-            done.wait(300)
+            ending = assistant.submit(f"{QUESTIONS[turn % len(QUESTIONS)]} ({turn + 1})").result(
+                300
+            )
+            if not isinstance(ending, TurnFinished):
+                raise RuntimeError(f"turn {turn + 1} failed: {ending.message}")
+            ttft.append(ending.timings.first_token_ms)
         assistant.shutdown()
         ratio = ttft[-1] / ttft[0]
         ratios.append(ratio)

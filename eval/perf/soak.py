@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import threading
 import time
 
 from eval.perf.common import say
@@ -45,7 +44,7 @@ def run(argv: list[str]) -> dict[str, object]:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     from app.wiring import Home, build_assistant
-    from core.events import EventBus, TurnFailed, TurnFinished
+    from core.events import EventBus, TurnFinished
     from core.paths import Paths
     from models.install import install_demo
 
@@ -56,31 +55,19 @@ def run(argv: list[str]) -> dict[str, object]:
     assistant, problem = build_assistant(home, bus)
     if problem is not None:
         raise RuntimeError(f"the demo assistant cannot answer: {problem}")
-    done = threading.Event()
     failures: list[str] = []
     finished = 0
-
-    def on_finished(_: TurnFinished) -> None:
-        nonlocal finished
-        finished += 1
-        done.set()
-
-    def on_failed(e: TurnFailed) -> None:
-        failures.append(e.message)
-        done.set()
-
-    bus.subscribe(TurnFinished, on_finished)
-    bus.subscribe(TurnFailed, on_failed)
     warm = 0
     started = time.perf_counter()
     for turn in range(args.turns):
         if turn == args.warmup:
             warm = rss_bytes()
             say(f"after {turn} turns of warm-up: {warm / 2**20:.0f} MiB")
-        done.clear()
-        assistant.submit(LINES[turn % len(LINES)])
-        if not done.wait(120):
-            raise RuntimeError(f"turn {turn + 1} did not end in 120 s")
+        ending = assistant.submit(LINES[turn % len(LINES)]).result(120)  # TurnTimeout: stuck
+        if isinstance(ending, TurnFinished):
+            finished += 1
+        else:
+            failures.append(ending.message)
         if (turn + 1) % 100 == 0:
             say(f"{turn + 1} turns: {rss_bytes() / 2**20:.0f} MiB")
     elapsed = time.perf_counter() - started

@@ -30,7 +30,7 @@ def run(argv: list[str]) -> dict[str, object]:
     from core.events import EventBus
     from llm.base import GenerationParams
     from llm.llama_cpp import LlamaCppLLM
-    from llm.router import ModelSlot
+    from llm.roles import ModelSlot
 
     answering = LlamaCppLLM(model_id="bench", path=bench_model(), n_ctx=4096, seed=3)
     answering.load()

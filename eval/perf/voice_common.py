@@ -18,7 +18,7 @@ from audio.whisper import WhisperSTT
 from core.events import EventBus
 from llm.base import GenerationParams
 from llm.fake import FakeLLM
-from llm.router import ModelSlot
+from llm.roles import ModelSlot
 from models.testing.tiny_voice import make_tiny_voice
 from models.testing.tiny_whisper import make_tiny_whisper
 

@@ -6,7 +6,7 @@ import pytest
 
 from app.assistant import Assistant
 from app.chat_log import ChatLog
-from core.errors import ChecksumMismatchError, InputError
+from core.errors import ChecksumMismatchError, InputError, TurnTimeout
 from core.events import (
     ContextUsage,
     Event,
@@ -22,11 +22,13 @@ from core.events import (
     TurnFinished,
     TurnStarted,
 )
+from core.scheduler import GpuScheduler
 from llm.base import ChatMessage, GenerationParams
 from llm.fake import FakeLLM
 from llm.llama_cpp import LlamaCppLLM
 from llm.prompt import TurnContext
-from llm.router import ModelSlot, Router
+from llm.roles import ModelSlot
+from llm.router import Router
 from memory.conversations import Conversations
 from tests.helpers import wait_until
 
@@ -57,15 +59,15 @@ def test_a_turn_streams_tokens_then_finishes_with_model_and_timings() -> None:
     turn = assistant.submit("  Привет  ")
     assert assistant.wait(5)
     kinds = [type(e) for e in rec.events]
-    assert kinds[:3] == [TurnStarted, ModelLoading, ModelLoaded]
+    # the prompt is fitted to the model's context before the model is asked (and loaded)
+    assert kinds[:4] == [TurnStarted, ContextUsage, ModelLoading, ModelLoaded]
     assert kinds[-1] is TurnFinished
     tokens = rec.of(TokenStreamed)
     assert "".join(t.text for t in tokens) == "Добрый вечер, хозяин!"  # type: ignore[attr-defined]
     finished = rec.of(TurnFinished)[0]
     assert isinstance(finished, TurnFinished)
-    assert (
-        finished.turn_id == turn and finished.model_used == "fake-1" and finished.role == "primary"
-    )
+    assert finished.turn_id == turn.id and finished.model_used == "fake-1"
+    assert finished.role == "primary"
     assert (
         finished.timings.tokens == 3
         and finished.timings.total_ms >= finished.timings.first_token_ms
@@ -292,6 +294,50 @@ def test_history_that_outgrows_the_context_is_summarized_never_dropped() -> None
     )
     assert "message number 5" in last_prompt[-1].content
     assert len(rec.of(TurnFinished)) == 6 and not rec.of(TurnFailed)
+
+
+def test_a_gpu_turn_that_must_summarize_first_never_waits_on_its_own_lease() -> None:
+    """The summary is written before the primary is asked: with one GPU lease, asking the
+    lightweight model from inside the primary's attempt waited out the whole timeout_s."""
+    bus = EventBus(strict=True)
+    rec = Recorder(bus)
+    scheduler = GpuScheduler(bus)
+    main = FakeLLM([" ".join(["word"] * 12)], model_id="main", context_length=120, uses_gpu=True)
+    light = FakeLLM(["They talked about words."], model_id="light", uses_gpu=True)
+    slots = {
+        "primary": ModelSlot(
+            role="primary", model_id="main", llm=main, scheduler=scheduler, timeout_s=120,
+            params=GenerationParams(max_tokens=20),
+        ),
+        "lightweight": ModelSlot(
+            role="lightweight", model_id="light", llm=light, scheduler=scheduler, timeout_s=120
+        ),
+    }  # fmt: skip
+    assistant = Assistant(bus=bus, slots=slots)
+    started = time.perf_counter()
+    endings = [assistant.submit(f"message {i} " + "blah " * 8).result(60) for i in range(5)]
+    elapsed = time.perf_counter() - started
+    assert rec.of(HistorySummarized), "the history never needed a summary: the test proves nothing"
+    assert all(isinstance(e, TurnFinished) and e.model_used == "main" for e in endings)
+    assert elapsed < 1.0, f"five turns with a summary took {elapsed:.1f} s"
+    assert scheduler.holder is None
+    assistant.shutdown()
+
+
+def test_the_turn_handle_gives_the_words_as_they_come_and_how_it_ended() -> None:
+    fake = FakeLLM(["one two three"], token_delay_s=0.01)
+    assistant, rec = make(fake)
+    turn = assistant.submit("count")
+    words = list(turn.words(timeout=5))
+    ending = turn.result(timeout=5)
+    assert "".join(words).split() == ["one", "two", "three"]
+    assert isinstance(ending, TurnFinished) and ending.text == "".join(words)
+    assert turn.done and rec.of(TurnFinished) == [ending]
+    slow = FakeLLM(["late"], load_delay_s=2.0)
+    assistant, _ = make(slow)
+    with pytest.raises(TurnTimeout, match=r"did not end within 0\.1 s"):
+        assistant.submit("hello").result(timeout=0.1)
+    assistant.shutdown()
 
 
 def test_a_message_longer_than_the_context_is_refused_with_numbers() -> None:

@@ -7,7 +7,7 @@ from app.assistant import Assistant
 from app.companion import Companion
 from core.events import EventBus, MemoryWritten, TurnFinished
 from llm.fake import FakeLLM
-from llm.router import ModelSlot
+from llm.roles import ModelSlot
 from memory.emotion import EmotionalState, EmotionClassifier
 from memory.fake import HashEmbedder
 from memory.service import MemoryService
@@ -34,7 +34,7 @@ def test_what_was_said_comes_back_in_a_later_prompt_and_the_mood_follows(tmp_pat
     assistant.wait(10)
     wait_until(lambda: len(written) == 2, timeout=30)  # the user's words and the reply
     assert mood.current().valence > 0.2  # the joy was felt
-    assistant.history.clear()  # a new conversation: only memory can bring it back
+    assistant.reset()  # a new conversation: only memory can bring it back
     assistant.submit("Как зовут моего кота?")
     assistant.wait(10)
     prompt = fake.seen[-1][-1].content

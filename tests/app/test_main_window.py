@@ -15,7 +15,7 @@ from core.events import EventBus, TurnFinished
 from llm.base import GenerationParams
 from llm.fake import FakeLLM
 from llm.llama_cpp import LlamaCppLLM
-from llm.router import ModelSlot
+from llm.roles import ModelSlot
 from memory.conversations import Conversations
 
 pytestmark = pytest.mark.qt

@@ -17,7 +17,7 @@ from audio.devices import ClockOutput
 from core.events import EventBus
 from llm.base import GenerationParams
 from llm.fake import FakeLLM
-from llm.router import ModelSlot
+from llm.roles import ModelSlot
 from memory.conversations import Conversations
 from tests.app.test_voice_bar import FileMic
 
@@ -32,8 +32,8 @@ def test_closing_keeps_everything_and_a_second_start_finds_it(
     words = " ".join(f"слово{i}" for i in range(2000))
     # room for the long reply whatever memory and mood add to the prompt
     slow = FakeLLM([words], token_delay_s=0.005, context_length=32768)
-    assistant.router.slots["primary"] = ModelSlot(
-        "primary", "slow", slow, params=GenerationParams(max_tokens=4000)
+    assistant.router.slots.replace(
+        "primary", ModelSlot("primary", "slow", slow, params=GenerationParams(max_tokens=4000))
     )
     window = MainWindow(assistant, state_file=state)
     window.attach(assistant, home=demo_home)

@@ -20,10 +20,11 @@ from app.ui.bridge import QtBridge
 from app.ui.voice_bar import STATES, VoiceBar
 from app.voice_session import VoiceSession, level
 from app.wiring import Home
-from audio.devices import ClockOutput, DeviceError
+from audio.devices import ClockOutput
 from audio.fake import WavMic
 from audio.frames import AudioIn
 from core import config as config_mod
+from core.errors import AudioDeviceError
 from core.events import VoiceProblem, VoiceStateChanged
 from tests.audio.conftest import two_phrases  # noqa: F401  (the fixture)
 
@@ -92,7 +93,7 @@ def test_a_session_listens_hears_speech_and_releases_the_devices(
     levels: list[float] = []
     session.start()
     assert session.active and mic.opened and mic.device == "USB mic"
-    assert demo_assistant.prompts.voice  # spoken replies: short, no Markdown
+    assert demo_assistant.voice  # spoken replies: short, no Markdown
     deadline = time.monotonic() + 10
     while "thinking" not in states and time.monotonic() < deadline:
         levels.append(session.level)
@@ -103,7 +104,7 @@ def test_a_session_listens_hears_speech_and_releases_the_devices(
     session.stop()
     assert mic.closed.is_set() and not session.active
     assert states[-1] == "off" and session.level == 0.0
-    assert not demo_assistant.prompts.voice
+    assert not demo_assistant.voice
 
 
 def test_a_missing_microphone_turns_voice_off_with_a_message(
@@ -113,7 +114,7 @@ def test_a_missing_microphone_turns_voice_off_with_a_message(
     demo_assistant.bus.subscribe(VoiceProblem, lambda e: problems.append(e.message))
 
     def no_mic(device: str | None) -> FileMic:
-        raise DeviceError("no usable microphone (none found)", hint="typed chat goes on")
+        raise AudioDeviceError("no usable microphone (none found)", hint="typed chat goes on")
 
     session = VoiceSession(demo_home, demo_assistant, mic=no_mic, output=lambda d: ClockOutput())
     session.start()

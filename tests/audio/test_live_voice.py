@@ -8,14 +8,15 @@ import pytest
 
 from app.assistant import Assistant
 from app.live_voice import INTERRUPTED, LiveVoice
-from audio.devices import PLAY_BLOCK, ClockOutput, DeviceError, SoundDeviceMic, Speaker
+from audio.devices import PLAY_BLOCK, ClockOutput, SoundDeviceMic, Speaker
 from audio.fake import WavMic
 from audio.piper import PiperTTS
 from audio.whisper import WhisperSTT
+from core.errors import AudioDeviceError
 from core.events import EventBus, VoiceStateChanged
 from llm.base import GenerationParams
 from llm.fake import FakeLLM
-from llm.router import ModelSlot
+from llm.roles import ModelSlot
 from models.testing.tiny_voice import make_tiny_voice
 from models.testing.tiny_whisper import make_tiny_whisper
 from tests.helpers import wait_until
@@ -127,7 +128,7 @@ def test_the_speaker_stops_within_one_block() -> None:
 
 def test_no_microphone_is_a_clear_error() -> None:
     mic = SoundDeviceMic(device=987654)
-    with pytest.raises(DeviceError, match="no usable microphone") as err:
+    with pytest.raises(AudioDeviceError, match="no usable microphone") as err:
         mic.open()
     assert "Typed chat goes on" in str(err.value)
 
@@ -164,7 +165,7 @@ def test_a_speaker_that_vanishes_turns_voice_off_and_chat_goes_on(
 ) -> None:
     class Gone:
         def write(self, block: np.ndarray, rate: int) -> None:
-            raise DeviceError("the speaker failed (device unplugged)", hint="pick another")
+            raise AudioDeviceError("the speaker failed (device unplugged)", hint="pick another")
 
     stt, tts = speech_models
     bus = EventBus()

@@ -3,8 +3,9 @@ import time
 
 import pytest
 
+from core.errors import LeaseTimeout
 from core.events import Event, EventBus, LeaseGranted, ResourcePressure
-from core.scheduler import GpuScheduler, LeaseTimeout, Priority
+from core.scheduler import GpuScheduler, Priority
 from tests.helpers import wait_until
 
 

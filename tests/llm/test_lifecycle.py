@@ -1,10 +1,12 @@
 import threading
+import time
 
 from core.events import Event, EventBus, ModelUnloaded
 from llm.base import ChatMessage
 from llm.fake import FakeLLM
 from llm.lifecycle import IdleUnloader
-from llm.router import ModelSlot, Router
+from llm.roles import ModelSlot
+from llm.router import Router
 
 HELLO = [ChatMessage(role="user", content="hi")]
 
@@ -48,9 +50,10 @@ def test_a_working_model_or_one_kept_resident_is_not_unloaded() -> None:
     now[0] = 100.0
     assert unloader.tick() == []  # the residency rule keeps it
     keep[0] = False
-    slot.active = 1
+    slot.begin()
     assert unloader.tick() == []  # it is answering
-    slot.active = 0
+    slot.end()
+    now[0] = time.monotonic() + 100  # nobody used it for 100 s after that reply
     assert unloader.tick() == ["moe"]
 
 
@@ -59,7 +62,7 @@ def test_an_unloaded_model_loads_again_on_its_next_use() -> None:
     fake = FakeLLM(["again"], model_id="phi")
     slot = ModelSlot(role="lightweight", model_id="phi", llm=fake, idle_unload_s=1)
     router = Router(bus, {"lightweight": slot})
-    router.run("quick", lambda s: HELLO, lambda o: None, threading.Event())
+    router.run("quick", HELLO, lambda o: None, threading.Event())
     fake.unload()
-    router.run("quick", lambda s: HELLO, lambda o: None, threading.Event())
+    router.run("quick", HELLO, lambda o: None, threading.Event())
     assert fake.loaded and slot.last_used > 0

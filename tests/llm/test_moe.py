@@ -19,7 +19,8 @@ from core.events import (
 from core.metrics import Metrics
 from llm.fake import FakeLLM
 from llm.moe import MoeTasks
-from llm.router import ModelSlot, Router
+from llm.roles import ModelSlot
+from llm.router import Router
 from tests.helpers import wait_until
 
 VERDICT = '{"verdict": true, "score": 0.9, "reason": "polite and correct"}'

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from core.errors import GenerationError, ModelLoadError
+from core.errors import GenerationError, ModelLoadError, PrivacyError
 from core.paths import Paths
 from llm.base import ChatMessage, GenerationParams, final_text
-from llm.privacy import PrivacyError, Scrubber, names_from
+from llm.privacy import Scrubber, names_from
 from llm.remote import RemoteLLM
 
 

@@ -7,7 +7,8 @@ from core.events import EventBus
 from core.scheduler import GpuScheduler, Priority
 from llm.base import ChatMessage, Output, final_text
 from llm.fake import FakeLLM
-from llm.router import ModelSlot, Router
+from llm.roles import ModelSlot
+from llm.router import Router
 
 HELLO = [ChatMessage(role="user", content="hi")]
 
@@ -18,7 +19,7 @@ def slot(role: str, llm: FakeLLM, timeout_s: float = 5.0) -> ModelSlot:
 
 def run(router: Router, kind: str = "conversation") -> tuple[str, str, str]:
     got: list[Output] = []
-    answered = router.run(kind, lambda s: HELLO, got.append, threading.Event())  # type: ignore[arg-type]
+    answered = router.run(kind, HELLO, got.append, threading.Event())  # type: ignore[arg-type]
     return final_text(got), answered.slot.role, answered.fallback_reason
 
 
@@ -90,7 +91,7 @@ def test_a_failure_after_the_answer_began_is_not_hidden_by_a_fallback() -> None:
     )
     got: list[Output] = []
     with pytest.raises(GenerationError, match="failed after 2 tokens"):
-        router.run("conversation", lambda s: HELLO, got.append, threading.Event())
+        router.run("conversation", HELLO, got.append, threading.Event())
     assert final_text(got) == "one two"
 
 
@@ -119,16 +120,14 @@ def test_a_gpu_model_holds_the_lease_while_it_answers_and_a_cpu_model_does_not()
     router = Router(EventBus(), slots, pressure=scheduler.pressure)
     router.run(
         "conversation",
-        lambda s: HELLO,
+        HELLO,
         lambda o: holders.append(scheduler.holder),
         threading.Event(),
     )
     assert holders == ["llm:gpu-model"] * 3
     assert scheduler.holder is None  # released when the answer ended
     holders.clear()
-    router.run(
-        "quick", lambda s: HELLO, lambda o: holders.append(scheduler.holder), threading.Event()
-    )
+    router.run("quick", HELLO, lambda o: holders.append(scheduler.holder), threading.Event())
     assert holders == [None] * 3
 
 
@@ -157,11 +156,11 @@ def test_while_speech_holds_the_gpu_long_the_lightweight_model_answers() -> None
 def test_reasoning_effort_follows_the_use_case(task: str, effort: str) -> None:
     fake = FakeLLM(["ok"])
     router = Router(EventBus(), {"primary": slot("primary", fake)})
-    router.run("conversation", lambda s: HELLO, lambda o: None, threading.Event(), task=task)  # type: ignore[arg-type]
+    router.run("conversation", HELLO, lambda o: None, threading.Event(), task=task)  # type: ignore[arg-type]
     assert fake.params_seen[-1].reasoning_effort == effort
     router.run(
         "conversation",
-        lambda s: HELLO,
+        HELLO,
         lambda o: None,
         threading.Event(),
         task=task,

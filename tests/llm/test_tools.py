@@ -9,7 +9,8 @@ from llm.base import ChatMessage, GenerationParams
 from llm.fake import FakeLLM
 from llm.intent import Intent, IntentClassifier
 from llm.llama_cpp import LlamaCppLLM
-from llm.router import ModelSlot, Router
+from llm.roles import ModelSlot
+from llm.router import Router
 from llm.structured import ask_json, extract_json
 from llm.tool_step import ToolStep
 from llm.tools import CALCULATOR, Tool, ToolRegistry, builtin_tools, evaluate

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.errors import DomovoyError
-from memory.chroma_index import ChromaIndex, MemoryLockedError
+from core.errors import DomovoyError, MemoryLockedError
+from memory.chroma_index import ChromaIndex
 from memory.embeddings import CachedEmbedder, EmbedderInfo, SentenceTransformerEmbedder, cache_key
 from memory.portable import export_memories, import_memories
 from memory.service import MemoryService

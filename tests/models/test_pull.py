@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import yaml
 
-from core.errors import ChecksumMismatchError
+from core.errors import ChecksumMismatchError, DownloadError
 from core.events import DownloadProgress
 from core.paths import Paths
 from core.registry import Registry
-from models.pull import DownloadError, Puller, check_url
+from models.pull import Puller, check_url
 
 BLOB = bytes(range(256)) * 4096  # 1 MiB
 SHA = hashlib.sha256(BLOB).hexdigest()

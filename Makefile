@@ -34,7 +34,7 @@ setup: $(STAMP)
 # (tools/fill_ru.py), then the compiled .qm the app loads. Both files are committed.
 translations: $(STAMP)
 	$(VENV)/bin/python tools/collect_said.py
-	$(VENV)/bin/pyside6-lupdate app/ui/*.py -ts app/ui/i18n/domovoy_ru.ts -no-obsolete
+	$(VENV)/bin/pyside6-lupdate app/ui/*.py app/ui/pages/*.py app/ui/widgets/*.py -ts app/ui/i18n/domovoy_ru.ts -no-obsolete
 	$(VENV)/bin/python tools/fill_ru.py
 	$(VENV)/bin/pyside6-lrelease app/ui/i18n/domovoy_ru.ts -qm app/ui/i18n/domovoy_ru.qm
 

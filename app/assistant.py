@@ -2,17 +2,15 @@
 
 ``submit`` returns at once; the turn runs on a worker thread. The router picks the model (and
 falls back along the chain when it cannot answer); the prompt is built for the model that
-answers, within its context: when the history outgrows it, the oldest turns are summarized by the
-lightweight model (HistorySummarized), never silently dropped, and ContextUsage says how full the
-context is. The answer streams as TokenStreamed events, a harmony model's reasoning as
-ReasoningStreamed; the turn ends with TurnFinished (model used, why it was that one, timings)
-or TurnFailed (a message that says what to do).
+answers, fitted to its context before it is asked (app/context_fit.py: the oldest turns are
+summarized, never silently dropped). The answer streams as TokenStreamed events, a harmony
+model's reasoning as ReasoningStreamed; the turn ends with TurnFinished (model used, why it was
+that one, timings) or TurnFailed (a message that says what to do).
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import logging
 import threading
@@ -20,30 +18,29 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
+from app.context_fit import ContextFit
+from app.conversation import Conversation
+from app.tool_round import ToolRound
 from app.turn import Turn
-from core.errors import DomovoyError, GenerationError, InputError
+from core.errors import DomovoyError, InputError
 from core.events import (
-    ContextUsage,
     ConversationStarted,
     EventBus,
-    HistorySummarized,
     ReasoningStreamed,
     Timings,
     TokenStreamed,
-    ToolCalled,
     TurnFailed,
     TurnFinished,
     TurnRetracted,
     TurnStarted,
 )
 from core.quiet import Quiet
-from core.said import said
-from llm.base import ChatMessage, Effort, Output, ToolCallRequest, final_text
+from core.translatable import said
+from llm.base import ChatMessage, Effort, Output, ToolCallRequest
 from llm.prompt import PromptBuilder, TurnContext
 from llm.roles import ModelSlot, Roles
 from llm.router import Kind, Router
 from llm.tool_step import ToolStep
-from llm.tools import ToolOutcome
 
 log = logging.getLogger(__name__)
 
@@ -79,21 +76,29 @@ class Assistant:
         self.router = router or Router(bus, slots)
         self.prompts = prompts or PromptBuilder()
         self.context: ContextSource = context or (lambda text: TurnContext())
-        self.history: list[ChatMessage] = []
+        self.conversation = Conversation()
         self.effort: Effort = effort  # reasoning effort for dialogue (§19: low)
         self.tools = tools
         self.services = list(services)
         self.quiet = quiet or Quiet()  # a turn runs: warm-ups in the background wait
-        self.summary = ""  # the older turns that no longer fit, in the lightweight model's words
         self._turn_id = 0
         self._cancel = threading.Event()
         self._worker: threading.Thread | None = None
-        self._history_lock = threading.Lock()
-        self._last_question: str | None = None
+        self._fit = ContextFit(bus, self.router, self.prompts, self.conversation)
+        self._tools = ToolRound(bus, tools)
 
     def service(self, kind: type[S]) -> S | None:
         """The running service of that kind (the chat log, the companion), if there is one."""
         return next((s for s in self.services if isinstance(s, kind)), None)
+
+    @property
+    def history(self) -> list[ChatMessage]:
+        """The conversation's messages (a copy: they change through this class's methods)."""
+        return self.conversation.messages
+
+    @property
+    def summary(self) -> str:
+        return self.conversation.summary
 
     @property
     def slots(self) -> Roles:
@@ -132,7 +137,7 @@ class Assistant:
         if self.busy:
             raise InputError(said("a reply is still being written: wait for it or press Stop"))
         self._turn_id += 1
-        self._last_question = text
+        self.conversation.asked(text)
         self._cancel = threading.Event()
         turn = Turn(self._turn_id, text)
         self._worker = threading.Thread(
@@ -155,21 +160,14 @@ class Assistant:
             raise InputError(said("there is no question to ask again yet: type one"))
         if text is not None and not text.strip():
             raise InputError(said("the message is empty: type something to say"))
-        with self._history_lock:
-            tail = self.history[-2:]
-            if len(tail) == 2 and tail[0].role == "user" and tail[0].content == last:
-                del self.history[-2:]  # a failed turn never reached the history
+        self.conversation.take_back(last)
         self.bus.publish(TurnRetracted(text=last))
         return self.submit(last if text is None else text)
 
     @property
     def last_question(self) -> str | None:
         """The question of the last turn of this conversation (answered or not)."""
-        if self._last_question is not None:
-            return self._last_question
-        with self._history_lock:
-            users = [m.content for m in self.history if m.role == "user"]
-        return users[-1] if users else None
+        return self.conversation.last_question
 
     def stop(self) -> None:
         """Cancel the reply being written; what was written so far is kept."""
@@ -186,10 +184,7 @@ class Assistant:
     def _switch(self, history: Sequence[ChatMessage], event: ConversationStarted) -> None:
         self.stop()
         self.wait(timeout=10)
-        with self._history_lock:
-            self.history[:] = history
-            self.summary = ""
-            self._last_question = None
+        self.conversation.replace(history)
         self.bus.publish(event)
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -238,19 +233,14 @@ class Assistant:
 
     def amend_last_reply(self, text: str) -> None:
         """The last reply was not all heard (barge-in): the history keeps what was."""
-        with self._history_lock:
-            if self.history and self.history[-1].role == "assistant":
-                self.history[-1] = ChatMessage(role="assistant", content=text)
+        self.conversation.amend_last_reply(text)
 
     def reset(self) -> None:
         """Forget this conversation (history, summary, last question) without announcing a new
         one: the evaluation's and the benchmarks' fresh start."""
         self.stop()
         self.wait(timeout=10)
-        with self._history_lock:
-            self.history.clear()
-            self.summary = ""
-            self._last_question = None
+        self.conversation.replace()
 
     def prefill(self) -> None:
         """Have the primary read the system prompt and history now, not when the next question
@@ -258,9 +248,8 @@ class Assistant:
         slot = self.primary
         if slot is None or not slot.llm.loaded or self.busy:
             return
-        with self._history_lock:
-            history = list(self.history)
-        prompt = self.prompts.build(history, "", summary=self.summary)
+        history, summary = self.conversation.state()
+        prompt = self.prompts.build(history, "", summary=summary)
         with contextlib.suppress(DomovoyError):
             slot.llm.prefill(prompt.messages, slot.params)
 
@@ -302,12 +291,12 @@ class Assistant:
             json.dumps(self.tools.registry.openai_tools(), ensure_ascii=False)
             if self.tools is not None
             else None
-        )
+        )  # a harmony model's template lists them: it may call one itself
         try:
-            context = self._with_tools(turn_id, text, self.context(text))
+            context = self._tools.before(turn_id, text, self.context(text), voice=self.voice)
             for _round in range(MAX_TOOL_ROUNDS + 1):
                 requested.clear()
-                messages, fitted_for = self._prepared(turn_id, text, context, kind)
+                messages, fitted_for = self._fit.messages(turn_id, text, context, kind)
                 answered = self.router.run(
                     kind,
                     messages,
@@ -320,7 +309,7 @@ class Assistant:
                 )
                 if not requested or answer or cancel.is_set() or self.tools is None:
                     break
-                context = self._run_requested(turn_id, context, requested)
+                context = self._tools.requested(turn_id, context, requested)
         except DomovoyError as exc:
             log.warning("turn %d failed: %s", turn_id, exc)
             return self._failed(
@@ -330,9 +319,7 @@ class Assistant:
             log.exception("turn %d failed unexpectedly", turn_id)
             return self._failed(TurnFailed(turn_id=turn_id, message=f"internal error: {exc!r}"))
         reply = "".join(answer)
-        with self._history_lock:
-            self.history.append(ChatMessage(role="user", content=text))
-            self.history.append(ChatMessage(role="assistant", content=reply))
+        self.conversation.answered(text, reply)
         slot = answered.slot
         finished = TurnFinished(
             turn_id=turn_id,
@@ -359,102 +346,3 @@ class Assistant:
     def _failed(self, failed: TurnFailed) -> TurnFailed:
         self.bus.publish(failed)
         return failed
-
-    def _run_requested(
-        self, turn_id: int, context: TurnContext, requested: list[ToolCallRequest]
-    ) -> TurnContext:
-        """A model called tools itself (harmony's commentary channel): run them, and ask it
-        again with their outcomes."""
-        assert self.tools is not None
-        lines = [context.tools] if context.tools else []
-        for call in requested:
-            outcome = self.tools.registry.call_requested(call.recipient, call.arguments)
-            self._publish_tool(turn_id, outcome, "model")
-            lines.append(outcome.transcript())
-        return dataclasses.replace(context, tools="\n".join(lines))
-
-    def _publish_tool(self, turn_id: int, outcome: ToolOutcome, decided_by: str) -> None:
-        self.bus.publish(
-            ToolCalled(
-                turn_id=turn_id,
-                tool=outcome.name,
-                arguments=json.dumps(outcome.arguments, ensure_ascii=False),
-                ok=outcome.ok,
-                result=outcome.text,
-                decided_by=decided_by,
-            )
-        )
-
-    def _with_tools(self, turn_id: int, text: str, context: TurnContext) -> TurnContext:
-        """Run the tool the message asks for, if any, and put its outcome into the context."""
-        if self.tools is None:
-            return context
-        try:
-            decision, outcome = self.tools.run(text, plan_when_unsure=not self.prompts.voice)
-        except Exception:  # no tool is better than no answer
-            log.exception("turn %d: the tool step failed; answering without tools", turn_id)
-            return context
-        if outcome is None:
-            return context
-        self._publish_tool(turn_id, outcome, decision.decided_by)
-        return dataclasses.replace(context, tools=outcome.transcript())
-
-    def _prepared(
-        self, turn_id: int, text: str, context: TurnContext, kind: Kind
-    ) -> tuple[list[ChatMessage], str | None]:
-        """The prompt for the model the router will ask first, fitted to its context before any
-        model is asked: when the history outgrows it, the older half is summarized first (by the
-        lightweight model, with no lease held here). Returns the messages and whom they fit."""
-        chain, _ = self.router.chain(kind)
-        slot = chain[0] if chain else None
-        while True:
-            with self._history_lock:
-                history, summary = list(self.history), self.summary
-            messages = self.prompts.build(history, text, context, summary=summary).messages
-            if slot is None:
-                return messages, None  # the router says there is no model, and what to do
-            reply_budget, limit = slot.params.max_tokens, slot.llm.context_length
-            try:
-                used = slot.count_tokens(messages)
-            except DomovoyError:  # its tokenizer cannot be read: the router's load says why
-                return messages, None
-            if used + reply_budget <= limit:
-                self.bus.publish(
-                    ContextUsage(
-                        turn_id=turn_id,
-                        model_id=slot.model_id,
-                        prompt_tokens=used,
-                        reply_budget=reply_budget,
-                        context_length=limit,
-                    )
-                )
-                return messages, slot.model_id
-            if len(history) < 2:
-                raise GenerationError(
-                    f"the message needs {used} tokens and the reply {reply_budget}, more than "
-                    f"the {limit} tokens {slot.model_id} can read",
-                    hint="shorten the message, or raise context_length for this role in the config",
-                )
-            self._compact(turn_id, history)
-
-    def _compact(self, turn_id: int, history: list[ChatMessage]) -> None:
-        """Fold the older half of the history into the summary, by the lightweight model."""
-        fold = max(2, (len(history) // 2) // 2 * 2)
-        old = history[:fold]
-        outputs: list[Output] = []
-        answered = self.router.run(
-            "quick",
-            self.prompts.summary_request(old, previous=self.summary),
-            outputs.append,
-            threading.Event(),
-            task="summary",
-        )
-        summary = final_text(outputs).strip() or self.summary
-        with self._history_lock:
-            self.summary = summary
-            del self.history[:fold]
-        self.bus.publish(
-            HistorySummarized(
-                turn_id=turn_id, messages=fold, summary=summary, model_id=answered.slot.model_id
-            )
-        )

@@ -6,7 +6,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from app.transcript import footer
+from app.views.chat import footer
+from core.durable_writes import DurableWrites
 from core.events import (
     ConversationSaved,
     ConversationStarted,
@@ -16,8 +17,7 @@ from core.events import (
     TurnRetracted,
     TurnStarted,
 )
-from core.kept_writes import KeptWrites
-from core.said import said
+from core.translatable import said
 from memory.conversations import Conversation, Conversations
 
 TITLE_CHARS = 48
@@ -36,13 +36,13 @@ def title_for(question: str) -> str:
 
 
 class ChatLog:
-    """Writes go through ``KeptWrites``: when the disk is full, what was said is kept in order
+    """Writes go through ``DurableWrites``: when the disk is full, what was said is kept in order
     and written as soon as it can be, and the window says so."""
 
     def __init__(self, bus: EventBus, store: Conversations, title: str = "") -> None:
         self.store = store
         self.bus = bus
-        self.writes = KeptWrites(bus, said("the conversation"), resolved=self._saved)
+        self.writes = DurableWrites(bus, said("the conversation"), resolved=self._saved)
         self._title = title
         self._conversation: Conversation | None = None  # made with its first message
         self._written: set[str] = set()  # conversations known to be in the store

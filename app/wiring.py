@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from app.assistant import Assistant
 from app.chat_log import ChatLog
-from app.companion import Companion
-from core import config as config_mod
+from app.home import Home
+from app.memory_and_mood import MemoryAndMood
 from core import logbook
-from core.config import ROLES, Config, EmbeddingConfig
+from core.config import ROLES, EmbeddingConfig
 from core.errors import DomovoyError, GenerationError, ModelFileError, ModelLoadError
 from core.events import EventBus
-from core.hardware import llama_supports_gpu_offload, nvidia_gpus
-from core.metrics import Metrics, MetricsRecorder
-from core.paths import Paths
+from core.metrics import MetricsRecorder
 from core.quiet import Quiet
-from core.registry import Registry
-from core.scheduler import GpuScheduler
 from llm.base import ChatMessage, GenerationParams
+from llm.big_model import MoeTasks
+from llm.idle_unload import IdleUnloader
 from llm.intent import IntentClassifier
-from llm.lifecycle import IdleUnloader
 from llm.llama_cpp import LlamaCppLLM
-from llm.moe import MoeTasks
-from llm.placement import Placer
 from llm.privacy import Scrubber, names_from
 from llm.remote import RemoteLLM
 from llm.roles import ModelSlot
@@ -46,72 +39,9 @@ from memory.emotion import EmotionalState, EmotionClassifier, Reading, Transform
 from memory.entities import EntityExtractor
 from memory.reflection import IMPORTANCE_SCHEMA, MemoryKeeper
 from memory.service import MemoryService
-from models.catalogue import CATALOGUE_DIR
 
-STARTER_ENV = "DOMOVOY_STARTER"  # "off": never assemble the starter kit
 LONG_JOB_CALM_S = 15.0  # a reflection or summary waits for this long without a turn...
 LONG_JOB_WAIT_S = 120.0  # ...but no longer than this
-
-
-@dataclass(slots=True)
-class Home:
-    """Everything the app reads at start: where things live, the config, the registry, and the
-    one GPU scheduler that every model shares."""
-
-    paths: Paths
-    config: Config
-    registry: Registry
-    scheduler: GpuScheduler = field(default_factory=GpuScheduler)
-    placer: Placer | None = None
-    metrics: Metrics = field(default_factory=Metrics)
-
-    @classmethod
-    def open(cls, paths: Paths | None = None, *, starter: bool = False) -> Home:
-        """``starter``: assemble the starter kit first, if it is installed and not yet here
-        (the window and the CLI do; ``DOMOVOY_STARTER=off`` keeps it out)."""
-        paths = paths or Paths.from_env()
-        paths.ensure()
-        if starter:
-            assemble_starter(paths)
-        config = config_mod.load(paths.config_file)
-        registry = Registry.load(paths, [CATALOGUE_DIR])
-        return cls(paths=paths, config=config, registry=registry)
-
-    def attach_gpu(self, bus: EventBus) -> None:
-        """The shared GPU scheduler and the placer that plans each load against free VRAM."""
-        import psutil
-
-        self.scheduler = GpuScheduler(bus, vram_free=_vram_free_bytes)
-        self.placer = Placer(
-            self.scheduler,
-            gpu_offload=self.gpu_offload,  # asked at the first load, not at start
-            ram_available=lambda: int(psutil.virtual_memory().available),
-        )
-
-    def reload_registry(self) -> None:
-        """Read the manifests again (a model was pulled, added or removed)."""
-        self.registry = Registry.load(self.paths, [CATALOGUE_DIR])
-
-    def gpu_offload(self) -> bool:
-        """Whether models may go on the GPU: the user allows it and llama.cpp can."""
-        return self.config.gpu.use == "auto" and llama_supports_gpu_offload()
-
-    @classmethod
-    def open_with_defaults(cls, paths: Paths | None = None, *, starter: bool = False) -> Home:
-        """The default config in memory, the file left as it is (it failed to load)."""
-        paths = paths or Paths.from_env()
-        paths.ensure()
-        if starter:
-            assemble_starter(paths)
-        return cls(paths=paths, config=Config(), registry=Registry.load(paths, [CATALOGUE_DIR]))
-
-
-def assemble_starter(paths: Paths) -> None:
-    if os.environ.get(STARTER_ENV, "").lower() in ("off", "0", "no"):
-        return
-    from models.starter import assemble
-
-    assemble(paths)
 
 
 def slot_for_role(home: Home, role: str, *, shares: ModelSlot | None = None) -> ModelSlot:
@@ -294,7 +224,7 @@ def open_memory(home: Home) -> MemoryService:
 
 def build_companion(
     home: Home, bus: EventBus, router: Router, quiet: Quiet | None = None
-) -> Companion:
+) -> MemoryAndMood:
     quiet = quiet or Quiet()
     memory = open_memory(home)
     mood = EmotionalState(home.paths.data_dir / "emotion.json", bus)
@@ -313,7 +243,7 @@ def build_companion(
         return ask_json(router, messages, schema, task="summary", retries=1, cancel=cancel)[0]
 
     keeper = MemoryKeeper(memory, ask)
-    return Companion(
+    return MemoryAndMood(
         bus, memory, mood, reader, keeper=keeper, pressure=home.scheduler.pressure, quiet=quiet
     )
 
@@ -367,10 +297,6 @@ def llm_emotion_judge(router: Router, quiet: Quiet) -> Callable[[str], Reading |
         return Reading(float(value["valence"]), float(value["arousal"]), emotions, 0.7, "llm")
 
     return judge
-
-
-def _vram_free_bytes() -> int:
-    return max((g.vram_free_mb for g in nvidia_gpus()[0]), default=0) * 1024 * 1024
 
 
 def _slot(

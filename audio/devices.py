@@ -65,7 +65,7 @@ class SoundDeviceMic:
         self._queue.put(None)
 
 
-class Output(Protocol):
+class AudioOutput(Protocol):
     """Where played blocks go: a sound card, or a clock (tests and benchmarks)."""
 
     def write(self, block: np.ndarray, rate: int) -> None: ...
@@ -111,7 +111,7 @@ class Speaker:
     """Plays queued speech on its own thread, a block at a time; ``stop`` drops the rest."""
 
     def __init__(
-        self, output: Output, on_error: Callable[[AudioDeviceError], None] = lambda e: None
+        self, output: AudioOutput, on_error: Callable[[AudioDeviceError], None] = lambda e: None
     ) -> None:
         self.output = output
         self.on_error = on_error

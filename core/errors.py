@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.said import said
+from core.translatable import said
 
 
 class DomovoyError(Exception):

@@ -1,1 +1,1 @@
-"""Evaluation: scenarios, metrics, the runner and reports; eval/perf holds the benchmarks."""
+"""Evaluation: scenarios, metrics, the runner and reports; bench holds the benchmarks."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import GenerationError, ModelFileError, ModelLoadError
-from core.said import said
+from core.translatable import said
 from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
 from llm.harmony import to_outputs
 from llm.llama_overrides import load_with_overrides

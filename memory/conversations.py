@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from core.when import minute
+from core.timestamps import minute
 from memory.sqlite import open_db, transaction
 
 SCHEMA = """

@@ -3,16 +3,14 @@
 SQLite is the source of truth; a memory is acknowledged once committed there. The Chroma index
 follows and can be rebuilt at any time from the store and the vector cache.
 
-Recall follows Generative Agents: relevance (dense similarity fused with FTS5/BM25 by
-reciprocal-rank fusion), recency (exponential decay) and importance (1–10), each normalised to
-0..1 and weighted.
+Recall gathers candidates from the dense index, SQLite's full-text index and the entities the
+question names; memory/recall.py ranks them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 import re
 import threading
 import time
@@ -27,18 +25,12 @@ from core.errors import InputError, StorageError
 from memory.chroma_index import ChromaIndex
 from memory.embeddings import Embedder
 from memory.entities import EntityExtractor
+from memory.recall import Candidates, Recalled, ranked
 from memory.store import KINDS, Memory, MemoryKind, Store
 
 log = logging.getLogger(__name__)
 
-RRF_K = 10  # small: a few dozen candidates, and the first ranks should count
-CANDIDATES = 50
-# cosine similarity above which a memory is on the question's topic without sharing a word with
-# it (all-MiniLM: unrelated sentences sit near 0.1, paraphrases above 0.5)
-ON_TOPIC = 0.4
-HALF_LIFE_DAYS = 14.0
-WEIGHTS = {"relevance": 1.0, "recency": 0.3, "importance": 0.2}
-DENSE_SHARE = 0.6  # relevance = this much cosine similarity, the rest rank fusion
+CANDIDATES = 50  # from each of the dense, full-text and entity searches
 SAME = 0.985  # this similar to an existing memory, same numbers: nothing new (NOOP)
 CLOSE = 0.95  # this similar and from the same speaker: the newer words replace it (UPDATE)
 
@@ -49,28 +41,6 @@ Action = Literal["ADD", "UPDATE", "NOOP"]
 class Written:
     action: Action
     memory: Memory
-
-
-@dataclass(frozen=True, slots=True)
-class Recalled:
-    memory: Memory
-    score: float
-    relevance: float
-    recency: float
-    importance: float
-    similarity: float = 0.0  # the query's cosine with it (0 when found by words only)
-    by_words: bool = False  # found by the full-text index or the entities the query names
-
-    @property
-    def on_topic(self) -> bool:
-        """Close in meaning, or sharing words or names with the question: worth a small
-        model's attention (recency and importance alone bring up what was said lately)."""
-        return self.by_words or self.similarity >= ON_TOPIC
-
-    def line(self) -> str:
-        day = time.strftime("%Y-%m-%d", time.localtime(self.memory.created_at))
-        who = f"{self.memory.speaker}: " if self.memory.speaker else ""
-        return f"({day}) {who}{self.memory.text}"
 
 
 def importance_heuristic(text: str, speaker: str = "") -> float:
@@ -339,73 +309,22 @@ class MemoryService:
         embedder = self.embedder
         if light and self.fallback is not None and self.migration_complete(self.fallback):
             embedder = self.fallback
-        ranks: dict[str, float] = {}
+        candidates = Candidates()
         dense: list[tuple[str, float]] = []
         if not words_only:
             vector = embedder.embed([query], "query")[0]
             for kind in kinds:
                 dense += self.index.query(kind, vector, CANDIDATES, embedder.info)
         dense.sort(key=lambda pair: pair[1], reverse=True)
-        dense = dense[:CANDIDATES]
-        similarity = {memory_id: max(0.0, s) for memory_id, s in dense}
-        for rank, (memory_id, _) in enumerate(dense):
-            ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        worded: set[str] = set()
-        for rank, (memory_id, _) in enumerate(self.store.lexical(query, CANDIDATES)):
-            ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-            worded.add(memory_id)
+        candidates.dense(dense[:CANDIDATES])
+        candidates.ranked((i for i, _ in self.store.lexical(query, CANDIDATES)), by_words=True)
         # Through the entities the query names: "what do you know about Masha?"
         named = () if words_only else self._entities_in(query)
-        for rank, memory_id in enumerate(self.store.by_entities(named, CANDIDATES)):
-            ranks[memory_id] = ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-            worded.add(memory_id)
-        if not ranks:
+        candidates.ranked(self.store.by_entities(named, CANDIDATES), by_words=True)
+        if not candidates.ranks:
             return []
-        found = self.store.get_many(list(ranks))
-        times = [m.created_at for m in found.values()]
-        oldest, newest = min(times, default=now), max(times, default=now)
-        span = max(newest - oldest, 1.0)
-        best_rank = max(ranks.values())
-        best_similarity = max(similarity.values(), default=0.0) or 1.0
-        scored = []
-        for memory_id, rrf in ranks.items():
-            memory = found.get(memory_id)
-            if memory is None or memory.kind not in kinds:
-                continue
-            relevance = DENSE_SHARE * similarity.get(memory_id, 0.0) / best_similarity + (
-                1 - DENSE_SHARE
-            ) * (rrf / best_rank)
-            age_days = max(0.0, now - memory.created_at) / 86400
-            decay = math.exp(-math.log(2) * age_days / HALF_LIFE_DAYS)
-            # Half absolute decay, half place among the candidates: of two memories on the same
-            # subject, the newer (the answer that changed) is preferred even months later.
-            recency = 0.5 * decay + 0.5 * (memory.created_at - oldest) / span
-            importance = memory.importance / 10
-            score = (
-                WEIGHTS["relevance"] * relevance
-                + WEIGHTS["recency"] * recency
-                + WEIGHTS["importance"] * importance
-            )
-            scored.append(
-                Recalled(
-                    memory,
-                    score,
-                    relevance,
-                    recency,
-                    importance,
-                    similarity=similarity.get(memory_id, 0.0),
-                    by_words=memory_id in worded,
-                )
-            )
-        scored.sort(key=lambda r: r.score, reverse=True)
-        out: list[Recalled] = []
-        seen: set[str] = set()
-        for r in scored:  # the same words said many times ("Of course.") count once
-            key = " ".join(r.memory.text.lower().split())
-            if key not in seen:
-                seen.add(key)
-                out.append(r)
-        return out[:k]
+        found = self.store.get_many(list(candidates.ranks))
+        return ranked(candidates, found, kinds, now)[:k]
 
 
 def _model_key(embedder: Embedder) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import ModelFileError
-from core.said import said
+from core.translatable import said
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB

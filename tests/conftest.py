@@ -12,6 +12,7 @@ import pytest
 
 from core.paths import Paths
 from models.testing import make_tiny_gguf
+from tests.speech import two_phrases  # noqa: F401  (the fixture, for every folder)
 
 if TYPE_CHECKING:
     from memory.embeddings import SentenceTransformerEmbedder

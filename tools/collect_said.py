@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("app", "audio", "core", "llm", "memory", "models")
 OUT = ROOT / "app" / "ui" / "said_texts.py"
 HEADER = '''# ruff: noqa: E501
-"""The templates the Qt-free layers say to people (core/said.py), marked for Qt's translation
-system. Written by tools/collect_said.py (``make translations``): do not edit."""
+"""The templates the Qt-free layers say to people (core/translatable.py), marked for Qt's
+translation system. Written by tools/collect_said.py (``make translations``): do not edit."""
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 

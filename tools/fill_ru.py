@@ -215,7 +215,7 @@ RU = {
     "MoE experts loaded, s": "эксперты MoE в памяти, с",
     "forgotten": "забыто",
     "it was gone": "этого уже нет",
-    # said by the Qt-free layers (core/said.py), collected into app/ui/said_texts.py
+    # said by the Qt-free layers (core/translatable.py), collected into app/ui/said_texts.py
     "the message is empty: type something to say": "сообщение пустое: напишите что-нибудь",
     "a reply is still being written: wait for it or press Stop": "ответ ещё пишется: подождите или нажмите «Стоп»",
     "there is no question to ask again yet: type one": "ещё нет вопроса, который можно задать заново: напишите его",

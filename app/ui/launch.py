@@ -13,8 +13,8 @@ from core.events import EventBus
 
 if TYPE_CHECKING:
     from app.assistant import Assistant
+    from app.home import Home
     from app.ui.main_window import MainWindow
-    from app.wiring import Home
 
 NO_DISPLAY = (
     "domovoy: no display was found (DISPLAY and WAYLAND_DISPLAY are unset), so the window cannot "
@@ -34,7 +34,7 @@ def has_display() -> bool:
 
 def open_home() -> tuple[Home, str]:
     """The home, and a notice for the window when the config had to be set aside."""
-    from app.wiring import Home
+    from app.home import Home
 
     try:
         return Home.open(starter=True), ""
@@ -56,14 +56,6 @@ def build(bus: EventBus) -> tuple[Assistant, str, Home | None]:
     if problem is not None:
         notice = "\n".join(n for n in (notice, str(problem)) if n)
     return assistant, notice, home
-
-
-def restart_app() -> bool:
-    """Start domovoy again as it was started (the same interpreter and arguments), detached;
-    the caller then closes this one."""
-    from PySide6.QtCore import QProcess
-
-    return bool(QProcess.startDetached(sys.executable, sys.orig_argv[1:]))
 
 
 def launch() -> int:

@@ -18,16 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.transcript import Transcript
 from app.ui import window_state
 from app.ui.bridge import QtBridge
-from app.ui.chat_view import ChatModel, ChatView
-from app.ui.composer import Composer
-from app.ui.launch import restart_app
-from app.ui.pages import TITLES, Pages, add_pages, placeholder, title
-from app.ui.status_line import StatusLine
+from app.ui.page_set import TITLES, Pages, add_pages, placeholder, title
+from app.ui.pages.chat import ChatModel, ChatView
+from app.ui.restart import restart_app
 from app.ui.translation import shown
-from app.ui.tray import add_tray
+from app.ui.widgets.composer import Composer
+from app.ui.widgets.status_line import StatusLine
+from app.ui.widgets.tray import add_tray
+from app.views.chat import ChatTranscript
 from core.errors import DomovoyError
 from core.events import (
     ConversationStarted,
@@ -47,8 +47,8 @@ from core.events import (
 if TYPE_CHECKING:
     from app.assistant import Assistant
     from app.chat_log import ChatLog
-    from app.ui.conversations_panel import ConversationsPanel
-    from app.wiring import Home
+    from app.home import Home
+    from app.ui.pages.conversations import ConversationsPanel
 
 
 class MainWindow(QMainWindow):
@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self.chat_log: ChatLog | None = None
         self.conversations: ConversationsPanel | None = None
         # kept conversations on their way in: one per open, taken by the switch it announces
-        self._opening: dict[str, list[Transcript]] = {}
+        self._opening: dict[str, list[ChatTranscript]] = {}
         self._switching: dict[str, str] = {}  # role → the model it is loading after a switch
 
         layout = QVBoxLayout()
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
 
     def _add_conversations(self, log: ChatLog) -> None:
         self.chat_log = log
-        from app.ui.conversations_panel import ConversationsPanel
+        from app.ui.pages.conversations import ConversationsPanel
 
         self.conversations = ConversationsPanel(log.store, self)
         self.conversations.opened.connect(self.open_conversation)
@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         self._set_input_enabled(False)
 
         def switch() -> None:
-            opening = Transcript()
+            opening = ChatTranscript()
             opening.load(store.messages(conversation_id, limit=100_000))
             self._opening.setdefault(conversation_id, []).append(opening)
             assistant.resume_conversation(conversation_id, opening.history())

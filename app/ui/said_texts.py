@@ -1,6 +1,6 @@
 # ruff: noqa: E501
-"""The templates the Qt-free layers say to people (core/said.py), marked for Qt's translation
-system. Written by tools/collect_said.py (``make translations``): do not edit."""
+"""The templates the Qt-free layers say to people (core/translatable.py), marked for Qt's
+translation system. Written by tools/collect_said.py (``make translations``): do not edit."""
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
@@ -11,6 +11,12 @@ TEXTS = (
     QT_TRANSLATE_NOOP("Said", "there is no question to ask again yet: type one"),
     QT_TRANSLATE_NOOP("Said", "the conversation"),
     QT_TRANSLATE_NOOP("Said", "the memory"),
+    QT_TRANSLATE_NOOP("Said", "demo model: its replies are noise; get a real model to talk"),
+    QT_TRANSLATE_NOOP("Said", "{0} tokens"),
+    QT_TRANSLATE_NOOP("Said", "{0:.0f} tok/s"),
+    QT_TRANSLATE_NOOP("Said", "{0} · {1}"),
+    QT_TRANSLATE_NOOP("Said", "stopped"),
+    QT_TRANSLATE_NOOP("Said", "fallback: {0}"),
     QT_TRANSLATE_NOOP("Said", "paused at {0}: pull to resume"),
     QT_TRANSLATE_NOOP("Said", "in use: {0}"),
     QT_TRANSLATE_NOOP("Said", "installed"),
@@ -22,15 +28,9 @@ TEXTS = (
     QT_TRANSLATE_NOOP("Said", "{0}: new generation settings apply from the next reply"),
     QT_TRANSLATE_NOOP("Said", "the remote provider may be used (messages are scrubbed of personal data)"),
     QT_TRANSLATE_NOOP("Said", "offline: nothing leaves this machine"),
-    QT_TRANSLATE_NOOP("Said", "demo model: its replies are noise; get a real model to talk"),
-    QT_TRANSLATE_NOOP("Said", "{0} tokens"),
-    QT_TRANSLATE_NOOP("Said", "{0:.0f} tok/s"),
-    QT_TRANSLATE_NOOP("Said", "{0} · {1}"),
-    QT_TRANSLATE_NOOP("Said", "stopped"),
-    QT_TRANSLATE_NOOP("Said", "fallback: {0}"),
-    QT_TRANSLATE_NOOP("Said", "{0}\n  → {1}"),
     QT_TRANSLATE_NOOP("Said", "{0} could not be saved ({1}). Free some disk space: nothing is lost, it is kept and saved as soon as it can be."),
     QT_TRANSLATE_NOOP("Said", "{0} is saved again"),
+    QT_TRANSLATE_NOOP("Said", "{0}\n  → {1}"),
     QT_TRANSLATE_NOOP("Said", "{0} layers on the GPU"),
     QT_TRANSLATE_NOOP("Said", "CPU"),
     QT_TRANSLATE_NOOP("Said", "{0} — {1:.2f} GiB on the GPU, {2:.2f} GiB in RAM"),

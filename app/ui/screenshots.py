@@ -101,7 +101,7 @@ def remembered(window: object) -> None:
 
 
 def read_again(page: object) -> None:
-    from app.ui.memory_page import MemoryPage
+    from app.ui.pages.memory import MemoryPage
 
     assert isinstance(page, MemoryPage)
     before = page.reads

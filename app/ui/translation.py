@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
-from core.said import Said
+from core.translatable import Said
 
 I18N = Path(__file__).with_name("i18n")
 LANGUAGES = ("en", "ru")

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from app.assistant import Assistant
-from app.wiring import Home, build_assistant
+from app.home import Home
+from app.wiring import build_assistant
 from core.events import EventBus
 from core.paths import Paths
 from models.install import install_demo

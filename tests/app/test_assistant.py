@@ -1,4 +1,3 @@
-import threading
 import time
 from pathlib import Path
 
@@ -9,49 +8,24 @@ from app.chat_log import ChatLog
 from core.errors import ChecksumMismatchError, InputError, TurnTimeout
 from core.events import (
     ContextUsage,
-    Event,
     EventBus,
-    HistorySummarized,
     ModelLoaded,
     ModelLoadFailed,
     ModelLoading,
     ReasoningStreamed,
     TokenStreamed,
-    ToolCalled,
     TurnFailed,
     TurnFinished,
     TurnStarted,
 )
-from core.scheduler import GpuScheduler
-from llm.base import ChatMessage, GenerationParams
+from llm.base import GenerationParams
 from llm.fake import FakeLLM
 from llm.llama_cpp import LlamaCppLLM
 from llm.prompt import TurnContext
 from llm.roles import ModelSlot
-from llm.router import Router
 from memory.conversations import Conversations
+from tests.app.turns import Recorder, make
 from tests.helpers import wait_until
-
-
-class Recorder:
-    def __init__(self, bus: EventBus) -> None:
-        self.events: list[Event] = []
-        self._lock = threading.Lock()
-        bus.subscribe(Event, self._add)
-
-    def _add(self, event: Event) -> None:
-        with self._lock:
-            self.events.append(event)
-
-    def of(self, kind: type[Event]) -> list[Event]:
-        return [e for e in self.events if isinstance(e, kind)]
-
-
-def make(llm: FakeLLM | LlamaCppLLM, **slot: object) -> tuple[Assistant, Recorder]:
-    bus = EventBus(strict=True)
-    recorder = Recorder(bus)
-    primary = ModelSlot(role="primary", model_id=llm.model_id, llm=llm, **slot)  # type: ignore[arg-type]
-    return Assistant(bus=bus, slots={"primary": primary}), recorder
 
 
 def test_a_turn_streams_tokens_then_finishes_with_model_and_timings() -> None:
@@ -265,65 +239,6 @@ def test_a_corrupt_primary_falls_back_and_the_turn_says_who_answered(
     assistant.shutdown()
 
 
-def test_history_that_outgrows_the_context_is_summarized_never_dropped() -> None:
-    bus = EventBus(strict=True)
-    rec = Recorder(bus)
-    words = " ".join(["word"] * 12)
-    main = FakeLLM([words], model_id="main", context_length=120)
-    light = FakeLLM(["They talked about words."], model_id="light")
-    slots = {
-        "primary": ModelSlot(
-            role="primary", model_id="main", llm=main, params=GenerationParams(max_tokens=20)
-        ),
-        "lightweight": ModelSlot(role="lightweight", model_id="light", llm=light),
-    }
-    assistant = Assistant(bus=bus, slots=slots)
-    for i in range(6):
-        assistant.submit(f"message number {i} " + "blah " * 8)
-        assert assistant.wait(5)
-    summaries = rec.of(HistorySummarized)
-    assert summaries, "the history was never compacted"
-    assert all(isinstance(s, HistorySummarized) and s.model_id == "light" for s in summaries)
-    assert assistant.summary == "They talked about words."
-    for usage in rec.of(ContextUsage):
-        assert isinstance(usage, ContextUsage)
-        assert usage.prompt_tokens + usage.reply_budget <= usage.context_length
-    last_prompt = main.seen[-1]
-    assert (
-        "Summary of the earlier conversation:\nThey talked about words." in last_prompt[0].content
-    )
-    assert "message number 5" in last_prompt[-1].content
-    assert len(rec.of(TurnFinished)) == 6 and not rec.of(TurnFailed)
-
-
-def test_a_gpu_turn_that_must_summarize_first_never_waits_on_its_own_lease() -> None:
-    """The summary is written before the primary is asked: with one GPU lease, asking the
-    lightweight model from inside the primary's attempt waited out the whole timeout_s."""
-    bus = EventBus(strict=True)
-    rec = Recorder(bus)
-    scheduler = GpuScheduler(bus)
-    main = FakeLLM([" ".join(["word"] * 12)], model_id="main", context_length=120, uses_gpu=True)
-    light = FakeLLM(["They talked about words."], model_id="light", uses_gpu=True)
-    slots = {
-        "primary": ModelSlot(
-            role="primary", model_id="main", llm=main, scheduler=scheduler, timeout_s=120,
-            params=GenerationParams(max_tokens=20),
-        ),
-        "lightweight": ModelSlot(
-            role="lightweight", model_id="light", llm=light, scheduler=scheduler, timeout_s=120
-        ),
-    }  # fmt: skip
-    assistant = Assistant(bus=bus, slots=slots)
-    started = time.perf_counter()
-    endings = [assistant.submit(f"message {i} " + "blah " * 8).result(60) for i in range(5)]
-    elapsed = time.perf_counter() - started
-    assert rec.of(HistorySummarized), "the history never needed a summary: the test proves nothing"
-    assert all(isinstance(e, TurnFinished) and e.model_used == "main" for e in endings)
-    assert elapsed < 1.0, f"five turns with a summary took {elapsed:.1f} s"
-    assert scheduler.holder is None
-    assistant.shutdown()
-
-
 def test_the_turn_handle_gives_the_words_as_they_come_and_how_it_ended() -> None:
     fake = FakeLLM(["one two three"], token_delay_s=0.01)
     assistant, rec = make(fake)
@@ -338,78 +253,3 @@ def test_the_turn_handle_gives_the_words_as_they_come_and_how_it_ended() -> None
     with pytest.raises(TurnTimeout, match=r"did not end within 0\.1 s"):
         assistant.submit("hello").result(timeout=0.1)
     assistant.shutdown()
-
-
-def test_a_message_longer_than_the_context_is_refused_with_numbers() -> None:
-    fake = FakeLLM(["ok"], context_length=50)
-    assistant, rec = make(fake, params=GenerationParams(max_tokens=10))
-    assistant.submit("word " * 100)
-    assistant.wait(5)
-    message = rec.of(TurnFailed)[0].message  # type: ignore[attr-defined]
-    assert "more than the 50 tokens" in message and "context_length" in message
-
-
-def test_a_tool_result_reaches_the_answering_model_and_the_user(tmp_path: Path) -> None:
-    from llm.intent import IntentClassifier
-    from llm.tool_step import ToolStep
-    from llm.tools import builtin_tools
-
-    fake = FakeLLM(["Будет 21."])
-    bus = EventBus(strict=True)
-    rec = Recorder(bus)
-    slots = {"primary": ModelSlot(role="primary", model_id="m", llm=fake)}
-    router = Router(bus, slots)
-    tools = ToolStep(builtin_tools(), IntentClassifier(tmp_path), router)
-    assistant = Assistant(bus=bus, slots=slots, router=router, tools=tools)
-    assistant.submit("сколько будет 3 умножить на 7?")
-    assert assistant.wait(30)
-    called = rec.of(ToolCalled)[0]
-    assert isinstance(called, ToolCalled) and called.ok and called.result == "21"
-    prompt = fake.seen[0][-1].content
-    assert "calculate(expression='3 * 7') → 21" in prompt
-    assert assistant.history[0].content == "сколько будет 3 умножить на 7?"  # bare, no context
-
-
-def test_a_harmony_model_that_calls_a_tool_gets_its_result_and_answers(tmp_path: Path) -> None:
-    from llm.intent import IntentClassifier
-    from llm.tool_step import ToolStep
-    from llm.tools import builtin_tools
-
-    call = (
-        "<|channel|>analysis<|message|>Need arithmetic.<|end|><|start|>assistant"
-        "<|channel|>commentary to=functions.calculate <|constrain|>json"
-        '<|message|>{"expression": "6*7"}<|call|>'
-    )
-    final = "<|channel|>final<|message|>Сорок два.<|return|>"
-    fake = FakeLLM([call, final], model_id="gpt-oss", harmony=True)
-    bus = EventBus(strict=True)
-    rec = Recorder(bus)
-    slots = {"primary": ModelSlot(role="primary", model_id="gpt-oss", llm=fake)}
-    router = Router(bus, slots)
-    tools = ToolStep(builtin_tools(), IntentClassifier(tmp_path), router)
-    assistant = Assistant(bus=bus, slots=slots, router=router, tools=tools)
-    assistant.submit("расскажи, что получится, если взять шесть раз по семь")
-    assert assistant.wait(30)
-    called = [
-        e for e in rec.of(ToolCalled) if isinstance(e, ToolCalled) and e.decided_by == "model"
-    ]
-    assert called and called[0].tool == "calculate" and called[0].result == "42"
-    assert "calculate" in (fake.params_seen[0].tools_json or "")  # the model was told its tools
-    assert "calculate(expression='6*7') → 42" in fake.seen[1][-1].content
-    finished = rec.of(TurnFinished)[0]
-    assert isinstance(finished, TurnFinished) and finished.text == "Сорок два."
-
-
-def test_the_gpt_oss_template_lists_the_tools(tiny_models: dict[str, Path]) -> None:
-    import json
-
-    from llm.llama_cpp import LlamaCppLLM
-    from llm.tools import builtin_tools
-
-    llm = LlamaCppLLM(model_id="g", path=tiny_models["gpt-oss"], n_ctx=1024)
-    tools_json = json.dumps(builtin_tools().openai_tools())
-    prompt = llm.render(
-        [ChatMessage(role="user", content="hi")], GenerationParams(tools_json=tools_json)
-    )
-    llm.unload()
-    assert "namespace functions" in prompt and "type calculate" in prompt

@@ -115,7 +115,7 @@ def test_a_pause_is_announced_before_the_turn_ends_and_the_turn_says_if_it_was_t
 
 
 def test_a_pause_can_end_the_turn_at_once_and_speech_cannot() -> None:
-    from app.live_voice import whole_sentence
+    from app.voice.live import whole_sentence
 
     settings = TurnSettings(hangover_ms=320, pause_ms=96, min_speech_ms=96, pre_roll_ms=32)
     detector = TurnDetector(settings)

@@ -58,7 +58,7 @@ def test_domovoy_voice_gives_one_turn_per_utterance(
 
     import soundfile
 
-    from app.cli import main
+    from app.cli.main import main
 
     audio, spans = two_phrases
     wav = tmp_path / "in.wav"

@@ -137,7 +137,7 @@ def write_config(paths: Paths, **remote_cfg: object) -> None:
 def test_without_consent_the_remote_provider_stays_off(
     domovoy_home: Paths, server: FakeServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.cli import main
+    from app.cli.main import main
 
     write_config(domovoy_home, enabled=True, consent=False, base_url=server.url)
     assert main(["chat", "--once", "hi"]) == 1
@@ -148,7 +148,7 @@ def test_without_consent_the_remote_provider_stays_off(
 def test_with_consent_a_whole_turn_goes_to_the_home_server(
     domovoy_home: Paths, server: FakeServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.cli import main
+    from app.cli.main import main
 
     write_config(domovoy_home, enabled=True, consent=True, base_url=server.url, denylist=["secret"])
     assert main(["chat", "--once", "Привет, я alex@example.org"]) == 0

@@ -56,7 +56,7 @@ def test_search_rename_delete(tmp_path: Path) -> None:
 def test_the_cli_lists_shows_and_exports(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.cli import main
+    from app.cli.main import main
 
     assert main(["models", "install-demo"]) == 0
     assert main(["chat", "--once", "Привет"]) == 0

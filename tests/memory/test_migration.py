@@ -88,7 +88,7 @@ def test_under_pressure_recall_uses_the_small_fallback_model(tmp_path: Path) -> 
 
 
 def test_the_companion_migrates_in_the_background_with_progress_events(tmp_path: Path) -> None:
-    from app.companion import Companion
+    from app.memory_and_mood import MemoryAndMood
     from core.events import EventBus, MigrationProgress
     from memory.emotion import EmotionalState, EmotionClassifier
 
@@ -97,7 +97,7 @@ def test_the_companion_migrates_in_the_background_with_progress_events(tmp_path:
     bus.subscribe(MigrationProgress, events.append)
     old, new = HashEmbedder(64, "old-model"), HashEmbedder(32, "new-model")
     memory = MemoryService(tmp_path / "mem", old)
-    companion = Companion(bus, memory, EmotionalState(tmp_path / "e.json"), EmotionClassifier())
+    companion = MemoryAndMood(bus, memory, EmotionalState(tmp_path / "e.json"), EmotionClassifier())
     companion.start()
     companion.ready.wait(30)
     fill(memory)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.cli import main
+from app.cli.main import main
 from core import config as config_mod
 from core.paths import Paths
 from memory.embeddings import packaged_minilm
@@ -68,8 +68,8 @@ def test_each_format_is_registered_and_given_its_role(
 def test_the_voice_files_are_checked_at_load(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, domovoy_home: Paths
 ) -> None:
-    from app.voice import speech_models
-    from app.wiring import Home
+    from app.home import Home
+    from app.voice.file_mode import speech_models
     from core.errors import ChecksumMismatchError
 
     whisper = make_tiny_whisper(tmp_path / "w")

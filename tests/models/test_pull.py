@@ -181,7 +181,7 @@ def test_only_https_leaves_the_machine(url: str) -> None:
 def test_the_cli_shows_progress_and_installs(
     server: tuple[str, Behaviour], domovoy_home: Paths, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.cli import main
+    from app.cli.main import main
 
     url, _ = server
     catalogue(domovoy_home, url)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from app.assistant import Assistant
-from app.wiring import Home, build_assistant
+from app.home import Home
+from app.wiring import build_assistant
 from core.events import EventBus, TokenStreamed, TurnFailed, TurnFinished
 from models.starter import KIT, present
 

@@ -70,7 +70,7 @@ def test_a_tool_plan_is_valid_json_from_the_real_model(assistant: Assistant) -> 
 def _chat_once(text: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, DOMOVOY_HOME=str(home))
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", "chat", "--once", text],
+        [sys.executable, "-m", "app.cli.main", "chat", "--once", text],
         capture_output=True,
         text=True,
         timeout=300,

@@ -8,14 +8,14 @@ import time
 import numpy as np
 import pytest
 
-from app.live_voice import INTERRUPTED
-from app.voice import speech_models
-from app.wiring import Home
+from app.home import Home
+from app.voice.file_mode import speech_models
+from app.voice.live import INTERRUPTED
 from audio.fake import WavMic, to_mono_16k
 from audio.frames import AssistantSentence, ErrorFrame
 from audio.piper import PiperTTS, Speak
 from audio.whisper import WhisperSTT
-from eval.perf.voice_common import live_voice
+from bench.voice_common import live_voice
 from tests.helpers import wait_until
 
 pytestmark = pytest.mark.real

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from app.wiring import Home, conversations_file
+from app.home import Home
+from app.wiring import conversations_file
 from core.paths import Paths
 from memory.conversations import Conversations
 

@@ -4,12 +4,12 @@
   <context>
     <name>Chat</name>
     <message>
-      <location filename="../chat_view.py" line="76" />
+      <location filename="../pages/chat.py" line="76" />
       <source>You:</source>
       <translation>Вы:</translation>
     </message>
     <message>
-      <location filename="../chat_view.py" line="80" />
+      <location filename="../pages/chat.py" line="80" />
       <source>domovoy:</source>
       <translation>домовой:</translation>
     </message>
@@ -17,57 +17,57 @@
   <context>
     <name>Composer</name>
     <message>
-      <location filename="../composer.py" line="24" />
+      <location filename="../widgets/composer.py" line="24" />
       <source>Message (Enter sends, Shift+Enter for a new line)</source>
       <translation>Сообщение (Enter — отправить, Shift+Enter — новая строка)</translation>
     </message>
     <message>
-      <location filename="../composer.py" line="27" />
+      <location filename="../widgets/composer.py" line="27" />
       <source>Send</source>
       <translation>Отправить</translation>
     </message>
     <message>
-      <location filename="../composer.py" line="28" />
+      <location filename="../widgets/composer.py" line="28" />
       <source>Send (Enter or Ctrl+Enter)</source>
       <translation>Отправить (Enter или Ctrl+Enter)</translation>
     </message>
     <message>
-      <location filename="../composer.py" line="29" />
+      <location filename="../widgets/composer.py" line="29" />
       <source>Stop</source>
       <translation>Стоп</translation>
     </message>
     <message>
-      <location filename="../composer.py" line="30" />
+      <location filename="../widgets/composer.py" line="30" />
       <source>Stop the reply (Esc); what was written is kept</source>
       <translation>Остановить ответ (Esc); написанное сохранится</translation>
     </message>
     <message>
-      <location filename="../composer.py" line="32" />
+      <location filename="../widgets/composer.py" line="32" />
       <source>Regenerate</source>
       <translation>Заново</translation>
     </message>
     <message>
-      <location filename="../composer.py" line="33" />
+      <location filename="../widgets/composer.py" line="33" />
       <source>Write the last reply again (Ctrl+R)</source>
       <translation>Написать последний ответ заново (Ctrl+R)</translation>
     </message>
     <message>
-      <location filename="../composer.py" line="34" />
+      <location filename="../widgets/composer.py" line="34" />
       <source>Edit last</source>
       <translation>Изменить</translation>
     </message>
     <message>
-      <location filename="../composer.py" line="37" />
+      <location filename="../widgets/composer.py" line="37" />
       <source>Put the last question back in the box; sending it replaces that exchange (Ctrl+E)</source>
       <translation>Вернуть последний вопрос в поле ввода; отправка заменит этот обмен (Ctrl+E)</translation>
     </message>
     <message>
-      <location filename="../composer.py" line="40" />
+      <location filename="../widgets/composer.py" line="40" />
       <source>Show reasoning</source>
       <translation>Рассуждения</translation>
     </message>
     <message>
-      <location filename="../composer.py" line="42" />
+      <location filename="../widgets/composer.py" line="42" />
       <source>Show the model's hidden reasoning (gpt-oss) above its answers</source>
       <translation>Показывать скрытые рассуждения модели (gpt-oss) над ответами</translation>
     </message>
@@ -75,7 +75,7 @@
   <context>
     <name>Conversations</name>
     <message>
-      <location filename="../conversations_panel.py" line="67" />
+      <location filename="../pages/conversations.py" line="67" />
       <source>{0} · {1} messages</source>
       <translation>{0} · сообщений: {1}</translation>
     </message>
@@ -83,73 +83,73 @@
   <context>
     <name>ConversationsPanel</name>
     <message>
-      <location filename="../conversations_panel.py" line="82" />
+      <location filename="../pages/conversations.py" line="82" />
       <source>Search conversations</source>
       <translation>Поиск по беседам</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="99" />
+      <location filename="../pages/conversations.py" line="99" />
       <source>New</source>
       <translation>Новая</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="100" />
+      <location filename="../pages/conversations.py" line="100" />
       <source>A new conversation (Ctrl+N)</source>
       <translation>Новая беседа (Ctrl+N)</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="102" />
-      <location filename="../conversations_panel.py" line="195" />
+      <location filename="../pages/conversations.py" line="102" />
+      <location filename="../pages/conversations.py" line="195" />
       <source>Delete</source>
       <translation>Удалить</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="133" />
+      <location filename="../pages/conversations.py" line="133" />
       <source>Delete conversation</source>
       <translation>Удаление беседы</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="134" />
+      <location filename="../pages/conversations.py" line="134" />
       <source>Delete this conversation? It cannot be undone.</source>
       <translation>Удалить эту беседу? Отменить будет нельзя.</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="149" />
+      <location filename="../pages/conversations.py" line="149" />
       <source>Rename conversation</source>
       <translation>Переименование беседы</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="150" />
+      <location filename="../pages/conversations.py" line="150" />
       <source>Title</source>
       <translation>Название</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="167" />
+      <location filename="../pages/conversations.py" line="167" />
       <source>Export conversation</source>
       <translation>Экспорт беседы</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="181" />
+      <location filename="../pages/conversations.py" line="181" />
       <source>Export</source>
       <translation>Экспорт</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="182" />
+      <location filename="../pages/conversations.py" line="182" />
       <source>{0} could not be written: {1}</source>
       <translation>Не удалось записать {0}: {1}</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="191" />
+      <location filename="../pages/conversations.py" line="191" />
       <source>Open</source>
       <translation>Открыть</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="192" />
+      <location filename="../pages/conversations.py" line="192" />
       <source>Rename… (F2)</source>
       <translation>Переименовать… (F2)</translation>
     </message>
     <message>
-      <location filename="../conversations_panel.py" line="193" />
+      <location filename="../pages/conversations.py" line="193" />
       <source>Export…</source>
       <translation>Экспорт…</translation>
     </message>
@@ -157,82 +157,82 @@
   <context>
     <name>DiagnosticsPage</name>
     <message>
-      <location filename="../diagnostics_page.py" line="92" />
+      <location filename="../pages/diagnostics.py" line="92" />
       <source>no replies yet</source>
       <translation>ответов пока нет</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="103" />
+      <location filename="../pages/diagnostics.py" line="103" />
       <source>Role</source>
       <translation>Роль</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="104" />
+      <location filename="../pages/diagnostics.py" line="104" />
       <source>Model</source>
       <translation>Модель</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="105" />
+      <location filename="../pages/diagnostics.py" line="105" />
       <source>State</source>
       <translation>Состояние</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="106" />
+      <location filename="../pages/diagnostics.py" line="106" />
       <source>Where</source>
       <translation>Где</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="107" />
+      <location filename="../pages/diagnostics.py" line="107" />
       <source>RAM MB</source>
       <translation>ОЗУ, МБ</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="108" />
+      <location filename="../pages/diagnostics.py" line="108" />
       <source>VRAM MB</source>
       <translation>Видеопамять, МБ</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="113" />
+      <location filename="../pages/diagnostics.py" line="113" />
       <source>Metric</source>
       <translation>Метрика</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="113" />
+      <location filename="../pages/diagnostics.py" line="113" />
       <source>Of</source>
       <translation>Чья</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="113" />
+      <location filename="../pages/diagnostics.py" line="113" />
       <source>Count</source>
       <translation>Число</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="121" />
+      <location filename="../pages/diagnostics.py" line="121" />
       <source>no log lines yet</source>
       <translation>журнал пока пуст</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="130" />
+      <location filename="../pages/diagnostics.py" line="130" />
       <source>Recent log</source>
       <translation>Последние записи журнала</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="151" />
+      <location filename="../pages/diagnostics.py" line="151" />
       <source>nobody</source>
       <translation>никто</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="154" />
+      <location filename="../pages/diagnostics.py" line="154" />
       <source>GPU lease: &lt;b&gt;{0}&lt;/b&gt; · app memory (RSS) {1} MB · models in RAM ≈ {2} MB</source>
       <translation>GPU занят: &lt;b&gt;{0}&lt;/b&gt; · память приложения (RSS) {1} МБ · модели в ОЗУ ≈ {2} МБ</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="163" />
+      <location filename="../pages/diagnostics.py" line="163" />
       <source>loaded</source>
       <translation>загружена</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="163" />
+      <location filename="../pages/diagnostics.py" line="163" />
       <source>not loaded</source>
       <translation>не загружена</translation>
     </message>
@@ -299,122 +299,122 @@
   <context>
     <name>MemoryPage</name>
     <message>
-      <location filename="../memory_page.py" line="49" />
+      <location filename="../pages/memory.py" line="49" />
       <source>all kinds</source>
       <translation>все виды</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="87" />
+      <location filename="../pages/memory.py" line="87" />
       <source>Search memories (meaning and words)</source>
       <translation>Поиск в памяти (по смыслу и словам)</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="107" />
+      <location filename="../pages/memory.py" line="107" />
       <source>Edit…</source>
       <translation>Исправить…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="108" />
+      <location filename="../pages/memory.py" line="108" />
       <source>Forget</source>
       <translation>Забыть</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="109" />
+      <location filename="../pages/memory.py" line="109" />
       <source>Forget all…</source>
       <translation>Забыть всё…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="110" />
+      <location filename="../pages/memory.py" line="110" />
       <source>Export…</source>
       <translation>Экспорт…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="128" />
+      <location filename="../pages/memory.py" line="128" />
       <source>Save dictionary</source>
       <translation>Сохранить словарь</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="131" />
+      <location filename="../pages/memory.py" line="131" />
       <source>Dictionary (YAML: names, each with aliases)</source>
       <translation>Словарь (YAML: имена и их варианты)</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="137" />
+      <location filename="../pages/memory.py" line="137" />
       <source>Named in memories</source>
       <translation>Упомянуты в памяти</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="146" />
+      <location filename="../pages/memory.py" line="146" />
       <source>Memories</source>
       <translation>Воспоминания</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="147" />
+      <location filename="../pages/memory.py" line="147" />
       <source>Entities</source>
       <translation>Сущности</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="151" />
+      <location filename="../pages/memory.py" line="151" />
       <source>&lt;b&gt;Mood&lt;/b&gt; (recent history)</source>
       <translation>&lt;b&gt;Настроение&lt;/b&gt; (недавняя история)</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="185" />
+      <location filename="../pages/memory.py" line="185" />
       <source>reading…</source>
       <translation>чтение…</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="196" />
+      <location filename="../pages/memory.py" line="196" />
       <source>{0} shown of {1}{2}</source>
       <translation>показано {0} из {1}{2}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="236" />
+      <location filename="../pages/memory.py" line="236" />
       <source>Correct a memory</source>
       <translation>Исправить воспоминание</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="240" />
+      <location filename="../pages/memory.py" line="240" />
       <source>corrected: {0}</source>
       <translation>исправлено: {0}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="246" />
+      <location filename="../pages/memory.py" line="246" />
       <source>forgotten</source>
       <translation>забыто</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="246" />
+      <location filename="../pages/memory.py" line="246" />
       <source>it was gone</source>
       <translation>этого уже нет</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="253" />
+      <location filename="../pages/memory.py" line="253" />
       <source>Forget everything</source>
       <translation>Забыть всё</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="254" />
+      <location filename="../pages/memory.py" line="254" />
       <source>Forget every memory? Export them first if you may want them back.</source>
       <translation>Забыть все воспоминания? Сначала экспортируйте их, если они могут понадобиться.</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="260" />
+      <location filename="../pages/memory.py" line="260" />
       <source>forgot {0} memories</source>
       <translation>забыто воспоминаний: {0}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="264" />
+      <location filename="../pages/memory.py" line="264" />
       <source>Export memories</source>
       <translation>Экспорт памяти</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="268" />
+      <location filename="../pages/memory.py" line="268" />
       <source>exported {0} memories to {1}</source>
       <translation>воспоминаний экспортировано: {0}, в {1}</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="273" />
+      <location filename="../pages/memory.py" line="273" />
       <source>saved {0}</source>
       <translation>сохранено: {0}</translation>
     </message>
@@ -422,22 +422,22 @@
   <context>
     <name>MemoryTable</name>
     <message>
-      <location filename="../memory_page.py" line="44" />
+      <location filename="../pages/memory.py" line="44" />
       <source>When</source>
       <translation>Когда</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="45" />
+      <location filename="../pages/memory.py" line="45" />
       <source>Kind</source>
       <translation>Вид</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="46" />
+      <location filename="../pages/memory.py" line="46" />
       <source>Importance</source>
       <translation>Важность</translation>
     </message>
     <message>
-      <location filename="../memory_page.py" line="47" />
+      <location filename="../pages/memory.py" line="47" />
       <source>Text</source>
       <translation>Текст</translation>
     </message>
@@ -445,42 +445,42 @@
   <context>
     <name>Metrics</name>
     <message>
-      <location filename="../diagnostics_page.py" line="30" />
+      <location filename="../pages/diagnostics.py" line="30" />
       <source>time to first token, ms</source>
       <translation>время до первого токена, мс</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="31" />
+      <location filename="../pages/diagnostics.py" line="31" />
       <source>tokens per second</source>
       <translation>токенов в секунду</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="32" />
+      <location filename="../pages/diagnostics.py" line="32" />
       <source>replies</source>
       <translation>ответов</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="33" />
+      <location filename="../pages/diagnostics.py" line="33" />
       <source>fallbacks</source>
       <translation>переходов на запасную модель</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="34" />
+      <location filename="../pages/diagnostics.py" line="34" />
       <source>model load, ms</source>
       <translation>загрузка модели, мс</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="35" />
+      <location filename="../pages/diagnostics.py" line="35" />
       <source>time loaded, s</source>
       <translation>время в памяти, с</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="36" />
+      <location filename="../pages/diagnostics.py" line="36" />
       <source>judges agreeing</source>
       <translation>согласие судей</translation>
     </message>
     <message>
-      <location filename="../diagnostics_page.py" line="37" />
+      <location filename="../pages/diagnostics.py" line="37" />
       <source>MoE experts loaded, s</source>
       <translation>эксперты MoE в памяти, с</translation>
     </message>
@@ -488,12 +488,12 @@
   <context>
     <name>ModelPicker</name>
     <message>
-      <location filename="../model_picker.py" line="24" />
+      <location filename="../widgets/model_picker.py" line="24" />
       <source>The model that answers (the primary role); the others are in Settings</source>
       <translation>Модель, которая отвечает (основная роль); остальные — в настройках</translation>
     </message>
     <message>
-      <location filename="../model_picker.py" line="30" />
+      <location filename="../widgets/model_picker.py" line="30" />
       <source>Answering model:</source>
       <translation>Отвечает модель:</translation>
     </message>
@@ -501,37 +501,37 @@
   <context>
     <name>ModelTable</name>
     <message>
-      <location filename="../models_page.py" line="40" />
+      <location filename="../pages/models.py" line="40" />
       <source>Model</source>
       <translation>Модель</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="41" />
+      <location filename="../pages/models.py" line="41" />
       <source>Role</source>
       <translation>Роль</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="42" />
+      <location filename="../pages/models.py" line="42" />
       <source>Size</source>
       <translation>Размер</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="43" />
+      <location filename="../pages/models.py" line="43" />
       <source>Fit</source>
       <translation>Влезает</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="44" />
+      <location filename="../pages/models.py" line="44" />
       <source>Status</source>
       <translation>Состояние</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="45" />
+      <location filename="../pages/models.py" line="45" />
       <source>From</source>
       <translation>Откуда</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="90" />
+      <location filename="../pages/models.py" line="90" />
       <source>(demo)</source>
       <translation>(демо)</translation>
     </message>
@@ -539,158 +539,158 @@
   <context>
     <name>ModelsPage</name>
     <message>
-      <location filename="../models_page.py" line="48" />
+      <location filename="../pages/models.py" line="48" />
       <source>fits</source>
       <translation>влезает</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="49" />
+      <location filename="../pages/models.py" line="49" />
       <source>tight</source>
       <translation>впритык</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="50" />
+      <location filename="../pages/models.py" line="50" />
       <source>too big</source>
       <translation>слишком большая</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="51" />
+      <location filename="../pages/models.py" line="51" />
       <source>unknown</source>
       <translation>неизвестно</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="54" />
+      <location filename="../pages/models.py" line="54" />
       <source>catalogue</source>
       <translation>каталог</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="55" />
+      <location filename="../pages/models.py" line="55" />
       <source>added by you</source>
       <translation>добавлена вами</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="134" />
+      <location filename="../pages/models.py" line="134" />
       <source>Pull</source>
       <translation>Скачать</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="135" />
+      <location filename="../pages/models.py" line="135" />
       <source>Cancel</source>
       <translation>Отмена</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="136" />
+      <location filename="../pages/models.py" line="136" />
       <source>Verify</source>
       <translation>Проверить</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="137" />
+      <location filename="../pages/models.py" line="137" />
       <source>Add GGUF…</source>
       <translation>Добавить GGUF…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="138" />
+      <location filename="../pages/models.py" line="138" />
       <source>Remove</source>
       <translation>Удалить</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="139" />
+      <location filename="../pages/models.py" line="139" />
       <source>Promote…</source>
       <translation>Продвинуть…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="140" />
+      <location filename="../pages/models.py" line="140" />
       <source>Roll back…</source>
       <translation>Откатить…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="189" />
+      <location filename="../pages/models.py" line="189" />
       <source>{0} has no single file to download; see its manifest's source</source>
       <translation>у {0} нет одного файла для скачивания; см. источник в манифесте</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="201" />
+      <location filename="../pages/models.py" line="201" />
       <source>pulling {0}…</source>
       <translation>скачивание {0}…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="210" />
+      <location filename="../pages/models.py" line="210" />
       <source>cancelling {0}; pull it again to resume</source>
       <translation>отмена {0}; скачайте снова, чтобы продолжить</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="213" />
+      <location filename="../pages/models.py" line="213" />
       <source>{0} installed</source>
       <translation>{0} установлена</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="243" />
+      <location filename="../pages/models.py" line="243" />
       <source>checking {0}…</source>
       <translation>проверка {0}…</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="253" />
-      <location filename="../models_page.py" line="259" />
+      <location filename="../pages/models.py" line="253" />
+      <location filename="../pages/models.py" line="259" />
       <source>Add a GGUF model</source>
       <translation>Добавить модель GGUF</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="259" />
+      <location filename="../pages/models.py" line="259" />
       <source>Id</source>
       <translation>Идентификатор</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="270" />
+      <location filename="../pages/models.py" line="270" />
       <source>added {0} ({1}, {2})</source>
       <translation>добавлена {0} ({1}, {2})</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="287" />
+      <location filename="../pages/models.py" line="287" />
       <source>Remove model</source>
       <translation>Удаление модели</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="288" />
+      <location filename="../pages/models.py" line="288" />
       <source>Delete {0} from this computer?</source>
       <translation>Удалить {0} с этого компьютера?</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="295" />
+      <location filename="../pages/models.py" line="295" />
       <source>removed {0} ({1} files)</source>
       <translation>удалена {0} (файлов: {1})</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="309" />
+      <location filename="../pages/models.py" line="309" />
       <source>Roll back</source>
       <translation>Откат</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="316" />
+      <location filename="../pages/models.py" line="316" />
       <source>{0} is {1} again</source>
       <translation>{0} — снова {1}</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="325" />
+      <location filename="../pages/models.py" line="325" />
       <source>A new version</source>
       <translation>Новая версия</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="327" />
+      <location filename="../pages/models.py" line="327" />
       <source>Promote to</source>
       <translation>Продвинуть в роль</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="338" />
+      <location filename="../pages/models.py" line="338" />
       <source>{0} passed the control scenarios and now plays {1}</source>
       <translation>{0} прошла контрольные сценарии и теперь в роли {1}</translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="341" />
+      <location filename="../pages/models.py" line="341" />
       <source>{0} was rejected: </source>
       <translation>{0} отклонена: </translation>
     </message>
     <message>
-      <location filename="../models_page.py" line="343" />
+      <location filename="../pages/models.py" line="343" />
       <source>evaluating {0} on the control scenarios…</source>
       <translation>проверка {0} на контрольных сценариях…</translation>
     </message>
@@ -698,52 +698,52 @@
   <context>
     <name>MoodBadge</name>
     <message>
-      <location filename="../mood.py" line="27" />
+      <location filename="../widgets/mood.py" line="27" />
       <source>joy</source>
       <translation>радость</translation>
     </message>
     <message>
-      <location filename="../mood.py" line="28" />
+      <location filename="../widgets/mood.py" line="28" />
       <source>sadness</source>
       <translation>грусть</translation>
     </message>
     <message>
-      <location filename="../mood.py" line="29" />
+      <location filename="../widgets/mood.py" line="29" />
       <source>anger</source>
       <translation>злость</translation>
     </message>
     <message>
-      <location filename="../mood.py" line="30" />
+      <location filename="../widgets/mood.py" line="30" />
       <source>fear</source>
       <translation>страх</translation>
     </message>
     <message>
-      <location filename="../mood.py" line="31" />
+      <location filename="../widgets/mood.py" line="31" />
       <source>surprise</source>
       <translation>удивление</translation>
     </message>
     <message>
-      <location filename="../mood.py" line="32" />
+      <location filename="../widgets/mood.py" line="32" />
       <source>disgust</source>
       <translation>отвращение</translation>
     </message>
     <message>
-      <location filename="../mood.py" line="33" />
+      <location filename="../widgets/mood.py" line="33" />
       <source>calm</source>
       <translation>спокойствие</translation>
     </message>
     <message>
-      <location filename="../mood.py" line="34" />
+      <location filename="../widgets/mood.py" line="34" />
       <source>alert</source>
       <translation>настороженность</translation>
     </message>
     <message>
-      <location filename="../mood.py" line="62" />
+      <location filename="../widgets/mood.py" line="62" />
       <source>How domovoy feels now: it colours its words and its voice</source>
       <translation>Как себя чувствует домовой: это окрашивает его слова и голос</translation>
     </message>
     <message>
-      <location filename="../mood.py" line="51" />
+      <location filename="../widgets/mood.py" line="51" />
       <source>{0} {1} · valence {2:+.2f} · arousal {3:.2f}</source>
       <translation>{0} {1} · валентность {2:+.2f} · возбуждение {3:.2f}</translation>
     </message>
@@ -751,7 +751,7 @@
   <context>
     <name>MoodPlot</name>
     <message>
-      <location filename="../mood.py" line="77" />
+      <location filename="../widgets/mood.py" line="77" />
       <source>Blue: valence (unhappy … happy). Orange: arousal (calm … excited).</source>
       <translation>Синий: валентность (грустно … радостно). Оранжевый: возбуждение (спокойно … взволнованно).</translation>
     </message>
@@ -759,32 +759,32 @@
   <context>
     <name>Pages</name>
     <message>
-      <location filename="../pages.py" line="26" />
+      <location filename="../page_set.py" line="26" />
       <source>Chat</source>
       <translation>Беседа</translation>
     </message>
     <message>
-      <location filename="../pages.py" line="27" />
+      <location filename="../page_set.py" line="27" />
       <source>Settings</source>
       <translation>Настройки</translation>
     </message>
     <message>
-      <location filename="../pages.py" line="28" />
+      <location filename="../page_set.py" line="28" />
       <source>Models</source>
       <translation>Модели</translation>
     </message>
     <message>
-      <location filename="../pages.py" line="29" />
+      <location filename="../page_set.py" line="29" />
       <source>Memory</source>
       <translation>Память</translation>
     </message>
     <message>
-      <location filename="../pages.py" line="30" />
+      <location filename="../page_set.py" line="30" />
       <source>Diagnostics</source>
       <translation>Диагностика</translation>
     </message>
     <message>
-      <location filename="../pages.py" line="76" />
+      <location filename="../page_set.py" line="76" />
       <source>Not available: the settings could not be read (see the notice on the chat page).</source>
       <translation>Недоступно: не удалось прочитать настройки (см. сообщение на странице беседы).</translation>
     </message>
@@ -792,67 +792,67 @@
   <context>
     <name>RoleForm</name>
     <message>
-      <location filename="../settings_page.py" line="79" />
+      <location filename="../pages/settings.py" line="79" />
       <source>How long a reasoning model (gpt-oss) thinks before answering</source>
       <translation>Сколько рассуждающая модель (gpt-oss) думает перед ответом</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="84" />
+      <location filename="../pages/settings.py" line="84" />
       <source>default</source>
       <translation>по умолчанию</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="85" />
+      <location filename="../pages/settings.py" line="85" />
       <source> s</source>
       <translation> с</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="86" />
+      <location filename="../pages/settings.py" line="86" />
       <source>An on-demand model nobody used this long is unloaded</source>
       <translation>Модель «по требованию», не используемая столько времени, выгружается</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="91" />
+      <location filename="../pages/settings.py" line="91" />
       <source>Model</source>
       <translation>Модель</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="93" />
+      <location filename="../pages/settings.py" line="93" />
       <source>Context length</source>
       <translation>Длина контекста</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="94" />
+      <location filename="../pages/settings.py" line="94" />
       <source>Max output tokens</source>
       <translation>Макс. токенов ответа</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="95" />
+      <location filename="../pages/settings.py" line="95" />
       <source>Temperature</source>
       <translation>Температура</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="96" />
+      <location filename="../pages/settings.py" line="96" />
       <source>Top p</source>
       <translation>Top p</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="97" />
+      <location filename="../pages/settings.py" line="97" />
       <source>Reasoning effort</source>
       <translation>Глубина рассуждений</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="98" />
+      <location filename="../pages/settings.py" line="98" />
       <source>Load</source>
       <translation>Загрузка</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="99" />
+      <location filename="../pages/settings.py" line="99" />
       <source>Unload when idle after</source>
       <translation>Выгрузить после простоя</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="119" />
+      <location filename="../pages/settings.py" line="119" />
       <source>not installed yet: {0} (the small starter model) plays it meanwhile</source>
       <translation>ещё не установлена: пока её роль играет {0} (маленькая стартовая модель)</translation>
     </message>
@@ -885,104 +885,104 @@
       <translation>память</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="14" />
+      <location filename="../said_texts.py" line="20" />
       <source>paused at {0}: pull to resume</source>
       <translation>приостановлено на {0}: скачайте, чтобы продолжить</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="15" />
+      <location filename="../said_texts.py" line="21" />
       <source>in use: {0}</source>
       <translation>используется: {0}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="16" />
+      <location filename="../said_texts.py" line="22" />
       <source>installed</source>
       <translation>установлена</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="17" />
+      <location filename="../said_texts.py" line="23" />
       <source>not installed (chosen for {0})</source>
       <translation>не установлена (выбрана для: {0})</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="18" />
+      <location filename="../said_texts.py" line="24" />
       <source>not installed</source>
       <translation>не установлена</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="19" />
+      <location filename="../said_texts.py" line="25" />
       <source>GPU use changes from the next model load</source>
       <translation>использование GPU изменится со следующей загрузки модели</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="20" />
+      <location filename="../said_texts.py" line="26" />
       <source>voice settings apply the next time voice starts</source>
       <translation>настройки голоса вступят в силу при следующем включении голоса</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="21" />
+      <location filename="../said_texts.py" line="27" />
       <source>the interface language changes at the next start</source>
       <translation>язык интерфейса сменится при следующем запуске</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="22" />
+      <location filename="../said_texts.py" line="28" />
       <source>{0}: new generation settings apply from the next reply</source>
       <translation>{0}: новые настройки генерации действуют со следующего ответа</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="23" />
+      <location filename="../said_texts.py" line="29" />
       <source>the remote provider may be used (messages are scrubbed of personal data)</source>
       <translation>можно обращаться к удалённому провайдеру (личные данные вычищаются из сообщений)</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="24" />
+      <location filename="../said_texts.py" line="30" />
       <source>offline: nothing leaves this machine</source>
       <translation>офлайн: ничто не покидает этот компьютер</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="25" />
+      <location filename="../said_texts.py" line="14" />
       <source>demo model: its replies are noise; get a real model to talk</source>
       <translation>демо-модель: её ответы — шум; возьмите настоящую модель</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="26" />
+      <location filename="../said_texts.py" line="15" />
       <source>{0} tokens</source>
       <translation>токенов: {0}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="27" />
+      <location filename="../said_texts.py" line="16" />
       <source>{0:.0f} tok/s</source>
       <translation>{0:.0f} ток/с</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="28" />
+      <location filename="../said_texts.py" line="17" />
       <source>{0} · {1}</source>
       <translation>{0} · {1}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="29" />
+      <location filename="../said_texts.py" line="18" />
       <source>stopped</source>
       <translation>остановлено</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="30" />
+      <location filename="../said_texts.py" line="19" />
       <source>fallback: {0}</source>
       <translation>запасная модель: {0}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="31" />
+      <location filename="../said_texts.py" line="33" />
       <source>{0}
   → {1}</source>
       <translation>{0}
   → {1}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="32" />
+      <location filename="../said_texts.py" line="31" />
       <source>{0} could not be saved ({1}). Free some disk space: nothing is lost, it is kept and saved as soon as it can be.</source>
       <translation>{0}: не удалось сохранить ({1}). Освободите место на диске: ничего не потеряно, всё сохранится, как только станет можно.</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="33" />
+      <location filename="../said_texts.py" line="32" />
       <source>{0} is saved again</source>
       <translation>{0} снова сохраняется</translation>
     </message>
@@ -1030,149 +1030,149 @@
   <context>
     <name>SettingsPage</name>
     <message>
-      <location filename="../settings_page.py" line="34" />
+      <location filename="../pages/settings.py" line="34" />
       <source>Primary</source>
       <translation>Основная</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="35" />
+      <location filename="../pages/settings.py" line="35" />
       <source>Secondary</source>
       <translation>Вторичная</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="36" />
+      <location filename="../pages/settings.py" line="36" />
       <source>Lightweight</source>
       <translation>Лёгкая</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="37" />
+      <location filename="../pages/settings.py" line="37" />
       <source>Micro</source>
       <translation>Микро</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="39" />
+      <location filename="../pages/settings.py" line="39" />
       <source>(none)</source>
       <translation>(нет)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="40" />
+      <location filename="../pages/settings.py" line="40" />
       <source>(the model's default)</source>
       <translation>(как задано моделью)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="153" />
-      <location filename="../settings_page.py" line="169" />
+      <location filename="../pages/settings.py" line="153" />
+      <location filename="../pages/settings.py" line="169" />
       <source>Voice</source>
       <translation>Голос</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="168" />
+      <location filename="../pages/settings.py" line="168" />
       <source>Speech model (piper)</source>
       <translation>Модель речи (piper)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="170" />
+      <location filename="../pages/settings.py" line="170" />
       <source>Speaking rate</source>
       <translation>Темп речи</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="171" />
+      <location filename="../pages/settings.py" line="171" />
       <source>Recognition model (Whisper)</source>
       <translation>Модель распознавания (Whisper)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="172" />
+      <location filename="../pages/settings.py" line="172" />
       <source>Recognition language</source>
       <translation>Язык распознавания</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="173" />
+      <location filename="../pages/settings.py" line="173" />
       <source>Recognition device</source>
       <translation>Устройство распознавания</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="175" />
+      <location filename="../pages/settings.py" line="175" />
       <source>Hardware, privacy, interface</source>
       <translation>Оборудование, приватность, интерфейс</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="178" />
+      <location filename="../pages/settings.py" line="178" />
       <source>auto: models go on the GPU as far as they fit; cpu: never</source>
       <translation>auto: модели идут на GPU, насколько влезают; cpu: никогда</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="179" />
+      <location filename="../pages/settings.py" line="179" />
       <source>Offline only: nothing leaves this machine</source>
       <translation>Только офлайн: ничего не покидает этот компьютер</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="181" />
+      <location filename="../pages/settings.py" line="181" />
       <source>I agree that my messages go to this server</source>
       <translation>Я согласен, что мои сообщения уходят на этот сервер</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="183" />
+      <location filename="../pages/settings.py" line="183" />
       <source>Names, e-mails, phone and card numbers are scrubbed from what is sent.</source>
       <translation>Имена, адреса почты, номера телефонов и карт вычищаются из того, что отправляется.</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="193" />
+      <location filename="../pages/settings.py" line="193" />
       <source>GPU use</source>
       <translation>Использование GPU</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="195" />
+      <location filename="../pages/settings.py" line="195" />
       <source>Remote provider (OpenAI-compatible)</source>
       <translation>Удалённый сервер (совместимый с OpenAI)</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="198" />
+      <location filename="../pages/settings.py" line="198" />
       <source>Interface language</source>
       <translation>Язык интерфейса</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="200" />
+      <location filename="../pages/settings.py" line="200" />
       <source>Apply</source>
       <translation>Применить</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="202" />
+      <location filename="../pages/settings.py" line="202" />
       <source>Revert</source>
       <translation>Вернуть</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="291" />
-      <location filename="../settings_page.py" line="309" />
+      <location filename="../pages/settings.py" line="291" />
+      <location filename="../pages/settings.py" line="309" />
       <source>Not applied: {0}</source>
       <translation>Не применено: {0}</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="294" />
+      <location filename="../pages/settings.py" line="294" />
       <source>Applying…</source>
       <translation>Применение…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="301" />
+      <location filename="../pages/settings.py" line="301" />
       <source>{0}: loading the new model…</source>
       <translation>{0}: загрузка новой модели…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="303" />
+      <location filename="../pages/settings.py" line="303" />
       <source>Saved.</source>
       <translation>Сохранено.</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="317" />
+      <location filename="../pages/settings.py" line="317" />
       <source>{0}: {1} — loading…</source>
       <translation>{0}: {1} — загрузка…</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="320" />
+      <location filename="../pages/settings.py" line="320" />
       <source>{0}: {1} is ready</source>
       <translation>{0}: {1} готова</translation>
     </message>
     <message>
-      <location filename="../settings_page.py" line="323" />
+      <location filename="../pages/settings.py" line="323" />
       <source>{0}: {1} failed: {2}</source>
       <translation>{0}: {1} — ошибка: {2}</translation>
     </message>
@@ -1180,43 +1180,43 @@
   <context>
     <name>StatusLine</name>
     <message>
-      <location filename="../status_line.py" line="34" />
-      <location filename="../status_line.py" line="69" />
+      <location filename="../widgets/status_line.py" line="34" />
+      <location filename="../widgets/status_line.py" line="69" />
       <source>context: —</source>
       <translation>контекст: —</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="37" />
+      <location filename="../widgets/status_line.py" line="37" />
       <source>How full the answering model's context is (the prompt plus room for the reply). When it fills, older turns are summarized, never silently dropped.</source>
       <translation>Насколько заполнен контекст отвечающей модели (запрос и место под ответ). Когда он заполняется, старые реплики пересказываются, а не молча отбрасываются.</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="74" />
+      <location filename="../widgets/status_line.py" line="74" />
       <source>context: {0} / {1} ({2:.0%})</source>
       <translation>контекст: {0} / {1} ({2:.0%})</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="79" />
+      <location filename="../widgets/status_line.py" line="79" />
       <source>{0} older messages were summarized by {1} to make room</source>
       <translation>{0} старых сообщений пересказаны моделью {1}, чтобы освободить место</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="86" />
+      <location filename="../widgets/status_line.py" line="86" />
       <source>loading {0} ({1})…</source>
       <translation>загрузка {0} ({1})…</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="90" />
+      <location filename="../widgets/status_line.py" line="90" />
       <source>{0} ready ({1:.0f} ms)</source>
       <translation>{0} готова ({1:.0f} мс)</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="93" />
+      <location filename="../widgets/status_line.py" line="93" />
       <source>{0} failed to load</source>
       <translation>{0} не загрузилась</translation>
     </message>
     <message>
-      <location filename="../status_line.py" line="108" />
+      <location filename="../widgets/status_line.py" line="108" />
       <source>⚠ {0} is not saved yet</source>
       <translation>⚠ {0}: ещё не сохранено</translation>
     </message>
@@ -1224,28 +1224,28 @@
   <context>
     <name>Tray</name>
     <message>
-      <location filename="../tray.py" line="41" />
+      <location filename="../widgets/tray.py" line="41" />
       <source>domovoy</source>
       <translation>домовой</translation>
     </message>
     <message>
-      <location filename="../tray.py" line="43" />
-      <location filename="../tray.py" line="77" />
+      <location filename="../widgets/tray.py" line="43" />
+      <location filename="../widgets/tray.py" line="77" />
       <source>Hide window</source>
       <translation>Скрыть окно</translation>
     </message>
     <message>
-      <location filename="../tray.py" line="45" />
+      <location filename="../widgets/tray.py" line="45" />
       <source>New conversation</source>
       <translation>Новая беседа</translation>
     </message>
     <message>
-      <location filename="../tray.py" line="48" />
+      <location filename="../widgets/tray.py" line="48" />
       <source>Quit</source>
       <translation>Выйти</translation>
     </message>
     <message>
-      <location filename="../tray.py" line="69" />
+      <location filename="../widgets/tray.py" line="69" />
       <source>Show window</source>
       <translation>Показать окно</translation>
     </message>
@@ -1253,87 +1253,87 @@
   <context>
     <name>VoiceBar</name>
     <message>
-      <location filename="../voice_bar.py" line="25" />
+      <location filename="../widgets/voice_bar.py" line="25" />
       <source>(default microphone)</source>
       <translation>(микрофон по умолчанию)</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="26" />
+      <location filename="../widgets/voice_bar.py" line="26" />
       <source>(default speaker)</source>
       <translation>(динамик по умолчанию)</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="30" />
+      <location filename="../widgets/voice_bar.py" line="30" />
       <source>voice off</source>
       <translation>голос выключен</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="31" />
+      <location filename="../widgets/voice_bar.py" line="31" />
       <source>🎙 listening</source>
       <translation>🎙 слушаю</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="32" />
+      <location filename="../widgets/voice_bar.py" line="32" />
       <source>… thinking</source>
       <translation>… думаю</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="33" />
+      <location filename="../widgets/voice_bar.py" line="33" />
       <source>🔊 speaking</source>
       <translation>🔊 говорю</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="55" />
+      <location filename="../widgets/voice_bar.py" line="55" />
       <source>Hands-free</source>
       <translation>Голосом</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="58" />
+      <location filename="../widgets/voice_bar.py" line="58" />
       <source>Talk to domovoy: it listens, answers aloud, and listens again</source>
       <translation>Говорите с домовым: он слушает, отвечает вслух и снова слушает</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="61" />
+      <location filename="../widgets/voice_bar.py" line="61" />
       <source>Push-to-talk ({0})</source>
       <translation>По кнопке ({0})</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="64" />
+      <location filename="../widgets/voice_bar.py" line="64" />
       <source>Speak only while {0} (or the Talk button) is held</source>
       <translation>Говорить, только пока нажата {0} (или кнопка «Сказать»)</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="67" />
+      <location filename="../widgets/voice_bar.py" line="67" />
       <source>Talk</source>
       <translation>Сказать</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="68" />
+      <location filename="../widgets/voice_bar.py" line="68" />
       <source>Hold to speak (or hold {0})</source>
       <translation>Удерживайте, чтобы говорить (или удерживайте {0})</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="71" />
+      <location filename="../widgets/voice_bar.py" line="71" />
       <source>Barge-in</source>
       <translation>Перебивать</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="75" />
+      <location filename="../widgets/voice_bar.py" line="75" />
       <source>Talking over domovoy stops it. Use with a headset: from loudspeakers it may hear itself.</source>
       <translation>Если заговорить, домовой замолкает. Для гарнитуры: из колонок он может услышать сам себя.</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="86" />
+      <location filename="../widgets/voice_bar.py" line="86" />
       <source>Microphone level</source>
       <translation>Уровень микрофона</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="87" />
+      <location filename="../widgets/voice_bar.py" line="87" />
       <source>Microphone</source>
       <translation>Микрофон</translation>
     </message>
     <message>
-      <location filename="../voice_bar.py" line="88" />
+      <location filename="../widgets/voice_bar.py" line="88" />
       <source>Speaker</source>
       <translation>Динамик</translation>
     </message>

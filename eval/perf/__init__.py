@@ -1,1 +1,0 @@
-"""Benchmarks, run as ``python -m eval.perf NAME --json``: figures, never timed tests."""

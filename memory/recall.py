@@ -1,0 +1,113 @@
+"""How recalled memories are ranked, after Generative Agents: relevance (dense similarity fused
+with FTS5/BM25 and entity matches by reciprocal-rank fusion), recency (exponential decay) and
+importance (1–10), each normalised to 0..1 and weighted."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from memory.store import Memory, MemoryKind
+
+RRF_K = 10  # small: a few dozen candidates, and the first ranks should count
+# cosine similarity above which a memory is on the question's topic without sharing a word with
+# it (all-MiniLM: unrelated sentences sit near 0.1, paraphrases above 0.5)
+ON_TOPIC = 0.4
+HALF_LIFE_DAYS = 14.0
+WEIGHTS = {"relevance": 1.0, "recency": 0.3, "importance": 0.2}
+DENSE_SHARE = 0.6  # relevance = this much cosine similarity, the rest rank fusion
+
+
+@dataclass(frozen=True, slots=True)
+class Recalled:
+    memory: Memory
+    score: float
+    relevance: float
+    recency: float
+    importance: float
+    similarity: float = 0.0  # the query's cosine with it (0 when found by words only)
+    by_words: bool = False  # found by the full-text index or the entities the query names
+
+    @property
+    def on_topic(self) -> bool:
+        """Close in meaning, or sharing words or names with the question: worth a small
+        model's attention (recency and importance alone bring up what was said lately)."""
+        return self.by_words or self.similarity >= ON_TOPIC
+
+    def line(self) -> str:
+        day = time.strftime("%Y-%m-%d", time.localtime(self.memory.created_at))
+        who = f"{self.memory.speaker}: " if self.memory.speaker else ""
+        return f"({day}) {who}{self.memory.text}"
+
+
+@dataclass(slots=True)
+class Candidates:
+    """Memories found by each search, fused by reciprocal rank."""
+
+    ranks: dict[str, float] = field(default_factory=dict)
+    similarity: dict[str, float] = field(default_factory=dict)  # the query's cosine with each
+    worded: set[str] = field(default_factory=set)  # found by words or names, not by meaning
+
+    def dense(self, found: Sequence[tuple[str, float]]) -> None:
+        """The dense index's answers, best first, with their cosine similarity."""
+        self.similarity |= {memory_id: max(0.0, s) for memory_id, s in found}
+        self.ranked((memory_id for memory_id, _ in found), by_words=False)
+
+    def ranked(self, ids: Iterable[str], *, by_words: bool) -> None:
+        for rank, memory_id in enumerate(ids):
+            self.ranks[memory_id] = self.ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+            if by_words:
+                self.worded.add(memory_id)
+
+
+def ranked(
+    candidates: Candidates, found: dict[str, Memory], kinds: Sequence[MemoryKind], now: float
+) -> list[Recalled]:
+    """The candidates best first, each distinct wording once."""
+    ranks, similarity = candidates.ranks, candidates.similarity
+    times = [m.created_at for m in found.values()]
+    oldest, newest = min(times, default=now), max(times, default=now)
+    span = max(newest - oldest, 1.0)
+    best_rank = max(ranks.values())
+    best_similarity = max(similarity.values(), default=0.0) or 1.0
+    scored = []
+    for memory_id, rrf in ranks.items():
+        memory = found.get(memory_id)
+        if memory is None or memory.kind not in kinds:
+            continue
+        relevance = DENSE_SHARE * similarity.get(memory_id, 0.0) / best_similarity + (
+            1 - DENSE_SHARE
+        ) * (rrf / best_rank)
+        age_days = max(0.0, now - memory.created_at) / 86400
+        decay = math.exp(-math.log(2) * age_days / HALF_LIFE_DAYS)
+        # Half absolute decay, half place among the candidates: of two memories on the same
+        # subject, the newer (the answer that changed) is preferred even months later.
+        recency = 0.5 * decay + 0.5 * (memory.created_at - oldest) / span
+        importance = memory.importance / 10
+        score = (
+            WEIGHTS["relevance"] * relevance
+            + WEIGHTS["recency"] * recency
+            + WEIGHTS["importance"] * importance
+        )
+        scored.append(
+            Recalled(
+                memory,
+                score,
+                relevance,
+                recency,
+                importance,
+                similarity=similarity.get(memory_id, 0.0),
+                by_words=memory_id in candidates.worded,
+            )
+        )
+    scored.sort(key=lambda r: r.score, reverse=True)
+    out: list[Recalled] = []
+    seen: set[str] = set()
+    for r in scored:  # the same words said many times ("Of course.") count once
+        key = " ".join(r.memory.text.lower().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out

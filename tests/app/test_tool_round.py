@@ -1,0 +1,79 @@
+from pathlib import Path
+
+from app.assistant import Assistant
+from core.events import (
+    EventBus,
+    ToolCalled,
+    TurnFinished,
+)
+from llm.base import ChatMessage, GenerationParams
+from llm.fake import FakeLLM
+from llm.llama_cpp import LlamaCppLLM
+from llm.roles import ModelSlot
+from llm.router import Router
+from tests.app.turns import Recorder
+
+
+def test_a_tool_result_reaches_the_answering_model_and_the_user(tmp_path: Path) -> None:
+    from llm.intent import IntentClassifier
+    from llm.tool_step import ToolStep
+    from llm.tools import builtin_tools
+
+    fake = FakeLLM(["Будет 21."])
+    bus = EventBus(strict=True)
+    rec = Recorder(bus)
+    slots = {"primary": ModelSlot(role="primary", model_id="m", llm=fake)}
+    router = Router(bus, slots)
+    tools = ToolStep(builtin_tools(), IntentClassifier(tmp_path), router)
+    assistant = Assistant(bus=bus, slots=slots, router=router, tools=tools)
+    assistant.submit("сколько будет 3 умножить на 7?")
+    assert assistant.wait(30)
+    called = rec.of(ToolCalled)[0]
+    assert isinstance(called, ToolCalled) and called.ok and called.result == "21"
+    prompt = fake.seen[0][-1].content
+    assert "calculate(expression='3 * 7') → 21" in prompt
+    assert assistant.history[0].content == "сколько будет 3 умножить на 7?"  # bare, no context
+
+
+def test_a_harmony_model_that_calls_a_tool_gets_its_result_and_answers(tmp_path: Path) -> None:
+    from llm.intent import IntentClassifier
+    from llm.tool_step import ToolStep
+    from llm.tools import builtin_tools
+
+    call = (
+        "<|channel|>analysis<|message|>Need arithmetic.<|end|><|start|>assistant"
+        "<|channel|>commentary to=functions.calculate <|constrain|>json"
+        '<|message|>{"expression": "6*7"}<|call|>'
+    )
+    final = "<|channel|>final<|message|>Сорок два.<|return|>"
+    fake = FakeLLM([call, final], model_id="gpt-oss", harmony=True)
+    bus = EventBus(strict=True)
+    rec = Recorder(bus)
+    slots = {"primary": ModelSlot(role="primary", model_id="gpt-oss", llm=fake)}
+    router = Router(bus, slots)
+    tools = ToolStep(builtin_tools(), IntentClassifier(tmp_path), router)
+    assistant = Assistant(bus=bus, slots=slots, router=router, tools=tools)
+    assistant.submit("расскажи, что получится, если взять шесть раз по семь")
+    assert assistant.wait(30)
+    called = [
+        e for e in rec.of(ToolCalled) if isinstance(e, ToolCalled) and e.decided_by == "model"
+    ]
+    assert called and called[0].tool == "calculate" and called[0].result == "42"
+    assert "calculate" in (fake.params_seen[0].tools_json or "")  # the model was told its tools
+    assert "calculate(expression='6*7') → 42" in fake.seen[1][-1].content
+    finished = rec.of(TurnFinished)[0]
+    assert isinstance(finished, TurnFinished) and finished.text == "Сорок два."
+
+
+def test_the_gpt_oss_template_lists_the_tools(tiny_models: dict[str, Path]) -> None:
+    import json
+
+    from llm.tools import builtin_tools
+
+    llm = LlamaCppLLM(model_id="g", path=tiny_models["gpt-oss"], n_ctx=1024)
+    tools_json = json.dumps(builtin_tools().openai_tools())
+    prompt = llm.render(
+        [ChatMessage(role="user", content="hi")], GenerationParams(tools_json=tools_json)
+    )
+    llm.unload()
+    assert "namespace functions" in prompt and "type calculate" in prompt

@@ -115,13 +115,15 @@ class Speaker:
     ) -> None:
         self.output = output
         self.on_error = on_error
+        self.on_idle: Callable[[], None] = lambda: None  # all that was queued has been played
         self._queue: queue.Queue[SpeechAudio | None] = queue.Queue()
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.playing = threading.Event()
         self.played: list[tuple[str, float]] = []  # text, and the share of it that was heard
         self.first_block_at: float | None = None
-        self.stopped_at: float | None = None
+        self.stopped_at: float | None = None  # when it fell silent for good (held, then stopped)
+        self._hold_until = 0.0
         self._thread = threading.Thread(target=self._run, name="domovoy-speaker", daemon=True)
         self._thread.start()
 
@@ -130,9 +132,19 @@ class Speaker:
         self.playing.set()
         self._queue.put(audio)
 
+    def hold(self, seconds: float) -> None:
+        """Fall silent after the current block, for up to ``seconds``: a sound on the mic may be
+        the user cutting in. ``stop`` within that time ends playback; else it goes on."""
+        self._hold_until = time.perf_counter() + seconds
+
+    @property
+    def held(self) -> bool:
+        return time.perf_counter() < self._hold_until
+
     def stop(self) -> None:
         """Barge-in: the current block is the last one heard; everything queued is dropped."""
         self._stop.set()
+        self._hold_until = 0.0
         with self._lock:
             while not self._queue.empty():
                 self._queue.get_nowait()
@@ -151,11 +163,22 @@ class Speaker:
                 parts.append(" ".join(words[: max(1, int(len(words) * share))]) + "…")
         return " ".join(parts)
 
+    def _wait_while_held(self) -> float | None:
+        """While held, no block is played; returns when the silence began (None: not held)."""
+        if not self.held or self._stop.is_set():
+            return None
+        began = time.perf_counter()
+        while self.held and not self._stop.is_set():
+            time.sleep(0.004)
+        return began
+
     def _run(self) -> None:
         while (audio := self._queue.get()) is not None:
             samples = audio.samples
             done = 0
+            silent_at: float | None = None
             for start in range(0, len(samples), PLAY_BLOCK):
+                silent_at = self._wait_while_held()
                 if self._stop.is_set():
                     break
                 block = samples[start : start + PLAY_BLOCK]
@@ -170,6 +193,7 @@ class Speaker:
                 done = start + len(block)
             self.played.append((audio.text, done / len(samples) if len(samples) else 1.0))
             if self._stop.is_set():
-                self.stopped_at = time.perf_counter()
+                self.stopped_at = silent_at or time.perf_counter()
             if self._queue.empty():
                 self.playing.clear()
+                self.on_idle()

@@ -59,6 +59,14 @@ class UserPaused(Frame):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FinishTurn(Frame):
+    """Sent back to the turn detector: the speech up to pause ``pause`` makes a whole question
+    (its early transcript ends as a sentence does), so the turn may end without the hangover."""
+
+    pause: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Utterance(Frame):
     """One turn of the user's speech, pre-roll included: what speech recognition hears."""
 

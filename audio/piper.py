@@ -12,9 +12,18 @@ from typing import Any
 
 import numpy as np
 
-from audio.frames import AssistantSentence, ErrorFrame, Frame, Samples, SpeechAudio
+from audio.frames import (
+    AssistantSentence,
+    ErrorFrame,
+    Frame,
+    Interruption,
+    ReplyEnded,
+    Samples,
+    SpeechAudio,
+)
 from audio.pipeline import Processor
 from audio.spoken import spoken
+from audio.voice_state import Stamps
 from core.errors import ModelFileError, ModelLoadError
 
 CYRILLIC_LANGUAGES = {"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn"}
@@ -91,29 +100,46 @@ class PiperTTS:
 
 
 class Speak(Processor):
-    """AssistantSentence → SpeechAudio; a failure ends the reply with an error, not the app.
+    """AssistantSentence → SpeechAudio; a failure ends the reply's speech with an error (the
+    rest of the reply is in the chat), never the app.
 
     A sentence the voice cannot read (Russian for an English voice) is shown, not spoken; the
     first time, an ErrorFrame says how to get a voice that can.
     """
 
-    def __init__(self, tts: PiperTTS, voice: Callable[[], Voice] = Voice) -> None:
+    def __init__(
+        self, tts: PiperTTS, voice: Callable[[], Voice] = Voice, *, stamps: Stamps | None = None
+    ) -> None:
         self.tts = tts
         self.voice = voice
+        self.stamps = stamps or Stamps()
         self.timings_ms: list[float] = []
         self.told_unspoken = False
+        self._failed = False  # this reply's speech failed: the rest of it is not spoken
 
     def process(self, frame: Frame) -> Iterable[Frame]:
+        if isinstance(frame, (ReplyEnded, Interruption)):
+            self._failed = False
+            return (frame,)
         if not isinstance(frame, AssistantSentence):
             return (frame,)
+        if self._failed:
+            return ()
         start = time.perf_counter()
+        if not self.stamps.first_sentence:
+            self.stamps.first_sentence = start
         try:
             if not self.tts.can_speak(frame.text):
                 return self._unspoken()
             samples = self.tts.synthesize(frame.text, self.voice())
         except Exception as exc:
-            return (ErrorFrame(source="tts", message=f"speech synthesis failed: {exc}"),)
-        self.timings_ms.append((time.perf_counter() - start) * 1000)
+            self._failed = True
+            message = f"speech synthesis failed ({exc}); the rest of this reply is in the chat"
+            return (ErrorFrame(source="tts", message=message),)
+        ms = (time.perf_counter() - start) * 1000
+        self.timings_ms.append(ms)
+        if frame.index == 0:
+            self.stamps.first_tts_ms = ms
         return (
             SpeechAudio(
                 samples=samples,

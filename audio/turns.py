@@ -9,7 +9,7 @@ shorter than ``min_speech_ms`` is a cough, not a turn; a very long utterance is 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +17,7 @@ import numpy as np
 from audio.frames import (
     BLOCK,
     SAMPLE_RATE,
+    FinishTurn,
     Frame,
     UserPaused,
     UserStartedSpeaking,
@@ -41,9 +42,12 @@ class TurnSettings:
 
 
 class TurnDetector(Processor):
-    def __init__(self, settings: TurnSettings | None = None) -> None:
+    def __init__(
+        self, settings: TurnSettings | None = None, *, muted: Callable[[], bool] = lambda: False
+    ) -> None:
         self.settings = settings or TurnSettings()
         self.muted = False
+        self.mute_when = muted  # asked at each block: the assistant is speaking (half-duplex)
         pre = max(1, round(self.settings.pre_roll_ms / BLOCK_MS))
         self._pre_roll: deque[Voiced] = deque(maxlen=pre)
         self._speech: list[Voiced] = []
@@ -53,9 +57,11 @@ class TurnDetector(Processor):
         self._paused = False  # the latest pause is still going on
 
     def process(self, frame: Frame) -> Iterable[Frame]:
+        if isinstance(frame, FinishTurn):
+            return self.finish() if frame.pause == self.pause else []
         if not isinstance(frame, Voiced):
             return (frame,)
-        if self.muted:
+        if self.muted or self.mute_when():
             self._reset()
             return ()
         s = self.settings

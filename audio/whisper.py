@@ -12,14 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
 from collections import OrderedDict
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from audio.frames import ErrorFrame, Frame, Transcript, Utterance
-from audio.pipeline import Processor
 from core.errors import ModelFileError, ModelLoadError
 from core.scheduler import GpuScheduler, Priority
 
@@ -174,27 +170,6 @@ class WhisperSTT:
         if result.no_speech_prob > self.no_speech_threshold or text.lower() in HALLUCINATIONS:
             text = ""
         return text, language
-
-
-class Transcribe(Processor):
-    """Utterance → Transcript; a failure is an error frame, and the loop goes on."""
-
-    def __init__(self, stt: WhisperSTT) -> None:
-        self.stt = stt
-        self.timings_ms: list[float] = []
-
-    def process(self, frame: Frame) -> Iterable[Frame]:
-        if not isinstance(frame, Utterance):
-            return (frame,)
-        start = time.perf_counter()
-        try:
-            text, language = self.stt.transcribe(frame.samples)
-        except Exception as exc:
-            return (ErrorFrame(source="stt", message=f"speech recognition failed: {exc}"),)
-        self.timings_ms.append((time.perf_counter() - start) * 1000)
-        if not text:
-            return ()
-        return (Transcript(text=text, start_s=frame.start_s, end_s=frame.end_s, language=language),)
 
 
 def _cuda() -> bool:

@@ -3,7 +3,9 @@ Goal ≤ 100. Real silero VAD on espeak-ng speech fed in real time; the speaker 
 
 The onset is the first audible sample of the interruption. The phrases are the ways people cut in
 (Russian and English), with voiced and unvoiced openings: an unvoiced one ("stop") is not speech
-to the VAD until its vowel, so it takes longer; the figure is the median over all of them.
+to the VAD until its vowel, but its sound holds playback at once (audio/barge_in.py), and the
+VAD's confirmation stops it for good; "stopped" is when it fell silent, for a stop that came. The
+goal is for the worst round; the median is printed too.
 """
 
 from __future__ import annotations
@@ -69,6 +71,6 @@ def run(argv: list[str]) -> dict[str, object]:
         "ms": round(value, 1),
         "worst_ms": round(worst, 1),
         "goal_ms": GOAL_MS,
-        "met": value <= GOAL_MS,
+        "met": worst <= GOAL_MS,  # the goal holds for every round, not only the median
         "rounds": args.rounds,
     }

@@ -1,14 +1,13 @@
-"""The voice loop, Qt-free: microphone (a file here) → VAD → turn detector → speech recognition →
-the assistant → sentences → speech. ``domovoy voice --input FILE`` runs it offline.
+"""The voice chain over an audio file, offline: ``domovoy voice --input FILE``. The same chain as
+the live loop (audio/pipeline.py): VAD → turn detector → speech recognition → the Assistant →
+sentences → speech, driven by the file, with the speech collected instead of played.
 
 Replies are asked for in voice mode (short, spoken, no markdown) and spoken with the prosody of
-the current mood. Half-duplex: while the assistant speaks, the turn detector ignores the mic.
+the current mood.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,22 +15,16 @@ from app.assistant import Assistant
 from app.home import Home
 from app.memory_and_mood import MemoryAndMood
 from audio.fake import WavMic
-from audio.frames import (
-    AssistantText,
-    ErrorFrame,
-    Frame,
-    ReplyEnded,
-    SpeechAudio,
-    Transcript,
-)
-from audio.pipeline import Chain, Processor
+from audio.frames import ErrorFrame, Frame, SpeechAudio, Transcript
+from audio.pipeline import VoiceChain
 from audio.piper import PiperTTS, Speak, Voice
+from audio.respond import Respond
 from audio.sentences import SentenceSplitter
+from audio.transcriber import Transcriber
 from audio.turns import TurnDetector
 from audio.vad import SileroVAD
-from audio.whisper import Transcribe, WhisperSTT
-from core.errors import TurnTimeout
-from core.events import EventBus, TurnFailed, TurnFinished
+from audio.whisper import WhisperSTT
+from core.events import EventBus
 
 
 @dataclass(slots=True)
@@ -42,36 +35,6 @@ class VoiceTurn:
     reply: str = ""
     audio: list[SpeechAudio] = field(default_factory=list)
     error: str = ""
-
-
-class Respond(Processor):
-    """Transcript → the assistant's reply, as text pieces, then ReplyEnded."""
-
-    def __init__(self, assistant: Assistant, bus: EventBus, timeout_s: float = 600.0) -> None:
-        self.assistant = assistant
-        self.bus = bus
-        self.timeout_s = timeout_s
-        self.timings_ms: list[float] = []
-
-    def process(self, frame: Frame) -> Iterable[Frame]:
-        if not isinstance(frame, Transcript):
-            return (frame,)
-        start = time.perf_counter()
-        turn = self.assistant.submit(frame.text)
-        pieces: list[str] = []
-        try:
-            pieces += turn.words(timeout=self.timeout_s)
-            ending: TurnFinished | TurnFailed = turn.result(timeout=self.timeout_s)
-        except TurnTimeout as exc:
-            self.assistant.stop()
-            ending = TurnFailed(turn_id=turn.id, message=str(exc), partial="".join(pieces))
-        self.timings_ms.append((time.perf_counter() - start) * 1000)
-        out: list[Frame] = [frame]
-        if isinstance(ending, TurnFailed):
-            out.append(ErrorFrame(source="assistant", message=ending.message))
-        out += [AssistantText(text=p) for p in pieces]
-        out.append(ReplyEnded())
-        return out
 
 
 def voice_of(companion: MemoryAndMood | None, rate: float = 1.0) -> Voice:
@@ -95,21 +58,25 @@ def speech_models(home: Home) -> tuple[WhisperSTT, PiperTTS]:
 def run_file(
     home: Home, assistant: Assistant, bus: EventBus, file: Path
 ) -> tuple[list[VoiceTurn], dict[str, float]]:
-    """The whole voice loop over a file; returns each turn and the time spent per stage."""
+    """The whole voice chain over a file (the live loop's chain, driven by the file and with
+    nothing played); returns each turn and the time spent per stage."""
     stt, tts = speech_models(home)
     companion = assistant.service(MemoryAndMood)
     assistant.set_voice_mode(True)  # short spoken answers, no markdown
-    transcribe, respond = Transcribe(stt), Respond(assistant, bus)
     rate = home.config.audio.tts.rate
+    transcribe, respond = Transcriber(stt), Respond(assistant)
     speak = Speak(tts, lambda: voice_of(companion, rate))
-    chain = Chain([SileroVAD(), TurnDetector(), transcribe, respond, SentenceSplitter(), speak])
     turns: list[VoiceTurn] = []
-    for frame in WavMic(file).frames():
-        chain.push(frame)
-        chain.pump()
-        _collect(chain, turns)
-    chain.flush()
-    _collect(chain, turns)
+    chain = VoiceChain(
+        [SileroVAD(), TurnDetector(), transcribe, respond, SentenceSplitter(), speak],
+        lambda frame: _collect(frame, turns),
+    )
+    try:
+        for frame in WavMic(file).frames():
+            chain.push(frame)
+        chain.drain()
+    finally:
+        chain.close()
     timings = {
         "stt_ms": sum(transcribe.timings_ms),
         "assistant_ms": sum(respond.timings_ms),
@@ -118,13 +85,12 @@ def run_file(
     return turns, timings
 
 
-def _collect(chain: Chain, turns: list[VoiceTurn]) -> None:
-    for frame in chain.out:
-        if isinstance(frame, Transcript):
-            turns.append(VoiceTurn(frame.start_s, frame.end_s, transcript=frame.text))
-        elif isinstance(frame, SpeechAudio) and turns:
-            turns[-1].audio.append(frame)
-            turns[-1].reply = " ".join(a.text for a in turns[-1].audio)
-        elif isinstance(frame, ErrorFrame) and turns:
-            turns[-1].error = frame.message
-    chain.out.clear()
+def _collect(frame: Frame, turns: list[VoiceTurn]) -> None:
+    """Called on the last stage's thread, one frame at a time, in order."""
+    if isinstance(frame, Transcript):
+        turns.append(VoiceTurn(frame.start_s, frame.end_s, transcript=frame.text))
+    elif isinstance(frame, SpeechAudio) and turns:
+        turns[-1].audio.append(frame)
+        turns[-1].reply = " ".join(a.text for a in turns[-1].audio)
+    elif isinstance(frame, ErrorFrame) and turns:
+        turns[-1].error = frame.message

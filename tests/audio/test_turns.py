@@ -1,11 +1,14 @@
 """The VAD and the turn detector on real speech, through the one-call harness."""
 
+import threading
+
 import numpy as np
 import pytest
 
 from audio.fake import NullSpeaker, WavMic, to_mono_16k
 from audio.frames import (
     AssistantSentence,
+    ErrorFrame,
     Frame,
     Interruption,
     SpeechAudio,
@@ -14,7 +17,7 @@ from audio.frames import (
     Utterance,
     Voiced,
 )
-from audio.pipeline import Chain, Processor, run
+from audio.pipeline import Processor, VoiceChain, run
 from audio.turns import TurnDetector, TurnSettings
 from audio.vad import SileroVAD
 
@@ -79,17 +82,48 @@ class Tts(Processor):
 
 
 def test_an_interruption_jumps_the_queue_and_drops_what_waits() -> None:
+    """Sentence two is being synthesized, three waits: the interruption overtakes both, tells
+    every processor at once, and nothing of the interrupted reply reaches the speaker."""
     speaker = NullSpeaker()
-    chain = Chain([Tts(), speaker])
+    busy, release = threading.Event(), threading.Event()
+    told: list[str] = []
+
+    class SlowTts(Tts):
+        def process(self, frame: Frame) -> list[Frame]:
+            if isinstance(frame, AssistantSentence) and frame.text == "two":
+                busy.set()
+                release.wait(10)
+            return super().process(frame)
+
+        def interrupt(self) -> None:
+            told.append("tts")
+
+    out: list[Frame] = []
+    chain = VoiceChain([SlowTts(), speaker], out.append)
     chain.push(AssistantSentence(text="one", index=0))
-    chain.pump()
-    for i, text in enumerate(["two", "three"], start=1):
-        chain.push(AssistantSentence(text=text, index=i))
+    assert chain.wait_idle(10)
+    chain.push(AssistantSentence(text="two", index=1))
+    chain.push(AssistantSentence(text="three", index=2))
+    assert busy.wait(10)
     chain.push(Interruption(t=1.0))  # arrives last, goes first
-    chain.pump()
-    assert speaker.played_text() == "one"
-    assert [a.text for a in speaker.dropped] == ["two", "three"]
-    assert isinstance(chain.out[0], Interruption)
+    assert told == ["tts"]  # told at once, on the interrupting thread
+    release.set()
+    assert chain.wait_idle(10)
+    chain.close()
+    assert speaker.played_text() == "one" and speaker.dropped == []
+    assert [type(f) for f in out] == [Interruption]
+
+
+def test_a_processor_that_fails_costs_its_frame_and_the_chain_goes_on() -> None:
+    class Flaky(Processor):
+        def process(self, frame: Frame) -> list[Frame]:
+            if isinstance(frame, AssistantSentence) and frame.text == "bad":
+                raise RuntimeError("the voice model is gone")
+            return [frame]
+
+    out = run([Flaky()], [AssistantSentence(text="bad"), AssistantSentence(text="good")])
+    assert isinstance(out[0], ErrorFrame) and "the voice model is gone" in out[0].message
+    assert isinstance(out[1], AssistantSentence) and out[1].text == "good"
 
 
 def test_a_pause_is_announced_before_the_turn_ends_and_the_turn_says_if_it_was_the_last() -> None:
@@ -115,7 +149,7 @@ def test_a_pause_is_announced_before_the_turn_ends_and_the_turn_says_if_it_was_t
 
 
 def test_a_pause_can_end_the_turn_at_once_and_speech_cannot() -> None:
-    from app.voice.live import whole_sentence
+    from audio.transcriber import whole_sentence
 
     settings = TurnSettings(hangover_ms=320, pause_ms=96, min_speech_ms=96, pre_roll_ms=32)
     detector = TurnDetector(settings)

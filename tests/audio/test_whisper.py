@@ -8,9 +8,10 @@ import pytest
 from audio.fake import WavMic
 from audio.frames import ErrorFrame, Transcript, Utterance
 from audio.pipeline import run
+from audio.transcriber import Transcriber
 from audio.turns import TurnDetector
 from audio.vad import SileroVAD
-from audio.whisper import Transcribe, WhisperSTT
+from audio.whisper import WhisperSTT
 from core.errors import ModelFileError
 from models.testing.tiny_whisper import make_tiny_whisper
 
@@ -25,7 +26,7 @@ def test_speech_goes_from_the_mic_to_a_transcript(
 ) -> None:
     audio, _ = two_phrases
     stt = WhisperSTT(whisper_dir, language="en", no_speech_threshold=1.1)
-    out = run([SileroVAD(), TurnDetector(), Transcribe(stt)], WavMic(samples=audio).frames())
+    out = run([SileroVAD(), TurnDetector(), Transcriber(stt)], WavMic(samples=audio).frames())
     transcripts = [f for f in out if isinstance(f, Transcript)]
     utterances = 2
     assert len(transcripts) == utterances  # one per turn (the tiny model's words are noise)
@@ -44,7 +45,7 @@ def test_a_missing_model_is_explained_and_the_loop_goes_on(tmp_path: Path) -> No
     stt = WhisperSTT(tmp_path / "none")
     with pytest.raises(ModelFileError, match=r"model\.bin is missing"):
         stt.load()
-    out = run([Transcribe(stt)], [Utterance(samples=np.zeros(1600, dtype=np.float32))])
+    out = run([Transcriber(stt)], [Utterance(samples=np.zeros(1600, dtype=np.float32))])
     assert isinstance(out[0], ErrorFrame) and out[0].source == "stt"
 
 

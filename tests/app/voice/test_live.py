@@ -181,7 +181,7 @@ def test_a_speaker_that_vanishes_turns_voice_off_and_chat_goes_on(
     voice.push_to_talk = False
     from audio.frames import Utterance
 
-    voice._answer(Utterance(samples=np.ones(8000, dtype=np.float32) * 0.05))
+    voice.answer(Utterance(samples=np.ones(8000, dtype=np.float32) * 0.05))
     wait_until(lambda: "off" in states, timeout=30)
     assert "device unplugged" in voice.problem
     assert assistant.wait(10) and assistant.history[-1].content == "Первое. Второе."  # chat went on

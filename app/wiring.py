@@ -17,7 +17,7 @@ from core.events import EventBus
 from core.metrics import MetricsRecorder
 from core.quiet import Quiet
 from llm.base import ChatMessage, GenerationParams
-from llm.big_model import MoeTasks
+from llm.big_model import BigModel
 from llm.idle_unload import IdleUnloader
 from llm.intent import IntentClassifier
 from llm.llama_cpp import LlamaCppLLM
@@ -139,7 +139,7 @@ def build_assistant(
     ``model`` (an id or a .gguf path) takes the primary role for this run only.
     """
     home.attach_gpu(bus)
-    MetricsRecorder(bus, home.metrics, snapshot_file=home.paths.metrics_file)
+    recorder = MetricsRecorder(bus, home.metrics, snapshot_file=home.paths.metrics_file)
     logbook.narrate(bus)
     slots, problems = build_slots(home)
     if model:
@@ -154,17 +154,17 @@ def build_assistant(
             return Assistant(bus=bus, slots={}), exc
     router = Router(bus, slots, pressure=home.scheduler.pressure)
     llm = home.config.llm
-    tools = ToolStep(builtin_tools(), IntentClassifier(home.paths.cache_dir), router)
-    moe = MoeTasks(
+    big = BigModel(
         bus,
         router,
         home.metrics,
         time_limit_s=llm.optional_moe.timeout_s,
         p95_limit_ms=llm.moe_p95_limit_ms,
     )
-    idle = IdleUnloader(bus, router.slots, keep_resident=moe.keep_resident)  # live roles
+    tools = ToolStep(builtin_tools(), IntentClassifier(home.paths.cache_dir), big)
+    idle = IdleUnloader(bus, router.slots, keep_resident=big.keep_resident)  # live roles
     quiet = Quiet()
-    companion = build_companion(home, bus, router, quiet)
+    companion = build_companion(home, bus, router, big, quiet)
     assistant = Assistant(
         bus=bus,
         slots=slots,
@@ -172,7 +172,13 @@ def build_assistant(
         effort=llm.primary.reasoning_effort,
         tools=tools,
         context=companion.context,
-        services=[moe, idle, companion, ChatLog(bus, Conversations(conversations_file(home)))],
+        services=[
+            big,
+            idle,
+            companion,
+            ChatLog(bus, Conversations(conversations_file(home))),
+            recorder,  # last: what the others record as they stop is kept
+        ],
         quiet=quiet,
     )
     return assistant, problems.get("primary")
@@ -223,7 +229,7 @@ def open_memory(home: Home) -> MemoryService:
 
 
 def build_companion(
-    home: Home, bus: EventBus, router: Router, quiet: Quiet | None = None
+    home: Home, bus: EventBus, router: Router, big: BigModel, quiet: Quiet | None = None
 ) -> MemoryAndMood:
     quiet = quiet or Quiet()
     memory = open_memory(home)
@@ -231,16 +237,18 @@ def build_companion(
     reader = EmotionClassifier(model=emotion_model(home), judge=llm_emotion_judge(router, quiet))
 
     def ask(prompt: str, schema: dict[str, Any]) -> Any:
-        """The memory's own questions to the lightweight model; a turn that begins meanwhile
-        cancels them (the importance is then rated by the heuristic, the summary waits).
-        Reflections and summaries read long prompts: they wait for a pause in the talk."""
-        messages = [ChatMessage(role="user", content=prompt)]
-        if schema is not IMPORTANCE_SCHEMA:
-            quiet.settle(LONG_JOB_CALM_S, timeout=LONG_JOB_WAIT_S)
-            if quiet.closing:
-                raise GenerationError("left for the next start: domovoy is closing")
-        cancel = quiet.yield_to_turns()
-        return ask_json(router, messages, schema, task="summary", retries=1, cancel=cancel)[0]
+        """The memory's own questions; a turn that begins meanwhile cancels them (the importance
+        is then rated by the heuristic, the summary waits). Rating one memory is the lightweight
+        model's quick question; reflections and whole-memory summaries read long prompts: they
+        are the big model's long-context work (§19), begun in a pause in the talk."""
+        if schema is IMPORTANCE_SCHEMA:
+            messages = [ChatMessage(role="user", content=prompt)]
+            cancel = quiet.yield_to_turns()
+            return ask_json(router, messages, schema, task="summary", retries=1, cancel=cancel)[0]
+        quiet.settle(LONG_JOB_CALM_S, timeout=LONG_JOB_WAIT_S)
+        if quiet.closing:
+            raise GenerationError("left for the next start: domovoy is closing")
+        return big.long_context(prompt, schema, cancel=quiet.yield_to_turns())[0]
 
     keeper = MemoryKeeper(memory, ask)
     return MemoryAndMood(

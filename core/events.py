@@ -181,31 +181,10 @@ class TurnFailed(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NeedJudge(Event):
-    """Judge an answer against criteria; ``expected`` is another model's verdict, if known,
-    for the agreement rate."""
-
-    request_id: str
-    question: str
-    answer: str
-    criteria: str
-    expected: bool | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GeneratePlan(Event):
-    request_id: str
-    goal: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LongContextReflection(Event):
-    request_id: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class JudgeResult(Event):
+    """The record of a big-model task (llm/big_model.py returns it; the bus keeps it for the
+    diagnostics). So are PlanResult and ReflectionResult."""
+
     request_id: str
     ok: bool  # False: no verdict (time limit, no model); see ``error``
     verdict: bool = False
@@ -365,19 +344,16 @@ __all__ = [
     "EmotionChanged",
     "Event",
     "EventBus",
-    "GeneratePlan",
     "HistorySummarized",
     "JudgeResult",
     "LeaseGranted",
     "LeaseReleased",
-    "LongContextReflection",
     "MemoryWritten",
     "MigrationProgress",
     "ModelLoadFailed",
     "ModelLoaded",
     "ModelLoading",
     "ModelUnloaded",
-    "NeedJudge",
     "PlanResult",
     "ReasoningStreamed",
     "ReflectionResult",

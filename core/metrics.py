@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.events import EventBus, ModelLoaded, ModelUnloaded, TurnFinished
+from core.events import (
+    EventBus,
+    JudgeResult,
+    ModelLoaded,
+    ModelUnloaded,
+    PlanResult,
+    ReflectionResult,
+    TurnFinished,
+)
 from core.fs import atomic_write_text
 
 # Milliseconds, roughly doubling: enough to tell 50 ms from 5 s.
@@ -142,6 +150,9 @@ def _finite(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
+BIG_MODEL_RECORDS = (JudgeResult, PlanResult, ReflectionResult)
+
+
 class MetricsRecorder:
     """Turns events into metrics: per model first-token time, tokens/s, load time, residency."""
 
@@ -152,11 +163,21 @@ class MetricsRecorder:
             bus.subscribe(TurnFinished, self._turn),
             bus.subscribe(ModelLoaded, self._loaded),
             bus.subscribe(ModelUnloaded, self._unloaded),
+            # the big model's work records its own figures: they are kept once it is done
+            *(bus.subscribe(kind, lambda e: self._save()) for kind in BIG_MODEL_RECORDS),
         ]
+
+    def start(self) -> None:
+        return None
+
+    def stop(self) -> None:
+        """At shutdown (the last service to stop): what the others recorded is kept."""
+        self.close()
 
     def close(self) -> None:
         for off in self._off:
             off()
+        self._off = []
         self._save()
 
     def _turn(self, e: TurnFinished) -> None:

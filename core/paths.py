@@ -22,6 +22,7 @@ class Paths:
     data_dir: Path
     models_dir: Path
     cache_dir: Path
+    metrics_at: Path | None = None  # where the metrics go, where not in data_dir (evaluation)
 
     @property
     def config_file(self) -> Path:
@@ -40,7 +41,7 @@ class Paths:
     @property
     def metrics_file(self) -> Path:
         """The running app's latest metrics, for ``domovoy doctor --metrics``."""
-        return self.data_dir / "metrics.json"
+        return self.metrics_at or self.data_dir / "metrics.json"
 
     @property
     def checksum_cache(self) -> Path:

@@ -1,48 +1,45 @@
-"""The big model's work (design seed §19): judging, planning, long-context reflection.
+"""The big model's work (design seed §19): judging, planning and long-context work, as calls that
+return their results.
 
-Triggered by typed events (NeedJudge, GeneratePlan, LongContextReflection), one at a time on a
-worker thread: the ``deep`` chain (optional_moe, else the primary — today gpt-oss-20b plays that
-role too — else the lightweight model) is lazily loaded, the task runs under a time limit, and a
-result event (JudgeResult, PlanResult, ReflectionResult) is published, failures included.
+Each call runs on its caller's thread (the evaluation, the tool step, the memory's background
+writer), one at a time, under a time limit: the ``deep`` chain (optional_moe, else the primary —
+today gpt-oss-20b plays that role too — else the lightweight model) is loaded lazily by the router,
+and the result is returned and published as a record (JudgeResult, PlanResult, ReflectionResult)
+for the diagnostics, failures included.
 
-It records ``moe_judge_latency_ms`` and ``moe_planner_latency_ms``, ``moe_judge_agreement_rate``
-(against the verdict the request brought, if any) and ``moe_memory_resident_sec``. The big model
-stays resident between tasks only when §19's criteria say so (long-context work above 15 % of
-requests, or the primary's persona adherence more than 5 % under target); and while its p95
-latency is over the limit, it is switched off and the lightweight model does the work.
+It records ``moe_judge_latency_ms`` and ``moe_planner_latency_ms`` (planning and long-context
+work), ``moe_judge_agreement_rate`` (against a verdict the caller already has, if any) and
+``moe_memory_resident_sec``. The big model stays resident between tasks only when §19's criteria
+say so (long-context work above 15 % of requests, or the primary's persona adherence more than 5 %
+under target); and while its p95 latency is over the limit, it is switched off and the
+lightweight model does the work.
 """
 
 from __future__ import annotations
 
-import logging
-import queue
+import itertools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from core.errors import DomovoyError
 from core.events import (
-    Event,
     EventBus,
-    GeneratePlan,
     JudgeResult,
-    LongContextReflection,
     ModelLoaded,
     ModelUnloaded,
-    NeedJudge,
     PlanResult,
     ReflectionResult,
     ResourcePressure,
     TurnFinished,
 )
 from core.metrics import Metrics
+from core.scheduler import Priority
 from llm.base import ChatMessage, Output, final_text
 from llm.roles import ModelSlot
 from llm.router import Kind, Router, Task
 from llm.structured import ask_json
-
-log = logging.getLogger(__name__)
 
 JUDGE_SCHEMA = {
     "type": "object",
@@ -53,18 +50,15 @@ JUDGE_SCHEMA = {
     },
     "required": ["verdict", "score", "reason"],
 }
-PLAN_SCHEMA = {
-    "type": "object",
-    "properties": {"steps": {"type": "array", "items": {"type": "string"}, "minItems": 1}},
-    "required": ["steps"],
-}
 LONG_CONTEXT_SHARE = 0.15
 PERSONA_TARGET = 0.8
 PERSONA_MARGIN = 0.05
 MIN_SAMPLES = 5
+JUDGE_METRIC = "moe_judge_latency_ms"
+PLAN_METRIC = "moe_planner_latency_ms"
 
 
-class MoeTasks:
+class BigModel:
     def __init__(
         self,
         bus: EventBus,
@@ -83,23 +77,114 @@ class MoeTasks:
         self.clock = clock
         self.enabled = True
         self.requests = 0  # dialogue turns and big-model tasks
-        self.long_context = 0
+        self.long_tasks = 0
         self._agreed = 0
         self._compared = 0
         self._resident_since: dict[str, float] = {}
-        self._queue: queue.Queue[Event | None] = queue.Queue()
-        self._worker: threading.Thread | None = None
-        for kind in (NeedJudge, GeneratePlan, LongContextReflection):
-            bus.subscribe(kind, self._queue.put)
+        self._resident_s = 0.0  # over the models the big one was, unloaded since
+        self._one_at_a_time = threading.Lock()
+        self._ids = itertools.count(1)
+        self._running: threading.Event | None = None  # the task under way's stop
         bus.subscribe(TurnFinished, self._count_turn)
         bus.subscribe(ModelLoaded, self._loaded)
         bus.subscribe(ModelUnloaded, self._unloaded)
+
+    # --- the work ------------------------------------------------------------------------------
+
+    def judge(
+        self,
+        question: str,
+        answer: str,
+        criteria: str,
+        *,
+        kind: Kind = "deep",
+        expected: bool | None = None,
+    ) -> JudgeResult:
+        """Does ``answer`` meet ``criteria``? ``expected``: another judge's verdict, for the
+        agreement rate. ``kind``: which chain judges (``compare``: the secondary model)."""
+        prompt = (
+            "You are a strict judge. Judge the answer below against the criteria. Reply with "
+            'JSON: {"verdict": true or false, "score": 0..1, "reason": "..."}.\n\n'
+            f"Criteria: {criteria}\n\nQuestion: {question}\n\nAnswer: {answer}"
+        )
+
+        def work(chain: Kind, cancel: threading.Event) -> dict[str, Any]:
+            value, model = self._json(prompt, JUDGE_SCHEMA, chain, "judge", cancel, None)
+            verdict = bool(value["verdict"])
+            if expected is not None:
+                self._compared += 1
+                self._agreed += int(verdict == expected)
+                self.metrics.set("moe_judge_agreement_rate", self._agreed / self._compared)
+            score, reason = float(value["score"]), str(value["reason"])
+            return {"verdict": verdict, "score": score, "reason": reason, "model_used": model}
+
+        result = self._run(JudgeResult, JUDGE_METRIC, kind, work)
+        assert isinstance(result, JudgeResult)
+        return result
+
+    def plan(
+        self,
+        messages: Sequence[ChatMessage],
+        schema: dict[str, Any],
+        *,
+        kind: Kind = "deep",
+        cancel: threading.Event | None = None,
+    ) -> tuple[Any, str]:
+        """A structured plan (JSON following ``schema``): the tool step's, when its classifier
+        is unsure (it asks the ``quick`` chain: a turn waits for it). Raises DomovoyError when
+        no model gives one; the attempt is recorded either way."""
+        found: list[Any] = []
+
+        def work(chain: Kind, stop: threading.Event) -> dict[str, Any]:
+            value, model = self._json(messages, schema, chain, "plan", stop, None)
+            found.append(value)
+            steps = tuple(str(v) for v in value.values()) if isinstance(value, dict) else ()
+            return {"steps": steps, "model_used": model}
+
+        result = self._run(PlanResult, PLAN_METRIC, kind, work, cancel=cancel)
+        if not result.ok:
+            raise DomovoyError(result.error)
+        return found[0], result.model_used
+
+    def long_context(
+        self,
+        prompt: str,
+        schema: dict[str, Any] | None = None,
+        *,
+        cancel: threading.Event | None = None,
+    ) -> tuple[Any, str]:
+        """Long-context work (reflections over many memories, whole-memory summaries): the
+        big model reads it, in the background (its GPU lease yields to every turn). With a
+        ``schema``, the reply is JSON following it; else text. Raises DomovoyError when no
+        model can."""
+        found: list[Any] = []
+
+        def work(chain: Kind, stop: threading.Event) -> dict[str, Any]:
+            if schema is not None:
+                value, model = self._json(
+                    prompt, schema, chain, "summary", stop, Priority.BACKGROUND
+                )
+                found.append(value)
+                return {"text": str(value), "model_used": model}
+            outputs: list[Output] = []
+            answered = self.router.run(
+                chain, [ChatMessage(role="user", content=prompt)], outputs.append, stop,
+                task="summary", priority=Priority.BACKGROUND,
+            )  # fmt: skip
+            found.append(final_text(outputs))
+            return {"text": found[0], "model_used": answered.slot.model_id}
+
+        self.long_tasks += 1
+        result = self._run(ReflectionResult, PLAN_METRIC, "deep", work, cancel=cancel)
+        if not result.ok:
+            raise DomovoyError(result.error)
+        return found[0], result.model_used
 
     # --- policy --------------------------------------------------------------------------------
 
     @property
     def long_context_share(self) -> float:
-        return self.long_context / self.requests if self.requests else 0.0
+        return self.long_tasks / self.requests if self.requests else 0.0
 
     def keep_resident(self, slot: ModelSlot) -> bool:
         """§19: keep the big model loaded between tasks only when it pays for itself."""
@@ -114,95 +199,75 @@ class MoeTasks:
         return slots[0] if slots else None
 
     def start(self) -> None:
-        if self._worker is None:
-            self._worker = threading.Thread(target=self._work, name="domovoy-moe", daemon=True)
-            self._worker.start()
+        return None  # nothing runs between calls
 
     def stop(self) -> None:
-        self._queue.put(None)
+        """Shutdown: the task under way ends at its next token; residency is counted."""
+        running = self._running
+        if running is not None:
+            running.set()
+        self._count_residency()
 
-    # --- the worker ----------------------------------------------------------------------------
+    # --- running one task ----------------------------------------------------------------------
 
-    def _work(self) -> None:
-        while (event := self._queue.get()) is not None:
+    def _run(
+        self,
+        record: type[JudgeResult | PlanResult | ReflectionResult],
+        metric: str,
+        kind: Kind,
+        work: Callable[[Kind, threading.Event], dict[str, Any]],
+        *,
+        cancel: threading.Event | None = None,
+    ) -> JudgeResult | PlanResult | ReflectionResult:
+        request_id = f"big-{next(self._ids)}"
+        with self._one_at_a_time:
+            self.requests += 1
+            chain: Kind = kind if self.enabled or kind != "deep" else "quick"
+            stop = cancel or threading.Event()
+            timed_out = threading.Event()
+
+            def time_is_up() -> None:
+                timed_out.set()
+                stop.set()
+
+            timer = threading.Timer(self.time_limit_s, time_is_up)
+            timer.daemon = True
+            timer.start()
+            self._running = stop
+            start = self.clock()
             try:
-                self._handle(event)
-            except Exception:  # one broken task must not stop the others
-                log.exception("big-model task %r failed", event)
+                fields = work(chain, stop)
+                if stop.is_set():  # a stopped reply is cut short: no result
+                    raise DomovoyError("stopped: a turn began, or domovoy is closing")
+            except DomovoyError as exc:
+                ms = self._observe(metric, start)
+                late = f"over the time limit of {self.time_limit_s:g} s"
+                why = late if timed_out.is_set() else exc.message
+                result = record(request_id=request_id, ok=False, latency_ms=ms, error=why)
+            else:
+                ms = self._observe(metric, start)
+                result = record(request_id=request_id, ok=True, latency_ms=ms, **fields)
+            finally:
+                timer.cancel()
+                self._running = None
+        self._count_residency()
+        self.bus.publish(result)
+        return result
 
-    def _handle(self, event: Event) -> None:
-        self.requests += 1
-        if isinstance(event, LongContextReflection):
-            self.long_context += 1
-        kind: Kind = "deep" if self.enabled else "quick"
-        metric = (
-            "moe_judge_latency_ms" if isinstance(event, NeedJudge) else "moe_planner_latency_ms"
-        )
-        result: type[JudgeResult | PlanResult | ReflectionResult] = (
-            JudgeResult if isinstance(event, NeedJudge)
-            else PlanResult if isinstance(event, GeneratePlan)
-            else ReflectionResult
-        )  # fmt: skip
-        request_id = getattr(event, "request_id", "")
-        cancel = threading.Event()
-        timer = threading.Timer(self.time_limit_s, cancel.set)
-        timer.start()
-        start = self.clock()
-        try:
-            fields = self._perform(event, kind, cancel)
-        except DomovoyError as exc:
-            ms = self._observe(metric, start)
-            self.bus.publish(
-                result(request_id=request_id, ok=False, latency_ms=ms, error=self._why(exc, cancel))
-            )
-            return
-        finally:
-            timer.cancel()
-        ms = self._observe(metric, start)
-        self.bus.publish(result(request_id=request_id, ok=True, latency_ms=ms, **fields))
-
-    def _perform(self, event: Event, kind: Kind, cancel: threading.Event) -> dict[str, Any]:
-        """The task itself; returns the result's fields (DomovoyError when it cannot)."""
-        if isinstance(event, NeedJudge):
-            prompt = (
-                "Judge the answer below against the criteria. Reply with JSON: "
-                '{"verdict": true or false, "score": 0..1, "reason": "..."}.\n\n'
-                f"Criteria: {event.criteria}\n\nQuestion: {event.question}\n\n"
-                f"Answer: {event.answer}"
-            )
-            value, model = self._ask(prompt, JUDGE_SCHEMA, kind, "judge", cancel)
-            verdict = bool(value["verdict"])
-            if event.expected is not None:
-                self._compared += 1
-                self._agreed += int(verdict == event.expected)
-                self.metrics.set("moe_judge_agreement_rate", self._agreed / self._compared)
-            score, reason = float(value["score"]), str(value["reason"])
-            return {"verdict": verdict, "score": score, "reason": reason, "model_used": model}
-        if isinstance(event, GeneratePlan):
-            prompt = (
-                "Make a short plan of steps for this goal. "
-                f'Reply with JSON: {{"steps": [...]}}.\n\nGoal: {event.goal}'
-            )
-            value, model = self._ask(prompt, PLAN_SCHEMA, kind, "plan", cancel)
-            return {"steps": tuple(str(s) for s in value["steps"]), "model_used": model}
-        assert isinstance(event, LongContextReflection)
-        prompt = (
-            f"Reflect on the text below: what matters in it, in a few sentences.\n\n{event.text}"
-        )
-        outputs: list[Output] = []
-        answered = self.router.run(
-            kind, [ChatMessage(role="user", content=prompt)], outputs.append, cancel,
-            task="summary",
-        )  # fmt: skip
-        return {"text": final_text(outputs), "model_used": answered.slot.model_id}
-
-    def _ask(
-        self, prompt: str, schema: dict[str, Any], kind: Kind, task: Task, cancel: threading.Event
+    def _json(
+        self,
+        prompt: str | Sequence[ChatMessage],
+        schema: dict[str, Any],
+        kind: Kind,
+        task: Task,
+        cancel: threading.Event,
+        priority: Priority | None,
     ) -> tuple[Any, str]:
-        messages = [ChatMessage(role="user", content=prompt)]
+        messages = [ChatMessage(role="user", content=prompt)] if isinstance(prompt, str) else prompt
         value, answered = ask_json(
-            self.router, messages, schema, kind=kind, task=task, cancel=cancel, retries=1
-        )
+            self.router, messages, schema, kind=kind, task=task, cancel=cancel, retries=1,
+            priority=priority,
+        )  # fmt: skip
         return value, answered.slot.model_id
 
     # --- bookkeeping ---------------------------------------------------------------------------
@@ -221,11 +286,6 @@ class MoeTasks:
             )
         return ms
 
-    def _why(self, exc: DomovoyError, cancel: threading.Event) -> str:
-        if cancel.is_set():
-            return f"over the time limit of {self.time_limit_s:g} s"
-        return exc.message
-
     def _count_turn(self, e: TurnFinished) -> None:
         self.requests += 1
 
@@ -237,5 +297,12 @@ class MoeTasks:
     def _unloaded(self, e: ModelUnloaded) -> None:
         since = self._resident_since.pop(e.model_id, None)
         if since is not None:
-            total = (self.metrics.gauge("moe_memory_resident_sec") or 0.0) + (self.clock() - since)
-            self.metrics.set("moe_memory_resident_sec", total)
+            self._resident_s += self.clock() - since
+            self._count_residency()
+
+    def _count_residency(self) -> None:
+        """How long the big model has been resident, its current stay included."""
+        now = self.clock()
+        current = sum(now - since for since in self._resident_since.values())
+        if self._resident_s or self._resident_since:
+            self.metrics.set("moe_memory_resident_sec", self._resident_s + current)

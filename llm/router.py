@@ -25,12 +25,11 @@ from llm.base import ChatMessage, Effort, GenerationParams, Output
 from llm.prompt import fit
 from llm.roles import ModelSlot, Roles
 
-Kind = Literal["conversation", "quick", "compare", "check", "deep"]
+Kind = Literal["conversation", "quick", "compare", "deep"]
 ROLE_FOR_KIND: dict[Kind, str] = {
     "conversation": "primary",
     "quick": "lightweight",
     "compare": "secondary",
-    "check": "micro",
     "deep": "optional_moe",  # judging, planning, long context (§19)
 }
 Task = Literal["dialogue", "summary", "plan", "judge", "logic"]

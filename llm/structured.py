@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 
 from core.errors import GenerationError
+from core.scheduler import Priority
 from llm.base import ChatMessage, Output, final_text
 from llm.router import Answered, Kind, Router, Task
 
@@ -49,6 +50,7 @@ def ask_json(
     task: Task = "plan",
     retries: int = 2,
     cancel: threading.Event | None = None,
+    priority: Priority | None = None,
 ) -> tuple[Any, Answered]:
     """Ask for JSON following ``schema``; validated, and retried with the error shown. A model
     that still gives no valid JSON is passed over for the next one in the chain (a harmony model
@@ -57,7 +59,7 @@ def ask_json(
     failed: list[tuple[str, str]] = []  # (model id, its last problem)
     while True:
         answered, value, problem = _ask_one(
-            router, messages, schema, kind, task, retries, cancel, [m for m, _ in failed]
+            router, messages, schema, kind, task, retries, cancel, [m for m, _ in failed], priority
         )
         if not problem:
             if failed:
@@ -86,6 +88,7 @@ def _ask_one(
     retries: int,
     cancel: threading.Event,
     exclude: list[str],
+    priority: Priority | None,
 ) -> tuple[Answered, Any, str]:
     """One model's tries: (who answered, the value, "" — or the last problem)."""
     schema_text = json.dumps(schema, ensure_ascii=False)
@@ -103,6 +106,7 @@ def _ask_one(
             task=task,
             json_schema=schema_text,
             exclude=exclude,
+            priority=priority,
         )
         text = final_text(outputs)
         try:

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from core.errors import DomovoyError
+from llm.big_model import BigModel
 from llm.intent import ARITHMETIC, IntentClassifier, quick_guess
 from llm.prompt import Templates
-from llm.router import Router
-from llm.structured import ask_json
 from llm.tools import ToolOutcome, ToolRegistry
 
 log = logging.getLogger(__name__)
@@ -35,14 +34,14 @@ class ToolStep:
         self,
         registry: ToolRegistry,
         classifier: IntentClassifier,
-        router: Router,
+        planner: BigModel,
         *,
         sure: float = 0.7,
         templates: Templates | None = None,
     ) -> None:
         self.registry = registry
         self.classifier = classifier
-        self.router = router
+        self.planner = planner  # §19's planning service; a turn waits, so it asks "quick"
         self.sure = sure
         self.templates = templates or Templates()
 
@@ -88,7 +87,9 @@ class ToolStep:
         if only:
             schema["properties"]["tool"] = {"enum": [only, "none"]}
         try:
-            plan, _ = ask_json(self.router, [ChatMessage(role="user", content=prompt)], schema)
+            plan, _ = self.planner.plan(
+                [ChatMessage(role="user", content=prompt)], schema, kind="quick"
+            )
         except DomovoyError as exc:
             log.warning("no tool plan (%s): answering without tools", exc.message)
             return ToolDecision(None, decided_by="nobody")

@@ -8,7 +8,6 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from app.assistant import Assistant
 from app.home import Home
@@ -17,19 +16,8 @@ from app.wiring import build_assistant
 from core.errors import DomovoyError, TurnTimeout
 from core.events import EventBus, ToolCalled, TurnFailed, TurnFinished
 from eval.metrics import TurnRecord
-from llm.base import ChatMessage
-from llm.router import Kind
-from llm.structured import ask_json
+from llm.big_model import BigModel
 from memory.emotion import main_emotion
-
-JUDGE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "verdict": {"type": "boolean"},
-        "score": {"type": "number", "minimum": 0, "maximum": 1},
-    },
-    "required": ["verdict", "score"],
-}
 
 
 class AssistantUnderTest:
@@ -37,8 +25,14 @@ class AssistantUnderTest:
         self, home: Home, *, model: str | None = None, turn_timeout_s: float = 600.0
     ) -> None:
         self._scratch = Path(tempfile.mkdtemp(prefix="domovoy-eval-"))
-        paths = dataclasses.replace(home.paths, data_dir=self._scratch / "data")
-        self.home = Home(paths=paths, config=home.config, registry=home.registry)
+        # memory and conversations of its own; its figures (the big model's judging among them)
+        # go to the user's metrics, for `domovoy doctor --metrics`
+        paths = dataclasses.replace(
+            home.paths, data_dir=self._scratch / "data", metrics_at=home.paths.metrics_file
+        )
+        self.home = Home(
+            paths=paths, config=home.config, registry=home.registry, metrics=home.metrics
+        )
         self.bus = EventBus()
         assistant, problem = build_assistant(self.home, self.bus, model=model)
         if problem is not None and not assistant.ready_to_chat:
@@ -52,6 +46,11 @@ class AssistantUnderTest:
         self.model_id = primary.model_id if primary else "?"
         self.turn_timeout_s = turn_timeout_s
         self._keys: dict[str, str] = {}
+        big = assistant.service(BigModel)
+        if big is None:
+            raise DomovoyError("the assistant was built without the big model's service")
+        self.big: BigModel = big
+        self._verdicts: dict[tuple[str, str, str], bool] = {}  # the secondary's, per answer
         assistant.start()
 
     def close(self) -> None:
@@ -107,17 +106,15 @@ class AssistantUnderTest:
     def judge(
         self, role: str, question: str, answer: str, criteria: str
     ) -> tuple[bool, float] | None:
-        kind: Kind = "compare" if role == "secondary" else "conversation"
-        prompt = (
-            "You are a strict judge. Does the answer meet the criteria? Reply with JSON "
-            '{"verdict": true or false, "score": 0..1}.\n\n'
-            f"Criteria: {criteria}\nQuestion: {question}\nAnswer: {answer}"
-        )
-        try:
-            value, _ = ask_json(
-                self.assistant.router, [ChatMessage(role="user", content=prompt)], JUDGE_SCHEMA,
-                kind=kind, task="judge", retries=1,
-            )  # fmt: skip
-        except DomovoyError:
-            return None
-        return bool(value["verdict"]), float(value["score"])
+        """A verdict through the big model's judging service: the secondary model's (``compare``
+        chain), or the big model's (``deep``), which is told the secondary's verdict on the same
+        answer, for the agreement rate (§19's moe_judge_agreement_rate)."""
+        key = (question, answer, criteria)
+        if role == "secondary":
+            result = self.big.judge(question, answer, criteria, kind="compare")
+            if result.ok:
+                self._verdicts[key] = result.verdict
+        else:
+            expected = self._verdicts.get(key)
+            result = self.big.judge(question, answer, criteria, kind="deep", expected=expected)
+        return (result.verdict, result.score) if result.ok else None

@@ -6,7 +6,9 @@ from core.events import (
     ToolCalled,
     TurnFinished,
 )
+from core.metrics import Metrics
 from llm.base import ChatMessage, GenerationParams
+from llm.big_model import BigModel
 from llm.fake import FakeLLM
 from llm.llama_cpp import LlamaCppLLM
 from llm.roles import ModelSlot
@@ -24,7 +26,7 @@ def test_a_tool_result_reaches_the_answering_model_and_the_user(tmp_path: Path) 
     rec = Recorder(bus)
     slots = {"primary": ModelSlot(role="primary", model_id="m", llm=fake)}
     router = Router(bus, slots)
-    tools = ToolStep(builtin_tools(), IntentClassifier(tmp_path), router)
+    tools = ToolStep(builtin_tools(), IntentClassifier(tmp_path), BigModel(bus, router, Metrics()))
     assistant = Assistant(bus=bus, slots=slots, router=router, tools=tools)
     assistant.submit("сколько будет 3 умножить на 7?")
     assert assistant.wait(30)
@@ -51,7 +53,7 @@ def test_a_harmony_model_that_calls_a_tool_gets_its_result_and_answers(tmp_path:
     rec = Recorder(bus)
     slots = {"primary": ModelSlot(role="primary", model_id="gpt-oss", llm=fake)}
     router = Router(bus, slots)
-    tools = ToolStep(builtin_tools(), IntentClassifier(tmp_path), router)
+    tools = ToolStep(builtin_tools(), IntentClassifier(tmp_path), BigModel(bus, router, Metrics()))
     assistant = Assistant(bus=bus, slots=slots, router=router, tools=tools)
     assistant.submit("расскажи, что получится, если взять шесть раз по семь")
     assert assistant.wait(30)

@@ -163,3 +163,8 @@ def test_eval_run_on_the_demo_models_writes_the_reports(
     tools = [t["tools"] for r in report["results"] if r["name"] == "tools-en" for t in r["turns"]]
     assert tools == [["calculate"], ["time"]]  # the real tool step ran
     assert list((folder / "plots").glob("*.png"))
+    # the judging went through the big model's service: §19's figures are kept for the doctor
+    # (the agreement rate needs a judge that gives JSON: noise models give none; see test_big_model)
+    assert main(["doctor", "--metrics"]) == 0
+    figures = capsys.readouterr().out
+    assert "moe_judge_latency_ms: n=" in figures and "moe_memory_resident_sec = " in figures

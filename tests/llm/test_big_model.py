@@ -1,15 +1,16 @@
-"""The §19 lifecycle of the big model's work, with scripted models."""
+"""The §19 lifecycle of the big model's work, with scripted models: calls that return results."""
+
+import threading
 
 import pytest
 
+from core.errors import DomovoyError
 from core.events import (
     Event,
     EventBus,
-    GeneratePlan,
     JudgeResult,
-    LongContextReflection,
     ModelLoaded,
-    NeedJudge,
+    ModelUnloaded,
     PlanResult,
     ReflectionResult,
     ResourcePressure,
@@ -17,18 +18,19 @@ from core.events import (
     TurnFinished,
 )
 from core.metrics import Metrics
-from llm.big_model import MoeTasks
+from llm.base import ChatMessage
+from llm.big_model import BigModel
 from llm.fake import FakeLLM
 from llm.roles import ModelSlot
 from llm.router import Router
-from tests.helpers import wait_until
 
 VERDICT = '{"verdict": true, "score": 0.9, "reason": "polite and correct"}'
+STEPS = {"type": "object", "properties": {"steps": {"type": "array"}}, "required": ["steps"]}
 
 
 def setup(
     big: FakeLLM, light: FakeLLM | None = None, **kw: float
-) -> tuple[MoeTasks, list[Event], Metrics]:
+) -> tuple[BigModel, list[Event], Metrics]:
     bus = EventBus(strict=True)
     events: list[Event] = []
     bus.subscribe(Event, events.append)
@@ -36,123 +38,114 @@ def setup(
     if light is not None:
         slots["lightweight"] = ModelSlot(role="lightweight", model_id=light.model_id, llm=light)
     metrics = Metrics()
-    tasks = MoeTasks(bus, Router(bus, slots), metrics, **kw)
-    tasks.start()
-    return tasks, events, metrics
+    return BigModel(bus, Router(bus, slots), metrics, **kw), events, metrics  # type: ignore[arg-type]
 
 
-def results(events: list[Event], kind: type[Event]) -> list[Event]:
-    return [e for e in events if isinstance(e, kind)]
-
-
-def test_a_judge_request_lazily_loads_the_big_model_and_publishes_a_result() -> None:
+def test_judging_lazily_loads_the_big_model_and_returns_the_verdict() -> None:
     big = FakeLLM([VERDICT], model_id="gpt-oss")
-    tasks, events, metrics = setup(big)
+    work, events, metrics = setup(big)
     assert not big.loaded
-    tasks.bus.publish(
-        NeedJudge(request_id="j1", question="q", answer="a", criteria="polite", expected=True)
-    )
-    wait_until(lambda: results(events, JudgeResult))
-    result = results(events, JudgeResult)[0]
-    assert isinstance(result, JudgeResult) and result.ok and result.verdict and result.score == 0.9
+    result = work.judge("q", "a", "polite", expected=True)
+    assert result.ok and result.verdict and result.score == 0.9 and result.reason
     assert result.model_used == "gpt-oss" and big.loaded
     assert big.params_seen[0].reasoning_effort == "high"  # §19: judging is hard logic
     assert metrics.count("moe_judge_latency_ms") == 1
     assert metrics.gauge("moe_judge_agreement_rate") == 1.0
-    tasks.stop()
+    assert [e for e in events if isinstance(e, JudgeResult)] == [result]  # kept as a record
 
 
 def test_agreement_rate_counts_disagreements() -> None:
-    big = FakeLLM([VERDICT], model_id="gpt-oss")
-    tasks, events, metrics = setup(big)
-    for i, expected in enumerate([True, False, True, True]):
-        tasks.bus.publish(
-            NeedJudge(request_id=f"j{i}", question="q", answer="a", criteria="c", expected=expected)
-        )
-    wait_until(lambda: len(results(events, JudgeResult)) == 4)
+    work, _, metrics = setup(FakeLLM([VERDICT], model_id="gpt-oss"))
+    for expected in [True, False, True, True]:
+        work.judge("q", "a", "c", expected=expected)
     assert metrics.gauge("moe_judge_agreement_rate") == 0.75
-    tasks.stop()
 
 
-def test_plans_and_reflections() -> None:
+def test_plans_and_long_context_work_return_what_the_model_wrote() -> None:
     big = FakeLLM(
         ['{"steps": ["find the recipe", "buy beets"]}', "The user cares about cooking."],
         model_id="gpt-oss",
     )
-    tasks, events, metrics = setup(big)
-    tasks.bus.publish(GeneratePlan(request_id="p1", goal="cook borscht"))
-    tasks.bus.publish(LongContextReflection(request_id="r1", text="a long conversation"))
-    wait_until(lambda: results(events, ReflectionResult))
-    plan = results(events, PlanResult)[0]
-    assert isinstance(plan, PlanResult) and plan.steps == ("find the recipe", "buy beets")
-    reflection = results(events, ReflectionResult)[0]
-    assert (
-        isinstance(reflection, ReflectionResult)
-        and reflection.text == "The user cares about cooking."
-    )
+    work, events, metrics = setup(big)
+    plan, model = work.plan([ChatMessage(role="user", content="cook borscht")], STEPS)
+    assert plan == {"steps": ["find the recipe", "buy beets"]} and model == "gpt-oss"
+    text, _ = work.long_context("a long conversation")
+    assert text == "The user cares about cooking."
     assert metrics.count("moe_planner_latency_ms") == 2
-    tasks.stop()
+    assert [type(e) for e in events if isinstance(e, (PlanResult, ReflectionResult))] == [
+        PlanResult,
+        ReflectionResult,
+    ]
 
 
-def test_the_time_limit_ends_a_task_with_a_clear_result() -> None:
+def test_the_time_limit_ends_a_task_with_a_clear_error() -> None:
     slow = FakeLLM([" ".join(["word"] * 500)], model_id="gpt-oss", token_delay_s=0.01)
-    tasks, events, _ = setup(slow, time_limit_s=0.2)
-    tasks.bus.publish(GeneratePlan(request_id="p1", goal="anything"))
-    wait_until(lambda: results(events, PlanResult), timeout=20)
-    plan = results(events, PlanResult)[0]
-    assert isinstance(plan, PlanResult) and not plan.ok
-    assert plan.error == "over the time limit of 0.2 s"
-    tasks.stop()
+    work, events, _ = setup(slow, time_limit_s=0.2)
+    with pytest.raises(DomovoyError, match=r"over the time limit of 0\.2 s"):
+        work.long_context("anything")
+    (record,) = [e for e in events if isinstance(e, ReflectionResult)]
+    assert not record.ok and record.error == "over the time limit of 0.2 s"
+
+
+def test_shutdown_stops_the_task_under_way() -> None:
+    slow = FakeLLM([" ".join(["word"] * 2000)], model_id="gpt-oss", token_delay_s=0.01)
+    work, _, _ = setup(slow, time_limit_s=60)
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work.long_context("a long read")
+        except DomovoyError as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    threading.Event().wait(0.2)
+    work.stop()
+    thread.join(5)
+    assert not thread.is_alive() and failed
 
 
 def test_a_slow_big_model_is_switched_off_and_the_lightweight_one_takes_over() -> None:
     big = FakeLLM([VERDICT], model_id="gpt-oss", load_delay_s=0.05, token_delay_s=0.01)
     light = FakeLLM([VERDICT], model_id="phi")
-    tasks, events, _ = setup(big, light, p95_limit_ms=1)
-    for i in range(6):
-        tasks.bus.publish(NeedJudge(request_id=f"j{i}", question="q", answer="a", criteria="c"))
-    wait_until(lambda: len(results(events, JudgeResult)) == 6)
-    assert not tasks.enabled
+    work, events, _ = setup(big, light, p95_limit_ms=1)
+    used = [work.judge("q", "a", "c").model_used for _ in range(6)]
+    assert not work.enabled
     assert any(
         isinstance(e, ResourcePressure) and "moe_judge_latency_ms p95" in e.reason for e in events
     )
-    used = [e.model_used for e in results(events, JudgeResult)]  # type: ignore[attr-defined]
     assert used[:5] == ["gpt-oss"] * 5 and used[5] == "phi"
-    tasks.stop()
 
 
 @pytest.mark.parametrize(("long_tasks", "turns", "keep"), [(1, 10, False), (2, 8, True)])
 def test_the_big_model_stays_resident_only_when_long_context_work_is_common(
     long_tasks: int, turns: int, keep: bool
 ) -> None:
-    big = FakeLLM(["noted"], model_id="gpt-oss")
-    tasks, events, _ = setup(big)
+    work, _, _ = setup(FakeLLM(["noted"], model_id="gpt-oss"))
     for i in range(turns):
-        tasks.bus.publish(
+        work.bus.publish(
             TurnFinished(
                 turn_id=i, text="t", model_used="gpt-oss", role="primary", timings=Timings()
             )
         )
-    for i in range(long_tasks):
-        tasks.bus.publish(LongContextReflection(request_id=f"r{i}", text="long"))
-    wait_until(lambda: len(results(events, ReflectionResult)) == long_tasks)
-    slot = tasks.big_slot()
-    assert slot is not None and tasks.keep_resident(slot) is keep
-    tasks.stop()
+    for _ in range(long_tasks):
+        work.long_context("long")
+    slot = work.big_slot()
+    assert slot is not None and work.keep_resident(slot) is keep
 
 
 def test_weak_persona_adherence_also_keeps_it_resident_and_residency_is_measured() -> None:
     now = [0.0]
-    big = FakeLLM(model_id="gpt-oss")
-    tasks, _, metrics = setup(big, clock=lambda: now[0])
-    slot = tasks.big_slot()
-    assert slot is not None and not tasks.keep_resident(slot)
+    work, _, metrics = setup(FakeLLM(model_id="gpt-oss"), clock=lambda: now[0])
+    slot = work.big_slot()
+    assert slot is not None and not work.keep_resident(slot)
     metrics.set("persona_adherence", 0.7, role="primary")
-    assert tasks.keep_resident(slot)
-    tasks.bus.publish(ModelLoaded(model_id="gpt-oss", role="primary", load_ms=1))
+    assert work.keep_resident(slot)
+    work.bus.publish(ModelLoaded(model_id="gpt-oss", role="primary", load_ms=1))
+    now[0] = 30.0
+    work.stop()  # still resident at shutdown: its stay so far counts
+    assert metrics.gauge("moe_memory_resident_sec") == 30.0
     now[0] = 42.0
-    from core.events import ModelUnloaded
-
-    tasks.bus.publish(ModelUnloaded(model_id="gpt-oss", role="primary", resident_s=42))
+    work.bus.publish(ModelUnloaded(model_id="gpt-oss", role="primary", resident_s=42))
     assert metrics.gauge("moe_memory_resident_sec") == 42.0
-    tasks.stop()

@@ -5,7 +5,9 @@ import pytest
 
 from core.errors import GenerationError
 from core.events import EventBus
+from core.metrics import Metrics
 from llm.base import ChatMessage, GenerationParams
+from llm.big_model import BigModel
 from llm.fake import FakeLLM
 from llm.intent import Intent, IntentClassifier
 from llm.llama_cpp import LlamaCppLLM
@@ -33,6 +35,11 @@ def router_with(**slots: FakeLLM) -> Router:
         EventBus(),
         {role: ModelSlot(role=role, model_id=llm.model_id, llm=llm) for role, llm in slots.items()},
     )
+
+
+def planner(router: Router) -> BigModel:
+    """The big model's service over ``router``: the tool step plans through it."""
+    return BigModel(router.bus, router, Metrics())
 
 
 # --- tools -------------------------------------------------------------------------------------
@@ -196,7 +203,7 @@ def test_the_shipped_examples_are_built_at_install_time(tmp_path: Path) -> None:
 
 def test_a_sure_tool_runs_without_asking_any_model(classifier: IntentClassifier) -> None:
     light = FakeLLM(["should not be asked"])
-    step = ToolStep(builtin_tools(), classifier, router_with(lightweight=light))
+    step = ToolStep(builtin_tools(), classifier, planner(router_with(lightweight=light)))
     decision, outcome = step.run("сколько будет 3 умножить на 7")
     assert decision.decided_by == "classifier" and decision.tool == "calculate"
     assert outcome is not None and outcome.ok and outcome.text == "21"
@@ -217,7 +224,9 @@ class FixedIntent:
 
 def test_when_unsure_the_lightweight_models_plan_decides() -> None:
     light = FakeLLM(['{"tool": "calculate", "arguments": {"expression": "6*7"}}'])
-    step = ToolStep(builtin_tools(), FixedIntent("calculate", 0.4), router_with(lightweight=light))  # type: ignore[arg-type]
+    step = ToolStep(
+        builtin_tools(), FixedIntent("calculate", 0.4), planner(router_with(lightweight=light))
+    )  # type: ignore[arg-type]
     decision, outcome = step.run("what is the answer to everything, six by seven")
     assert decision.decided_by == "planner" and outcome is not None and outcome.text == "42"
     assert "calculate" in light.seen[0][0].content  # the plan prompt lists the tools
@@ -228,21 +237,25 @@ def test_when_unsure_the_lightweight_models_plan_decides() -> None:
 
 def test_a_planner_may_say_no_tool() -> None:
     light = FakeLLM(['{"tool": "none", "arguments": {}}'])
-    step = ToolStep(builtin_tools(), FixedIntent("time", 0.4), router_with(lightweight=light))  # type: ignore[arg-type]
+    step = ToolStep(
+        builtin_tools(), FixedIntent("time", 0.4), planner(router_with(lightweight=light))
+    )  # type: ignore[arg-type]
     decision, outcome = step.run("time flies like an arrow")
     assert decision.tool is None and decision.decided_by == "planner" and outcome is None
 
 
 def test_a_plain_message_needs_no_tool(classifier: IntentClassifier) -> None:
-    step = ToolStep(builtin_tools(), classifier, router_with(lightweight=FakeLLM(["x"])))
+    step = ToolStep(builtin_tools(), classifier, planner(router_with(lightweight=FakeLLM(["x"]))))
     decision, outcome = step.run("расскажи сказку про кота")
     assert decision.tool is None and outcome is None
 
 
 def test_a_planner_that_fails_means_no_tool_not_no_answer() -> None:
     step = ToolStep(
-        builtin_tools(), FixedIntent("time", 0.4), router_with(lightweight=FakeLLM(["garbage"]))
-    )  # type: ignore[arg-type]
+        builtin_tools(),
+        FixedIntent("time", 0.4),  # type: ignore[arg-type]
+        planner(router_with(lightweight=FakeLLM(["garbage"]))),
+    )
     decision, outcome = step.run("hmm")
     assert decision.decided_by == "nobody" and outcome is None
 
@@ -253,7 +266,7 @@ def test_before_the_classifier_is_trained_clear_cases_still_get_their_tool(
     from llm.intent import IntentClassifier, quick_guess
 
     classifier = IntentClassifier(tmp_path)
-    step = ToolStep(builtin_tools(), classifier, Router(EventBus(), {}))
+    step = ToolStep(builtin_tools(), classifier, planner(Router(EventBus(), {})))
     decision = step.decide("Сколько будет 17 * 23?")
     assert decision.tool == "calculate" and decision.arguments == {"expression": "17 * 23"}
     assert not classifier.ready  # the turn did not wait for training

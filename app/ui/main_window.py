@@ -30,11 +30,12 @@ from app.ui.widgets.tray import add_tray
 from app.views.chat import ChatTranscript
 from core.errors import DomovoyError
 from core.events import (
+    ConversationSaved,
     ConversationStarted,
-    Event,
     EventBus,
     ModelLoaded,
     ModelLoadFailed,
+    ReasoningStreamed,
     RoleSwitched,
     TokenStreamed,
     ToolCalled,
@@ -126,16 +127,18 @@ class MainWindow(QMainWindow):
         self.status = StatusLine(self.statusBar(), self.bridge)
         self.mood = self.status.mood
         self.context_label = self.status.context_label
-        self.bridge.turn_started.connect(self._on_turn_started)
-        self.bridge.token_streamed.connect(self._on_token)
-        self.bridge.reasoning_streamed.connect(self.model.reasoning_token)
-        self.bridge.turn_finished.connect(self._on_turn_finished)
-        self.bridge.turn_failed.connect(self._on_turn_failed)
-        self.bridge.turn_retracted.connect(self._on_turn_retracted)
-        self.bridge.tool_called.connect(self._on_tool_called)
-        self.bridge.model_load_failed.connect(self._on_model_load_failed)
-        self.bridge.conversation_started.connect(self._on_conversation_started)
-        self.bridge.page_event.connect(self._on_page_event)
+        on = self.bridge.on
+        on(TurnStarted, self._on_turn_started)
+        on(TokenStreamed, self._on_token)
+        on(ReasoningStreamed, self.model.reasoning_token)
+        on(TurnFinished, self._on_turn_finished)
+        on(TurnFailed, self._on_turn_failed)
+        on(TurnRetracted, self._on_turn_retracted)
+        on(ToolCalled, self._on_tool_called)
+        on(ModelLoadFailed, self._on_model_load_failed)
+        on(ConversationStarted, self._on_conversation_started)
+        on(RoleSwitched, self._on_role_switched)
+        on(ModelLoaded, self._on_model_loaded)
         self._shortcuts()
 
         self._set_input_enabled(False)
@@ -202,7 +205,7 @@ class MainWindow(QMainWindow):
         self.conversations.opened.connect(self.open_conversation)
         self.conversations.new_requested.connect(self.new_conversation)
         panel = self.conversations
-        self.bridge.conversation_saved.connect(lambda _event: panel.refresh())
+        self.bridge.on(ConversationSaved, lambda _event: panel.refresh())
         dock = QDockWidget(self.tr("Conversations"), self)
         dock.setObjectName("conversations")
         dock.setWidget(self.conversations)
@@ -337,11 +340,12 @@ class MainWindow(QMainWindow):
     def _on_tool_called(self, e: ToolCalled) -> None:
         self.model.tool(e)  # the tool line goes above the answer, which is still to come
 
-    def _on_page_event(self, e: Event) -> None:
-        if isinstance(e, RoleSwitched):
-            self._note(f"{e.role}: {e.previous or 'none'} → {e.model_id or 'none'}")
-            self._switching[e.role] = e.model_id
-        elif isinstance(e, ModelLoaded) and self._switching.get(e.role) == e.model_id:
+    def _on_role_switched(self, e: RoleSwitched) -> None:
+        self._note(f"{e.role}: {e.previous or 'none'} → {e.model_id or 'none'}")
+        self._switching[e.role] = e.model_id
+
+    def _on_model_loaded(self, e: ModelLoaded) -> None:
+        if self._switching.get(e.role) == e.model_id:
             del self._switching[e.role]
             self._note(
                 self.tr("{0} is ready as {1} ({2:.0f} ms)").format(e.model_id, e.role, e.load_ms)

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
-from core.events import Event
-
 if TYPE_CHECKING:  # the pages import the heavy parts: only once the assistant is built
     from app.assistant import Assistant
     from app.home import Home
@@ -44,10 +42,11 @@ class Pages:
     voice: VoiceBar | None = None
     picker: ModelPicker | None = None
 
-    def on_event(self, event: Event) -> None:
+    def listen(self, bridge: QtBridge) -> None:
+        """Each page subscribes to the events it shows."""
         for page in (self.settings, self.models, self.memory, self.voice, self.picker):
             if page is not None:
-                page.on_event(event)
+                page.listen(bridge)
 
 
 def placeholder(text: str) -> QWidget:
@@ -96,5 +95,5 @@ def add_pages(tabs: QTabWidget, assistant: Assistant, home: Home | None, bridge:
         TITLES[1:], (pages.settings, pages.models, pages.memory, pages.diagnostics), strict=True
     ):
         tabs.addTab(page if page is not None else placeholder(missing), title(name))
-    bridge.page_event.connect(pages.on_event)
+    pages.listen(bridge)
     return pages

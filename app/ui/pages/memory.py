@@ -32,11 +32,12 @@ from PySide6.QtWidgets import (
 
 from app.memory_and_mood import MemoryAndMood
 from app.ui.background import Background
+from app.ui.bridge import QtBridge
 from app.ui.widgets.mood import MoodPlot, mood_text
 from app.ui.widgets.tables import Index, RowsTable
 from app.views.memory import PAGE, MemoryBrowser, when
 from core.errors import StorageError
-from core.events import EmotionChanged, Event
+from core.events import EmotionChanged
 from memory.emotion import main_emotion
 from memory.store import KINDS, Memory
 
@@ -214,9 +215,11 @@ class MemoryPage(QWidget):
         now = mood.current()
         self.mood_text.setText(mood_text(main_emotion(now), now.valence, now.arousal))
 
-    def on_event(self, event: Event) -> None:
-        if isinstance(event, EmotionChanged):
-            self.show_mood()
+    def listen(self, bridge: QtBridge) -> None:
+        bridge.on(EmotionChanged, self.on_mood)
+
+    def on_mood(self, event: EmotionChanged) -> None:
+        self.show_mood()
 
     def _say(self, message: str) -> None:
         self.status.setText(message)

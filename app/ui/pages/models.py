@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
 
 from app.home import Home
 from app.ui.background import Background
+from app.ui.bridge import QtBridge
 from app.ui.translation import shown
 from app.ui.widgets.tables import Index, RowsTable
 from app.views import models as model_list
 from app.views.models import FitEstimate, ModelRow
 from app.views.settings import CHOOSABLE_ROLES, Settings
-from core.events import DownloadProgress, Event, EventBus
+from core.events import DownloadProgress, EventBus
 
 T = TypeVar("T")
 COLUMNS = (
@@ -224,8 +225,11 @@ class ModelsPage(QWidget):
         self.buttons["Cancel"].setEnabled(False)
         self._say(message)
 
-    def on_event(self, event: Event) -> None:
-        if isinstance(event, DownloadProgress) and event.model_id == self._pulling:
+    def listen(self, bridge: QtBridge) -> None:
+        bridge.on(DownloadProgress, self.on_progress)
+
+    def on_progress(self, event: DownloadProgress) -> None:
+        if event.model_id == self._pulling:
             if event.total:
                 self.progress.setRange(0, 1000)
                 self.progress.setValue(int(event.done / event.total * 1000))

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 
 from app.ui import translation
 from app.ui.background import Background
+from app.ui.bridge import QtBridge
 from app.views.settings import CHOOSABLE_ROLES, Applied, Settings
 from core.config import Config, LLMRoleConfig
-from core.events import Event, ModelLoaded, ModelLoadFailed, RoleSwitched
+from core.events import ModelLoaded, ModelLoadFailed, RoleSwitched
 
 ROLE_TITLES = {
     "primary": str(QT_TRANSLATE_NOOP("SettingsPage", "Primary")),
@@ -308,17 +309,23 @@ class SettingsPage(QWidget):
         self.apply_button.setEnabled(True)
         self.status.setText(self.tr("Not applied: {0}").format(message))
 
-    def on_event(self, event: Event) -> None:
-        """Role switches and loads, as they happen (through the window's bridge)."""
-        if isinstance(event, RoleSwitched):
-            if event.role in self.roles:  # switched elsewhere (the chat's picker): shown here
-                choose(self.roles[event.role].model, event.model_id or None)
-            self.status.setText(
-                self.tr("{0}: {1} — loading…").format(event.role, event.model_id or "none")
-            )
-        elif isinstance(event, ModelLoaded):
-            self.status.setText(self.tr("{0}: {1} is ready").format(event.role, event.model_id))
-        elif isinstance(event, ModelLoadFailed):
-            self.status.setText(
-                self.tr("{0}: {1} failed: {2}").format(event.role, event.model_id, event.message)
-            )
+    def listen(self, bridge: QtBridge) -> None:
+        """Role switches and loads, as they happen."""
+        bridge.on(RoleSwitched, self._switched)
+        bridge.on(ModelLoaded, self._loaded)
+        bridge.on(ModelLoadFailed, self._load_failed)
+
+    def _switched(self, event: RoleSwitched) -> None:
+        if event.role in self.roles:  # switched elsewhere (the chat's picker): shown here
+            choose(self.roles[event.role].model, event.model_id or None)
+        self.status.setText(
+            self.tr("{0}: {1} — loading…").format(event.role, event.model_id or "none")
+        )
+
+    def _loaded(self, event: ModelLoaded) -> None:
+        self.status.setText(self.tr("{0}: {1} is ready").format(event.role, event.model_id))
+
+    def _load_failed(self, event: ModelLoadFailed) -> None:
+        self.status.setText(
+            self.tr("{0}: {1} failed: {2}").format(event.role, event.model_id, event.message)
+        )

@@ -7,9 +7,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from app.ui.background import Background
+from app.ui.bridge import QtBridge
 from app.ui.pages.settings import choose, chosen
 from app.views.settings import Settings
-from core.events import Event, RoleSwitched
+from core.events import RoleSwitched
 
 ROLE = "primary"
 
@@ -61,7 +62,10 @@ class ModelPicker(QWidget):
         choose(self.combo, self.current)
         self.combo.setToolTip(message)
 
-    def on_event(self, event: Event) -> None:
+    def listen(self, bridge: QtBridge) -> None:
+        bridge.on(RoleSwitched, self._switched)
+
+    def _switched(self, event: RoleSwitched) -> None:
         """A switch made elsewhere (the settings page, a promotion) shows here too."""
-        if isinstance(event, RoleSwitched) and event.role == ROLE:
+        if event.role == ROLE:
             choose(self.combo, event.model_id or None)

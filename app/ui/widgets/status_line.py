@@ -14,7 +14,6 @@ from app.ui.widgets.mood import MoodBadge
 from core.events import (
     ContextUsage,
     EmotionChanged,
-    Event,
     HistorySummarized,
     ModelLoaded,
     ModelLoadFailed,
@@ -45,12 +44,14 @@ class StatusLine(QObject):
         bar.addPermanentWidget(self.trouble)
         bar.addPermanentWidget(self.context_label)
         bar.addPermanentWidget(self.mood)
-        bridge.context_usage.connect(self._context)
-        bridge.history_summarized.connect(self._summarized)
-        bridge.model_loading.connect(self._loading)
-        bridge.model_loaded.connect(self._loaded)
-        bridge.model_load_failed.connect(self._failed)
-        bridge.page_event.connect(self._page_event)
+        bridge.on(ContextUsage, self._context)
+        bridge.on(HistorySummarized, self._summarized)
+        bridge.on(ModelLoading, self._loading)
+        bridge.on(ModelLoaded, self._loaded)
+        bridge.on(ModelLoadFailed, self._failed)
+        bridge.on(EmotionChanged, lambda e: self.mood.show_mood(e.main, e.valence, e.arousal))
+        bridge.on(VoiceProblem, lambda e: self.say(e.message, 15000))
+        bridge.on(StorageTrouble, self._storage)
 
     def show_mood_of(self, assistant: Assistant) -> None:
         """The mood as it was left (before anything is said this time)."""
@@ -91,14 +92,6 @@ class StatusLine(QObject):
 
     def _failed(self, e: ModelLoadFailed) -> None:
         self.say(self.tr("{0} failed to load").format(e.model_id))
-
-    def _page_event(self, e: Event) -> None:
-        if isinstance(e, EmotionChanged):
-            self.mood.show_mood(e.main, e.valence, e.arousal)
-        elif isinstance(e, VoiceProblem):
-            self.say(e.message, 15000)
-        elif isinstance(e, StorageTrouble):
-            self._storage(e)
 
     def _storage(self, e: StorageTrouble) -> None:
         if e.resolved:

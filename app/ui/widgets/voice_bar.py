@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.background import Background
+from app.ui.bridge import QtBridge
 from app.views.settings import Settings
 from app.voice.session import Devices, VoiceSession, devices
-from core.events import Event, VoiceProblem, VoiceStateChanged
+from core.events import VoiceProblem, VoiceStateChanged
 
 # the first item of each picker: the system's default, named so the two pickers tell apart
 DEFAULT_MIC = str(QT_TRANSLATE_NOOP("VoiceBar", "(default microphone)"))
@@ -183,10 +184,14 @@ class VoiceBar(QWidget):
             return True
         return super().eventFilter(watched, event)
 
-    def on_event(self, event: Event) -> None:
-        if isinstance(event, VoiceStateChanged):
-            self.state.setText(state_text(event.state))
-            if event.state == "off":
-                self._sync()
-        elif isinstance(event, VoiceProblem):
-            self.state.setToolTip(event.message)
+    def listen(self, bridge: QtBridge) -> None:
+        bridge.on(VoiceStateChanged, self._state_changed)
+        bridge.on(VoiceProblem, self._heard_problem)
+
+    def _state_changed(self, event: VoiceStateChanged) -> None:
+        self.state.setText(state_text(event.state))
+        if event.state == "off":
+            self._sync()
+
+    def _heard_problem(self, event: VoiceProblem) -> None:
+        self.state.setToolTip(event.message)

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from app.assistant import Assistant
 from app.ui.main_window import MainWindow
-from core.events import EventBus, TurnFinished
+from core.events import EventBus, TokenStreamed, TurnFinished
 from llm.base import GenerationParams
 from llm.fake import FakeLLM
 from llm.llama_cpp import LlamaCppLLM
@@ -33,7 +33,7 @@ def test_typing_a_message_streams_the_tiny_models_reply(
     finished: list[TurnFinished] = []
     window.assistant.bus.subscribe(TurnFinished, finished.append)
     streamed: list[object] = []
-    window.bridge.token_streamed.connect(streamed.append)
+    window.bridge.on(TokenStreamed, streamed.append)
 
     type_text(window.input, "Привет, домовой")
     qtbot.keyClick(window.input, Qt.Key.Key_Return)

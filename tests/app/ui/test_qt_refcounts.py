@@ -29,7 +29,7 @@ app = QCoreApplication([])
 bus = EventBus()
 bridge = QtBridge(bus)
 got = []
-bridge.token_streamed.connect(got.append)
+bridge.on(TokenStreamed, got.append)
 before = sys.getrefcount(True), sys.getrefcount(None)
 N = 20000
 

@@ -99,7 +99,7 @@ def test_the_mood_history_is_plotted_and_kept_across_starts(
     before = len(page.plot.points)
     for text in ("I am so happy today!", "This is terrible, I am furious"):
         companion.mood.observe(Lexicon().read(text))
-    page.on_event(EmotionChanged(valence=0.0, arousal=0.0, main="anger", text=""))
+    page.on_mood(EmotionChanged(valence=0.0, arousal=0.0, main="anger", text=""))
     assert len(page.plot.points) == before + 2
     assert page.plot.points[-1].valence < page.plot.points[-2].valence
     page.show()

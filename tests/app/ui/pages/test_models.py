@@ -62,7 +62,7 @@ def test_pull_shows_progress_then_verify_remove(
     page.pull()
     qtbot.waitUntil(lambda: "installed" in page.status.text(), timeout=20000)
     assert progress and progress[-1].done == len(BLOB)
-    page.on_event(progress[-1])  # one that arrives late changes nothing
+    page.on_progress(progress[-1])  # one that arrives late changes nothing
     assert page.status.text() == "blob-model installed"
     assert page.progress.isHidden() and not page.buttons["Cancel"].isEnabled()
     row = next(r for r in page.table.rows if r.id == "blob-model")
@@ -92,14 +92,14 @@ def test_progress_shows_share_speed_and_time_left(
     page = ModelsPage(demo_home, demo_assistant.bus)
     qtbot.addWidget(page)
     page._pulling = "big-model"
-    page.on_event(
+    page.on_progress(
         DownloadProgress(
             model_id="big-model", done=3 * 2**30, total=12 * 2**30, speed_bps=25e6, eta_s=387
         )
     )
     assert page.progress.value() == 250
     assert page.status.text() == "big-model: 3.0 GB of 12.0 GB, 25.0 MB/s, 387 s left"
-    page.on_event(DownloadProgress(model_id="other", done=1, total=2, speed_bps=1.0, eta_s=1))
+    page.on_progress(DownloadProgress(model_id="other", done=1, total=2, speed_bps=1.0, eta_s=1))
     assert page.progress.value() == 250  # another model's progress is not this pull's
 
 

@@ -137,7 +137,7 @@ def test_the_bar_turns_voice_on_shows_state_and_level_and_saves_choices(
     bridge = QtBridge(
         demo_assistant.bus
     )  # as the window does: events reach widgets on the GUI thread
-    bridge.page_event.connect(bar.on_event)
+    bar.listen(bridge)
     bar.show()
     assert bar.state.text() == STATES["off"] and not bar.talk.isEnabled()
 

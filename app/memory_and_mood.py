@@ -20,12 +20,15 @@ from core.quiet import Quiet
 from core.translatable import said
 from llm.prompt import TurnContext
 from memory.embeddings import Embedder
-from memory.emotion import EmotionalState, EmotionClassifier
+from memory.emotion import EmotionalState, EmotionClassifier, Reading
 from memory.reflection import MemoryKeeper
 from memory.service import MemoryService, importance_heuristic
 
 log = logging.getLogger(__name__)
 QUIET_WAIT_S = 120.0  # the longest a write waits for a turn to end (a reply that goes on and on)
+USER_WEIGHT = 0.35  # how much one message of the user moves the mood
+OWN_WEIGHT = 0.12  # and one of domovoy's own replies
+SECOND_OPINION_WEIGHT = 0.2  # the lightweight model's reading of an unsure message, after it
 # A message sent just after the start waits this long for the memory to open (once), so that
 # its answer can recall what the user said before; then it goes without, and says so in the log.
 
@@ -61,6 +64,7 @@ class MemoryAndMood:
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self.last_recalled: list[str] = []  # ids recalled for the latest turn (evals read it)
+        self._felt: dict[str, Reading] = {}  # user messages read before their prompt was built
         bus.subscribe(TurnStarted, self._user_spoke)
         bus.subscribe(TurnFinished, self._assistant_spoke)
 
@@ -139,7 +143,18 @@ class MemoryAndMood:
                 profile = self.keeper.summary() if self.keeper is not None else ""
             except Exception:  # recall failing must not cost the answer
                 log.exception("recall failed")
-        return TurnContext(memories=memories, mood=self.mood.felt(), profile=profile)
+        return TurnContext(memories=memories, mood=self._feel(text), profile=profile)
+
+    def _feel(self, text: str) -> str:
+        """The mood for this turn, with the message read first (quickly: no language model),
+        so that the prompt carries how this message felt, not the last one."""
+        try:
+            reading = self.reader.quick_read(text)
+            self.mood.observe(reading, weight=USER_WEIGHT)
+            self._felt[text] = reading
+        except Exception:
+            log.exception("the mood could not be read")
+        return self.mood.felt()
 
     def _user_spoke(self, e: TurnStarted) -> None:
         self._inbox.put(("user", e.text))
@@ -203,7 +218,7 @@ class MemoryAndMood:
         speaker, text = item
         self.quiet.wait(timeout=QUIET_WAIT_S)
         try:
-            self.mood.observe(self.reader.read(text), weight=0.35 if speaker == "user" else 0.12)
+            self._read_mood(speaker, text)
         except Exception:
             log.exception("the mood could not be read")
         if self.memory is None:
@@ -216,6 +231,19 @@ class MemoryAndMood:
             log.exception("the importance could not be rated: the heuristic rates it")
             importance = None
         self.writes.do(lambda: self._remember(text, speaker, conversation, importance))
+
+    def _read_mood(self, speaker: str, text: str) -> None:
+        """After the turn: the user's message, felt already when its prompt was built, gets
+        the lightweight model's second opinion where the quick readers were unsure; anything
+        else is read now."""
+        felt = self._felt.pop(text, None) if speaker == "user" else None
+        if felt is None:
+            weight = USER_WEIGHT if speaker == "user" else OWN_WEIGHT
+            self.mood.observe(self.reader.read(text), weight=weight)
+            return
+        judged = self.reader.judged(text, felt)
+        if judged is not None:
+            self.mood.observe(judged, weight=SECOND_OPINION_WEIGHT)
 
     def _remember(
         self, text: str, speaker: str, conversation: str, importance: float | None

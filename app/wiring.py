@@ -16,6 +16,7 @@ from core.errors import DomovoyError, GenerationError, ModelFileError, ModelLoad
 from core.events import EventBus
 from core.metrics import MetricsRecorder
 from core.quiet import Quiet
+from core.scheduler import Priority
 from llm.base import ChatMessage, GenerationParams
 from llm.big_model import BigModel
 from llm.idle_unload import IdleUnloader
@@ -244,7 +245,10 @@ def build_companion(
         if schema is IMPORTANCE_SCHEMA:
             messages = [ChatMessage(role="user", content=prompt)]
             cancel = quiet.yield_to_turns()
-            return ask_json(router, messages, schema, task="summary", retries=1, cancel=cancel)[0]
+            return ask_json(
+                router, messages, schema, task="summary", retries=1, cancel=cancel,
+                priority=Priority.BACKGROUND,
+            )[0]  # fmt: skip
         quiet.settle(LONG_JOB_CALM_S, timeout=LONG_JOB_WAIT_S)
         if quiet.closing:
             raise GenerationError("left for the next start: domovoy is closing")
@@ -297,6 +301,7 @@ def llm_emotion_judge(router: Router, quiet: Quiet) -> Callable[[str], Reading |
                 schema,
                 retries=0,
                 cancel=quiet.yield_to_turns(),
+                priority=Priority.BACKGROUND,  # after the turn: every turn goes first
             )
         except DomovoyError:
             return None

@@ -97,6 +97,15 @@ class EmotionClassifier:
         self.unsure_below = unsure_below
 
     def read(self, text: str) -> Reading:
+        """The whole chain, the lightweight model included when the quick readers are unsure
+        (background work: it waits for the model)."""
+        reading = self.quick_read(text)
+        judged = self.judged(text, reading)
+        return judged if judged is not None else reading
+
+    def quick_read(self, text: str) -> Reading:
+        """The classifier, else the lexicon: milliseconds, no language model (a turn's prompt
+        is built after it)."""
         if self.model is not None:
             modelled = self.model(text)
             if modelled is not None and modelled.confidence >= self.unsure_below:
@@ -105,14 +114,16 @@ class EmotionClassifier:
             if modelled is not None and lexical.confidence <= modelled.confidence:
                 return modelled
             return lexical
-        reading = self.lexicon.read(text)
-        # Unsure: one weak cue, or cues that pull different ways. No cue at all is plain neutral.
+        return self.lexicon.read(text)
+
+    def judged(self, text: str, reading: Reading) -> Reading | None:
+        """The lightweight model's reading, where the lexicon was unsure (one weak cue, or cues
+        that pull different ways; no cue at all is plain neutral); None where it was sure, or
+        a classifier read it, or the model could not say."""
+        if self.model is not None or self.judge is None:
+            return None
         unsure = 0 < reading.confidence < self.unsure_below or len(reading.emotions) >= 2
-        if unsure and self.judge is not None:
-            judged = self.judge(text)
-            if judged is not None:
-                return judged
-        return reading
+        return self.judge(text) if unsure else None
 
 
 @dataclass(frozen=True, slots=True)

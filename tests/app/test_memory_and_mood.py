@@ -6,9 +6,10 @@ from pathlib import Path
 from app.assistant import Assistant
 from app.memory_and_mood import MemoryAndMood
 from core.events import EventBus, MemoryWritten, TurnFinished
+from core.quiet import Quiet
 from llm.fake import FakeLLM
 from llm.roles import ModelSlot
-from memory.emotion import EmotionalState, EmotionClassifier
+from memory.emotion import EmotionalState, EmotionClassifier, Reading
 from memory.fake import HashEmbedder
 from memory.service import MemoryService
 from tests.helpers import wait_until
@@ -164,3 +165,41 @@ def test_a_memory_that_cannot_be_written_now_is_written_later(tmp_path: Path) ->
     ]
     assert [h.resolved for h in heard] == [False, True]
     companion.stop()
+
+
+def test_the_first_message_colours_its_own_prompt_and_an_unsure_one_gets_a_second_opinion(
+    tmp_path: Path,
+) -> None:
+    """The mood is read before the prompt is built, by the quick readers; the lightweight
+    model's judgement of an unsure message comes after the turn, in the background."""
+    bus = EventBus(strict=True)
+    judged: list[str] = []
+    prompts_then: list[int] = []  # how many prompts the model had been given when asked
+
+    def judge(text: str) -> Reading | None:
+        judged.append(text)
+        prompts_then.append(len(fake.seen))
+        return Reading(valence=-0.8, arousal=0.8, emotions={"anger": 1.0}, confidence=0.9)
+
+    mood = EmotionalState(tmp_path / "emotion.json", bus)
+    quiet = Quiet()  # shared, as the app wires it: background work waits for the turn
+    companion = MemoryAndMood(bus, None, mood, EmotionClassifier(judge=judge), quiet=quiet)
+    fake = FakeLLM(["Поздравляю!"])
+    assistant = Assistant(
+        bus=bus,
+        slots={"primary": ModelSlot(role="primary", model_id="m", llm=fake)},
+        context=companion.context,
+        services=[companion],
+        quiet=quiet,
+    )
+    assistant.start()
+    assistant.submit("Ура, меня взяли на работу, я так счастлив!").result(10)
+    assert "Your current mood:" in fake.seen[0][-1].content  # this message's joy, at once
+    assert judged == []  # clear words: no model asked, before or after
+    companion.drain()
+    before = mood.current().valence
+    assistant.submit("я рад, но мне грустно").result(10)
+    companion.drain()
+    assert judged == ["я рад, но мне грустно"] and mood.current().valence < before
+    assert prompts_then == [2]  # after this turn's prompt was built, never before it
+    assistant.shutdown()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from app.views.chat import footer
 from core.durable_writes import DurableWrites
 from core.events import (
     ConversationSaved,
@@ -18,7 +17,7 @@ from core.events import (
     TurnStarted,
 )
 from core.translatable import said
-from memory.conversations import Conversation, Conversations
+from memory.conversations import Conversation, Conversations, ReplyFacts
 
 TITLE_CHARS = 48
 
@@ -97,10 +96,10 @@ class ChatLog:
         self._write(lambda cid: self.store.add(cid, "user", e.text, at=at))
 
     def _finished(self, e: TurnFinished) -> None:
-        at, note = time.time(), footer(e)
+        at, facts = time.time(), ReplyFacts.of(e)
         self._write(
             lambda cid: self.store.add(
-                cid, "assistant", e.text, model=e.model_used, note=note, at=at
+                cid, "assistant", e.text, model=e.model_used, facts=facts, at=at
             )
         )
 
@@ -108,7 +107,7 @@ class ChatLog:
         at = time.time()
         self._write(
             lambda cid: self.store.add(
-                cid, "assistant", e.partial, note=f"failed: {e.message}", at=at
+                cid, "assistant", e.partial, facts=ReplyFacts(failed=e.message), at=at
             )
         )
 

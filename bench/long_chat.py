@@ -33,7 +33,7 @@ def run(argv: list[str]) -> dict[str, object]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from bench.probes import long_chat
-    from memory.conversations import Conversations
+    from memory.conversations import Conversations, ReplyFacts
 
     with tempfile.TemporaryDirectory() as folder:
         file = Path(folder) / "chats.sqlite3"
@@ -41,7 +41,8 @@ def run(argv: list[str]) -> dict[str, object]:
         kept = store.new("long")
         for i in range(args.exchanges):
             store.add(kept.id, "user", f"Вопрос номер {i}: как это работает?")
-            store.add(kept.id, "assistant", reply(i), model="bench", note="bench · 40 tokens")
+            facts = ReplyFacts(model="bench", tokens=40, tokens_per_s=20.0)
+            store.add(kept.id, "assistant", reply(i), model="bench", facts=facts)
         latest = store.new("short")  # the window reopens this one at start; then the user opens
         store.add(latest.id, "user", "привет")  # the long one from the list
         store.add(latest.id, "assistant", "привет!")

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from core.events import TurnFinished
 from core.timestamps import minute
 from memory.sqlite import open_db, transaction
 
@@ -24,7 +25,7 @@ CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
     role TEXT NOT NULL, text TEXT NOT NULL, model TEXT NOT NULL DEFAULT '',
-    created_at REAL NOT NULL, note TEXT NOT NULL DEFAULT ''
+    created_at REAL NOT NULL, note TEXT NOT NULL DEFAULT '', facts TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id);
 """
@@ -39,19 +40,70 @@ class Conversation:
     messages: int = 0
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplyFacts:
+    """What is known of a reply besides its words: who wrote it, how fast, whether it was
+    stopped, why that model answered; or why it failed. Kept as fields (JSON in the log), drawn
+    in the user's language by the window."""
+
+    model: str = ""
+    tokens: int = 0
+    tokens_per_s: float = 0.0
+    stopped: bool = False
+    fallback_reason: str = ""
+    demo: bool = False
+    failed: str = ""  # the failure's message; the other fields then say what was written
+
+    @classmethod
+    def of(cls, e: TurnFinished) -> ReplyFacts:
+        return cls(
+            model=e.model_used,
+            tokens=e.timings.tokens,
+            tokens_per_s=round(e.timings.tokens_per_s, 1),
+            stopped=e.cancelled,
+            fallback_reason=e.fallback_reason,
+            demo=e.demo,
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ReplyFacts | None:
+        try:
+            data = json.loads(text) if text else None
+            return cls(**data) if isinstance(data, dict) else None
+        except (ValueError, TypeError):  # a log from another version: its note says it
+            return None
+
+    def english(self) -> str:
+        """As the Markdown export and old logs read it."""
+        if self.failed:
+            return f"failed: {self.failed}"
+        parts = [self.model, f"{self.tokens} tokens", f"{self.tokens_per_s:.0f} tok/s"]
+        parts += ["stopped"] * self.stopped + [f"fallback: {self.fallback_reason}"] * bool(
+            self.fallback_reason
+        )
+        return " · ".join(p for p in parts if p)
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     role: str
     text: str
     model: str
     created_at: float
-    note: str = ""  # which model answered and why, a failure, an interruption
+    note: str = ""  # a reply written before its facts were kept as fields: them, in English
+    facts: ReplyFacts | None = None
 
 
 class Conversations:
     def __init__(self, file: Path) -> None:
         self._lock = threading.RLock()
         self._db = open_db(file, SCHEMA)
+        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(messages)")}
+        if "facts" not in columns:  # a log from before the facts were fields
+            self._db.execute("ALTER TABLE messages ADD COLUMN facts TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         with self._lock:
@@ -85,15 +137,16 @@ class Conversations:
         text: str,
         *,
         model: str = "",
-        note: str = "",
+        facts: ReplyFacts | None = None,
         at: float | None = None,  # when it was said (a write kept for later keeps its time)
     ) -> None:
         now = time.time() if at is None else at
+        kept = facts.to_json() if facts is not None else ""
         with self._write() as db:
             db.execute(
-                "INSERT INTO messages (conversation_id, role, text, model, created_at, note) "
+                "INSERT INTO messages (conversation_id, role, text, model, created_at, facts) "
                 "VALUES (?,?,?,?,?,?)",
-                (conversation_id, role, text, model, now, note),
+                (conversation_id, role, text, model, now, kept),
             )
             db.execute(
                 "UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id)
@@ -161,7 +214,13 @@ class Conversations:
                 "SELECT * FROM messages WHERE conversation_id = ? ORDER BY id LIMIT ? OFFSET ?",
                 (conversation_id, limit, offset),
             ).fetchall()
-        return [Message(r["role"], r["text"], r["model"], r["created_at"], r["note"]) for r in rows]
+        return [
+            Message(
+                r["role"], r["text"], r["model"], r["created_at"], r["note"],
+                ReplyFacts.from_json(r["facts"]),
+            )
+            for r in rows
+        ]  # fmt: skip
 
     def get(self, conversation_id: str) -> Conversation | None:
         return next((c for c in self.find() if c.id == conversation_id), None)
@@ -177,8 +236,9 @@ class Conversations:
             when = minute(m.created_at)
             who = "You" if m.role == "user" else f"domovoy ({m.model})" if m.model else "domovoy"
             lines += [f"**{who}**, {when}:", "", m.text, ""]
-            if m.note:
-                lines += [f"> {m.note}", ""]
+            note = m.facts.english() if m.facts is not None else m.note
+            if note:
+                lines += [f"> {note}", ""]
         return "\n".join(lines)
 
     def to_json(self, conversation_id: str) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from app.views.chat import footer
 from core.errors import DomovoyError
 from core.events import EventBus, ModelLoading, TurnFinished
+from memory.conversations import ReplyFacts
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         ending = handle.result()
         if isinstance(ending, TurnFinished):
             sys.stdout.write("\n")
-            print(f"[{footer(ending)}]", file=sys.stderr)
+            print(f"[{footer(ReplyFacts.of(ending))}]", file=sys.stderr)
         else:
             failed.append(ending.message)
             print(f"\ndomovoy: {ending.message}", file=sys.stderr)
@@ -61,14 +63,3 @@ def run(args: argparse.Namespace) -> int:
                 print(f"domovoy: {exc}", file=sys.stderr)
     finally:
         assistant.shutdown()  # what was said is committed to memory before the process ends
-
-
-def footer(e: TurnFinished) -> str:
-    """Who answered, how fast, and why it was that model: the line under a reply."""
-    demo = ", a demo model: its replies are noise" if e.demo else ""
-    stopped = ", stopped" if e.cancelled else ""
-    fallback = f"; fallback: {e.fallback_reason}" if e.fallback_reason else ""
-    return (
-        f"{e.model_used}{demo}; {e.timings.tokens} tokens, "
-        f"{e.timings.tokens_per_s:.1f} tok/s{stopped}{fallback}"
-    )

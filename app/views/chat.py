@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from core.events import (
     ReasoningStreamed,
@@ -16,11 +14,9 @@ from core.events import (
     TurnFinished,
     TurnStarted,
 )
-from core.translatable import Said, said
+from core.translatable import said
 from llm.base import ChatMessage
-
-if TYPE_CHECKING:
-    from memory.conversations import Message
+from memory.conversations import Message, ReplyFacts
 
 DEMO_WARNING = said("demo model: its replies are noise; get a real model to talk")
 
@@ -32,7 +28,8 @@ class Entry:
     answer: str = ""
     reasoning: str = ""
     tools: str = ""
-    footer: str = ""
+    facts: ReplyFacts | None = None  # the footer's fields (a finished reply)
+    old_footer: str = ""  # a reply kept before the facts were fields: its note, in English
     error: str = ""
     done: bool = False
     note: str = ""  # a line from the app itself (a model switched), not a turn
@@ -54,21 +51,21 @@ def with_copy_links(markdown: str) -> str:
     )
 
 
-def footer(e: TurnFinished) -> str:
-    """Which model answered, and why it was that one: shown under every reply (and kept with it
-    in the log, as English text that ``read_footer`` turns back into its parts)."""
+def footer(facts: ReplyFacts) -> str:
+    """The line under a reply: which model answered, how fast, and why it was that one; each
+    part translatable (``shown`` draws it in the user's language)."""
     parts: list[str] = [
-        e.model_used,
-        said("{0} tokens", e.timings.tokens),
-        said("{0:.0f} tok/s", e.timings.tokens_per_s),
+        facts.model,
+        said("{0} tokens", facts.tokens),
+        said("{0:.0f} tok/s", facts.tokens_per_s),
     ]
-    if e.cancelled:
+    if facts.stopped:
         parts.append(said("stopped"))
-    if e.fallback_reason:
-        parts.append(said("fallback: {0}", e.fallback_reason))
-    if e.demo:
+    if facts.fallback_reason:
+        parts.append(said("fallback: {0}", facts.fallback_reason))
+    if facts.demo:
         parts.append(DEMO_WARNING)
-    return joined(parts)
+    return joined([p for p in parts if p])
 
 
 def joined(parts: Sequence[str]) -> str:
@@ -77,37 +74,6 @@ def joined(parts: Sequence[str]) -> str:
     for part in parts[1:]:
         out = said("{0} · {1}", out, part)
     return out
-
-
-Reader = Callable[[re.Match[str]], str]
-
-
-@functools.cache
-def footer_parts() -> tuple[tuple[re.Pattern[str], Reader], ...]:
-    """A kept footer's parts, read back into what was said (compiled at first use)."""
-    return (
-        (re.compile(r"(\d+) tokens"), lambda m: said("{0} tokens", int(m[1]))),
-        (re.compile(r"(\d+) tok/s"), lambda m: said("{0:.0f} tok/s", int(m[1]))),
-        (re.compile(r"stopped"), lambda m: said("stopped")),
-        (re.compile(r"fallback: (.*)", re.DOTALL), lambda m: said("fallback: {0}", m[1])),
-        (re.compile(re.escape(DEMO_WARNING)), lambda m: DEMO_WARNING),
-    )
-
-
-def read_footer(text: str) -> str:
-    """A footer from the log as ``footer`` said it, so that the window can translate it; a part
-    it does not know (a model's name) stays as it is."""
-    if not text or isinstance(text, Said):
-        return text
-    parts: list[str] = []
-    for part in text.split(" · "):
-        for pattern, make in footer_parts():
-            if match := pattern.fullmatch(part):
-                parts.append(make(match))
-                break
-        else:
-            parts.append(part)
-    return joined(parts)
 
 
 class ChatTranscript:
@@ -125,10 +91,14 @@ class ChatTranscript:
                 entry.user = m.text
                 continue
             entry.answer, entry.done = m.text, True
-            if m.note.startswith("failed: "):
+            if m.facts is not None and m.facts.failed:
+                entry.error = m.facts.failed
+            elif m.facts is not None:
+                entry.facts = m.facts
+            elif m.note.startswith("failed: "):
                 entry.error = m.note.removeprefix("failed: ")
             else:
-                entry.footer = read_footer(m.note)
+                entry.old_footer = m.note
 
     def history(self) -> list[ChatMessage]:
         """What the model is given to go on from where the conversation was left."""
@@ -170,7 +140,7 @@ class ChatTranscript:
         if entry:
             entry.answer = e.text
             entry.reasoning = e.reasoning
-            entry.footer = footer(e)
+            entry.facts = ReplyFacts.of(e)
             entry.done = True
         return entry
 

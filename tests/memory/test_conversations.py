@@ -30,7 +30,9 @@ def test_turns_are_kept_as_they_happen_and_exported(tmp_path: Path) -> None:
     assert conversation.title == "Про кота" and conversation.messages == 4
     messages = reopened.messages(conversation.id)
     assert [m.role for m in messages] == ["user", "assistant", "user", "assistant"]
-    assert "fallback: primary failed" in messages[1].note and messages[3].note.startswith("failed:")
+    first, failed = messages[1].facts, messages[3].facts
+    assert first is not None and first.fallback_reason == "primary failed" and first.tokens == 2
+    assert failed is not None and failed.failed == "no model could answer"
     markdown = reopened.to_markdown(conversation.id)
     assert "# Про кота" in markdown and "**domovoy (phi)**" in markdown and "Барсик." in markdown
     data = json.loads(reopened.to_json(conversation.id))

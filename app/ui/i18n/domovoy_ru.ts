@@ -240,58 +240,58 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../main_window.py" line="68" />
+      <location filename="../main_window.py" line="69" />
       <source>domovoy</source>
       <translation>домовой</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="116" />
-      <location filename="../main_window.py" line="142" />
+      <location filename="../main_window.py" line="117" />
+      <location filename="../main_window.py" line="145" />
       <source>starting…</source>
       <translation>запуск…</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="169" />
+      <location filename="../main_window.py" line="172" />
       <source>{0}: not loaded yet</source>
       <translation>{0}: ещё не загружена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="174" />
+      <location filename="../main_window.py" line="177" />
       <source>{0} is a tiny demo model: its replies are noise. Get a real one: download a GGUF (`domovoy models list --sources`) and add it on the Models page or with `domovoy models add FILE.gguf --id ID --role primary`.</source>
       <translation>{0} — крошечная демо-модель: её ответы — шум. Возьмите настоящую: скачайте GGUF (`domovoy models list --sources`) и добавьте её на странице «Модели» или командой `domovoy models add FILE.gguf --id ID --role primary`.</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="206" />
+      <location filename="../main_window.py" line="209" />
       <source>Conversations</source>
       <translation>Беседы</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="294" />
+      <location filename="../main_window.py" line="297" />
       <source>editing the last question: Send replaces it, Esc cancels</source>
       <translation>правка последнего вопроса: «Отправить» заменит его, Esc — отмена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="312" />
+      <location filename="../main_window.py" line="315" />
       <source>conversation opened</source>
       <translation>беседа открыта</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="312" />
+      <location filename="../main_window.py" line="315" />
       <source>new conversation</source>
       <translation>новая беседа</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="347" />
+      <location filename="../main_window.py" line="351" />
       <source>{0} is ready as {1} ({2:.0f} ms)</source>
       <translation>{0} готова в роли {1} ({2:.0f} мс)</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="376" />
+      <location filename="../main_window.py" line="380" />
       <source>Restart</source>
       <translation>Перезапуск</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="377" />
+      <location filename="../main_window.py" line="381" />
       <source>The interface language changes when domovoy starts again. Restart now?</source>
       <translation>Язык интерфейса сменится при следующем запуске домового. Перезапустить сейчас?</translation>
     </message>
@@ -299,122 +299,122 @@
   <context>
     <name>MemoryPage</name>
     <message>
-      <location filename="../pages/memory.py" line="49" />
+      <location filename="../pages/memory.py" line="50" />
       <source>all kinds</source>
       <translation>все виды</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="87" />
+      <location filename="../pages/memory.py" line="88" />
       <source>Search memories (meaning and words)</source>
       <translation>Поиск в памяти (по смыслу и словам)</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="107" />
+      <location filename="../pages/memory.py" line="108" />
       <source>Edit…</source>
       <translation>Исправить…</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="108" />
+      <location filename="../pages/memory.py" line="109" />
       <source>Forget</source>
       <translation>Забыть</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="109" />
+      <location filename="../pages/memory.py" line="110" />
       <source>Forget all…</source>
       <translation>Забыть всё…</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="110" />
+      <location filename="../pages/memory.py" line="111" />
       <source>Export…</source>
       <translation>Экспорт…</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="128" />
+      <location filename="../pages/memory.py" line="129" />
       <source>Save dictionary</source>
       <translation>Сохранить словарь</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="131" />
+      <location filename="../pages/memory.py" line="132" />
       <source>Dictionary (YAML: names, each with aliases)</source>
       <translation>Словарь (YAML: имена и их варианты)</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="137" />
+      <location filename="../pages/memory.py" line="138" />
       <source>Named in memories</source>
       <translation>Упомянуты в памяти</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="146" />
+      <location filename="../pages/memory.py" line="147" />
       <source>Memories</source>
       <translation>Воспоминания</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="147" />
+      <location filename="../pages/memory.py" line="148" />
       <source>Entities</source>
       <translation>Сущности</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="151" />
+      <location filename="../pages/memory.py" line="152" />
       <source>&lt;b&gt;Mood&lt;/b&gt; (recent history)</source>
       <translation>&lt;b&gt;Настроение&lt;/b&gt; (недавняя история)</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="185" />
+      <location filename="../pages/memory.py" line="186" />
       <source>reading…</source>
       <translation>чтение…</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="196" />
+      <location filename="../pages/memory.py" line="197" />
       <source>{0} shown of {1}{2}</source>
       <translation>показано {0} из {1}{2}</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="236" />
+      <location filename="../pages/memory.py" line="239" />
       <source>Correct a memory</source>
       <translation>Исправить воспоминание</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="240" />
+      <location filename="../pages/memory.py" line="243" />
       <source>corrected: {0}</source>
       <translation>исправлено: {0}</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="246" />
+      <location filename="../pages/memory.py" line="249" />
       <source>forgotten</source>
       <translation>забыто</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="246" />
+      <location filename="../pages/memory.py" line="249" />
       <source>it was gone</source>
       <translation>этого уже нет</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="253" />
+      <location filename="../pages/memory.py" line="256" />
       <source>Forget everything</source>
       <translation>Забыть всё</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="254" />
+      <location filename="../pages/memory.py" line="257" />
       <source>Forget every memory? Export them first if you may want them back.</source>
       <translation>Забыть все воспоминания? Сначала экспортируйте их, если они могут понадобиться.</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="260" />
+      <location filename="../pages/memory.py" line="263" />
       <source>forgot {0} memories</source>
       <translation>забыто воспоминаний: {0}</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="264" />
+      <location filename="../pages/memory.py" line="267" />
       <source>Export memories</source>
       <translation>Экспорт памяти</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="268" />
+      <location filename="../pages/memory.py" line="271" />
       <source>exported {0} memories to {1}</source>
       <translation>воспоминаний экспортировано: {0}, в {1}</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="273" />
+      <location filename="../pages/memory.py" line="276" />
       <source>saved {0}</source>
       <translation>сохранено: {0}</translation>
     </message>
@@ -422,22 +422,22 @@
   <context>
     <name>MemoryTable</name>
     <message>
-      <location filename="../pages/memory.py" line="44" />
+      <location filename="../pages/memory.py" line="45" />
       <source>When</source>
       <translation>Когда</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="45" />
+      <location filename="../pages/memory.py" line="46" />
       <source>Kind</source>
       <translation>Вид</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="46" />
+      <location filename="../pages/memory.py" line="47" />
       <source>Importance</source>
       <translation>Важность</translation>
     </message>
     <message>
-      <location filename="../pages/memory.py" line="47" />
+      <location filename="../pages/memory.py" line="48" />
       <source>Text</source>
       <translation>Текст</translation>
     </message>
@@ -488,12 +488,12 @@
   <context>
     <name>ModelPicker</name>
     <message>
-      <location filename="../widgets/model_picker.py" line="24" />
+      <location filename="../widgets/model_picker.py" line="25" />
       <source>The model that answers (the primary role); the others are in Settings</source>
       <translation>Модель, которая отвечает (основная роль); остальные — в настройках</translation>
     </message>
     <message>
-      <location filename="../widgets/model_picker.py" line="30" />
+      <location filename="../widgets/model_picker.py" line="31" />
       <source>Answering model:</source>
       <translation>Отвечает модель:</translation>
     </message>
@@ -501,37 +501,37 @@
   <context>
     <name>ModelTable</name>
     <message>
-      <location filename="../pages/models.py" line="40" />
+      <location filename="../pages/models.py" line="41" />
       <source>Model</source>
       <translation>Модель</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="41" />
+      <location filename="../pages/models.py" line="42" />
       <source>Role</source>
       <translation>Роль</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="42" />
+      <location filename="../pages/models.py" line="43" />
       <source>Size</source>
       <translation>Размер</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="43" />
+      <location filename="../pages/models.py" line="44" />
       <source>Fit</source>
       <translation>Влезает</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="44" />
+      <location filename="../pages/models.py" line="45" />
       <source>Status</source>
       <translation>Состояние</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="45" />
+      <location filename="../pages/models.py" line="46" />
       <source>From</source>
       <translation>Откуда</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="90" />
+      <location filename="../pages/models.py" line="91" />
       <source>(demo)</source>
       <translation>(демо)</translation>
     </message>
@@ -539,158 +539,158 @@
   <context>
     <name>ModelsPage</name>
     <message>
-      <location filename="../pages/models.py" line="48" />
+      <location filename="../pages/models.py" line="49" />
       <source>fits</source>
       <translation>влезает</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="49" />
+      <location filename="../pages/models.py" line="50" />
       <source>tight</source>
       <translation>впритык</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="50" />
+      <location filename="../pages/models.py" line="51" />
       <source>too big</source>
       <translation>слишком большая</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="51" />
+      <location filename="../pages/models.py" line="52" />
       <source>unknown</source>
       <translation>неизвестно</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="54" />
+      <location filename="../pages/models.py" line="55" />
       <source>catalogue</source>
       <translation>каталог</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="55" />
+      <location filename="../pages/models.py" line="56" />
       <source>added by you</source>
       <translation>добавлена вами</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="134" />
+      <location filename="../pages/models.py" line="135" />
       <source>Pull</source>
       <translation>Скачать</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="135" />
+      <location filename="../pages/models.py" line="136" />
       <source>Cancel</source>
       <translation>Отмена</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="136" />
+      <location filename="../pages/models.py" line="137" />
       <source>Verify</source>
       <translation>Проверить</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="137" />
+      <location filename="../pages/models.py" line="138" />
       <source>Add GGUF…</source>
       <translation>Добавить GGUF…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="138" />
+      <location filename="../pages/models.py" line="139" />
       <source>Remove</source>
       <translation>Удалить</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="139" />
+      <location filename="../pages/models.py" line="140" />
       <source>Promote…</source>
       <translation>Продвинуть…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="140" />
+      <location filename="../pages/models.py" line="141" />
       <source>Roll back…</source>
       <translation>Откатить…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="189" />
+      <location filename="../pages/models.py" line="190" />
       <source>{0} has no single file to download; see its manifest's source</source>
       <translation>у {0} нет одного файла для скачивания; см. источник в манифесте</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="201" />
+      <location filename="../pages/models.py" line="202" />
       <source>pulling {0}…</source>
       <translation>скачивание {0}…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="210" />
+      <location filename="../pages/models.py" line="211" />
       <source>cancelling {0}; pull it again to resume</source>
       <translation>отмена {0}; скачайте снова, чтобы продолжить</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="213" />
+      <location filename="../pages/models.py" line="214" />
       <source>{0} installed</source>
       <translation>{0} установлена</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="243" />
+      <location filename="../pages/models.py" line="247" />
       <source>checking {0}…</source>
       <translation>проверка {0}…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="253" />
-      <location filename="../pages/models.py" line="259" />
+      <location filename="../pages/models.py" line="257" />
+      <location filename="../pages/models.py" line="263" />
       <source>Add a GGUF model</source>
       <translation>Добавить модель GGUF</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="259" />
+      <location filename="../pages/models.py" line="263" />
       <source>Id</source>
       <translation>Идентификатор</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="270" />
+      <location filename="../pages/models.py" line="274" />
       <source>added {0} ({1}, {2})</source>
       <translation>добавлена {0} ({1}, {2})</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="287" />
+      <location filename="../pages/models.py" line="291" />
       <source>Remove model</source>
       <translation>Удаление модели</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="288" />
+      <location filename="../pages/models.py" line="292" />
       <source>Delete {0} from this computer?</source>
       <translation>Удалить {0} с этого компьютера?</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="295" />
+      <location filename="../pages/models.py" line="299" />
       <source>removed {0} ({1} files)</source>
       <translation>удалена {0} (файлов: {1})</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="309" />
+      <location filename="../pages/models.py" line="313" />
       <source>Roll back</source>
       <translation>Откат</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="316" />
+      <location filename="../pages/models.py" line="320" />
       <source>{0} is {1} again</source>
       <translation>{0} — снова {1}</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="325" />
+      <location filename="../pages/models.py" line="329" />
       <source>A new version</source>
       <translation>Новая версия</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="327" />
+      <location filename="../pages/models.py" line="331" />
       <source>Promote to</source>
       <translation>Продвинуть в роль</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="338" />
+      <location filename="../pages/models.py" line="342" />
       <source>{0} passed the control scenarios and now plays {1}</source>
       <translation>{0} прошла контрольные сценарии и теперь в роли {1}</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="341" />
+      <location filename="../pages/models.py" line="345" />
       <source>{0} was rejected: </source>
       <translation>{0} отклонена: </translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="343" />
+      <location filename="../pages/models.py" line="347" />
       <source>evaluating {0} on the control scenarios…</source>
       <translation>проверка {0} на контрольных сценариях…</translation>
     </message>
@@ -759,32 +759,32 @@
   <context>
     <name>Pages</name>
     <message>
-      <location filename="../page_set.py" line="26" />
+      <location filename="../page_set.py" line="24" />
       <source>Chat</source>
       <translation>Беседа</translation>
     </message>
     <message>
-      <location filename="../page_set.py" line="27" />
+      <location filename="../page_set.py" line="25" />
       <source>Settings</source>
       <translation>Настройки</translation>
     </message>
     <message>
-      <location filename="../page_set.py" line="28" />
+      <location filename="../page_set.py" line="26" />
       <source>Models</source>
       <translation>Модели</translation>
     </message>
     <message>
-      <location filename="../page_set.py" line="29" />
+      <location filename="../page_set.py" line="27" />
       <source>Memory</source>
       <translation>Память</translation>
     </message>
     <message>
-      <location filename="../page_set.py" line="30" />
+      <location filename="../page_set.py" line="28" />
       <source>Diagnostics</source>
       <translation>Диагностика</translation>
     </message>
     <message>
-      <location filename="../page_set.py" line="76" />
+      <location filename="../page_set.py" line="75" />
       <source>Not available: the settings could not be read (see the notice on the chat page).</source>
       <translation>Недоступно: не удалось прочитать настройки (см. сообщение на странице беседы).</translation>
     </message>
@@ -792,67 +792,67 @@
   <context>
     <name>RoleForm</name>
     <message>
-      <location filename="../pages/settings.py" line="79" />
+      <location filename="../pages/settings.py" line="80" />
       <source>How long a reasoning model (gpt-oss) thinks before answering</source>
       <translation>Сколько рассуждающая модель (gpt-oss) думает перед ответом</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="84" />
+      <location filename="../pages/settings.py" line="85" />
       <source>default</source>
       <translation>по умолчанию</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="85" />
+      <location filename="../pages/settings.py" line="86" />
       <source> s</source>
       <translation> с</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="86" />
+      <location filename="../pages/settings.py" line="87" />
       <source>An on-demand model nobody used this long is unloaded</source>
       <translation>Модель «по требованию», не используемая столько времени, выгружается</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="91" />
+      <location filename="../pages/settings.py" line="92" />
       <source>Model</source>
       <translation>Модель</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="93" />
+      <location filename="../pages/settings.py" line="94" />
       <source>Context length</source>
       <translation>Длина контекста</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="94" />
+      <location filename="../pages/settings.py" line="95" />
       <source>Max output tokens</source>
       <translation>Макс. токенов ответа</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="95" />
+      <location filename="../pages/settings.py" line="96" />
       <source>Temperature</source>
       <translation>Температура</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="96" />
+      <location filename="../pages/settings.py" line="97" />
       <source>Top p</source>
       <translation>Top p</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="97" />
+      <location filename="../pages/settings.py" line="98" />
       <source>Reasoning effort</source>
       <translation>Глубина рассуждений</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="98" />
+      <location filename="../pages/settings.py" line="99" />
       <source>Load</source>
       <translation>Загрузка</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="99" />
+      <location filename="../pages/settings.py" line="100" />
       <source>Unload when idle after</source>
       <translation>Выгрузить после простоя</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="119" />
+      <location filename="../pages/settings.py" line="120" />
       <source>not installed yet: {0} (the small starter model) plays it meanwhile</source>
       <translation>ещё не установлена: пока её роль играет {0} (маленькая стартовая модель)</translation>
     </message>
@@ -1030,149 +1030,149 @@
   <context>
     <name>SettingsPage</name>
     <message>
-      <location filename="../pages/settings.py" line="34" />
+      <location filename="../pages/settings.py" line="35" />
       <source>Primary</source>
       <translation>Основная</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="35" />
+      <location filename="../pages/settings.py" line="36" />
       <source>Secondary</source>
       <translation>Вторичная</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="36" />
+      <location filename="../pages/settings.py" line="37" />
       <source>Lightweight</source>
       <translation>Лёгкая</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="37" />
+      <location filename="../pages/settings.py" line="38" />
       <source>Micro</source>
       <translation>Микро</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="39" />
+      <location filename="../pages/settings.py" line="40" />
       <source>(none)</source>
       <translation>(нет)</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="40" />
+      <location filename="../pages/settings.py" line="41" />
       <source>(the model's default)</source>
       <translation>(как задано моделью)</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="153" />
-      <location filename="../pages/settings.py" line="169" />
+      <location filename="../pages/settings.py" line="154" />
+      <location filename="../pages/settings.py" line="170" />
       <source>Voice</source>
       <translation>Голос</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="168" />
+      <location filename="../pages/settings.py" line="169" />
       <source>Speech model (piper)</source>
       <translation>Модель речи (piper)</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="170" />
+      <location filename="../pages/settings.py" line="171" />
       <source>Speaking rate</source>
       <translation>Темп речи</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="171" />
+      <location filename="../pages/settings.py" line="172" />
       <source>Recognition model (Whisper)</source>
       <translation>Модель распознавания (Whisper)</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="172" />
+      <location filename="../pages/settings.py" line="173" />
       <source>Recognition language</source>
       <translation>Язык распознавания</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="173" />
+      <location filename="../pages/settings.py" line="174" />
       <source>Recognition device</source>
       <translation>Устройство распознавания</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="175" />
+      <location filename="../pages/settings.py" line="176" />
       <source>Hardware, privacy, interface</source>
       <translation>Оборудование, приватность, интерфейс</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="178" />
+      <location filename="../pages/settings.py" line="179" />
       <source>auto: models go on the GPU as far as they fit; cpu: never</source>
       <translation>auto: модели идут на GPU, насколько влезают; cpu: никогда</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="179" />
+      <location filename="../pages/settings.py" line="180" />
       <source>Offline only: nothing leaves this machine</source>
       <translation>Только офлайн: ничего не покидает этот компьютер</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="181" />
+      <location filename="../pages/settings.py" line="182" />
       <source>I agree that my messages go to this server</source>
       <translation>Я согласен, что мои сообщения уходят на этот сервер</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="183" />
+      <location filename="../pages/settings.py" line="184" />
       <source>Names, e-mails, phone and card numbers are scrubbed from what is sent.</source>
       <translation>Имена, адреса почты, номера телефонов и карт вычищаются из того, что отправляется.</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="193" />
+      <location filename="../pages/settings.py" line="194" />
       <source>GPU use</source>
       <translation>Использование GPU</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="195" />
+      <location filename="../pages/settings.py" line="196" />
       <source>Remote provider (OpenAI-compatible)</source>
       <translation>Удалённый сервер (совместимый с OpenAI)</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="198" />
+      <location filename="../pages/settings.py" line="199" />
       <source>Interface language</source>
       <translation>Язык интерфейса</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="200" />
+      <location filename="../pages/settings.py" line="201" />
       <source>Apply</source>
       <translation>Применить</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="202" />
+      <location filename="../pages/settings.py" line="203" />
       <source>Revert</source>
       <translation>Вернуть</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="291" />
-      <location filename="../pages/settings.py" line="309" />
+      <location filename="../pages/settings.py" line="292" />
+      <location filename="../pages/settings.py" line="310" />
       <source>Not applied: {0}</source>
       <translation>Не применено: {0}</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="294" />
+      <location filename="../pages/settings.py" line="295" />
       <source>Applying…</source>
       <translation>Применение…</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="301" />
+      <location filename="../pages/settings.py" line="302" />
       <source>{0}: loading the new model…</source>
       <translation>{0}: загрузка новой модели…</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="303" />
+      <location filename="../pages/settings.py" line="304" />
       <source>Saved.</source>
       <translation>Сохранено.</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="317" />
+      <location filename="../pages/settings.py" line="322" />
       <source>{0}: {1} — loading…</source>
       <translation>{0}: {1} — загрузка…</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="320" />
+      <location filename="../pages/settings.py" line="326" />
       <source>{0}: {1} is ready</source>
       <translation>{0}: {1} готова</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="323" />
+      <location filename="../pages/settings.py" line="330" />
       <source>{0}: {1} failed: {2}</source>
       <translation>{0}: {1} — ошибка: {2}</translation>
     </message>
@@ -1180,43 +1180,43 @@
   <context>
     <name>StatusLine</name>
     <message>
-      <location filename="../widgets/status_line.py" line="34" />
-      <location filename="../widgets/status_line.py" line="69" />
+      <location filename="../widgets/status_line.py" line="33" />
+      <location filename="../widgets/status_line.py" line="70" />
       <source>context: —</source>
       <translation>контекст: —</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="37" />
+      <location filename="../widgets/status_line.py" line="36" />
       <source>How full the answering model's context is (the prompt plus room for the reply). When it fills, older turns are summarized, never silently dropped.</source>
       <translation>Насколько заполнен контекст отвечающей модели (запрос и место под ответ). Когда он заполняется, старые реплики пересказываются, а не молча отбрасываются.</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="74" />
+      <location filename="../widgets/status_line.py" line="75" />
       <source>context: {0} / {1} ({2:.0%})</source>
       <translation>контекст: {0} / {1} ({2:.0%})</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="79" />
+      <location filename="../widgets/status_line.py" line="80" />
       <source>{0} older messages were summarized by {1} to make room</source>
       <translation>{0} старых сообщений пересказаны моделью {1}, чтобы освободить место</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="86" />
+      <location filename="../widgets/status_line.py" line="87" />
       <source>loading {0} ({1})…</source>
       <translation>загрузка {0} ({1})…</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="90" />
+      <location filename="../widgets/status_line.py" line="91" />
       <source>{0} ready ({1:.0f} ms)</source>
       <translation>{0} готова ({1:.0f} мс)</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="93" />
+      <location filename="../widgets/status_line.py" line="94" />
       <source>{0} failed to load</source>
       <translation>{0} не загрузилась</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="108" />
+      <location filename="../widgets/status_line.py" line="101" />
       <source>⚠ {0} is not saved yet</source>
       <translation>⚠ {0}: ещё не сохранено</translation>
     </message>
@@ -1253,87 +1253,87 @@
   <context>
     <name>VoiceBar</name>
     <message>
-      <location filename="../widgets/voice_bar.py" line="25" />
+      <location filename="../widgets/voice_bar.py" line="26" />
       <source>(default microphone)</source>
       <translation>(микрофон по умолчанию)</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="26" />
+      <location filename="../widgets/voice_bar.py" line="27" />
       <source>(default speaker)</source>
       <translation>(динамик по умолчанию)</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="30" />
+      <location filename="../widgets/voice_bar.py" line="31" />
       <source>voice off</source>
       <translation>голос выключен</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="31" />
+      <location filename="../widgets/voice_bar.py" line="32" />
       <source>🎙 listening</source>
       <translation>🎙 слушаю</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="32" />
+      <location filename="../widgets/voice_bar.py" line="33" />
       <source>… thinking</source>
       <translation>… думаю</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="33" />
+      <location filename="../widgets/voice_bar.py" line="34" />
       <source>🔊 speaking</source>
       <translation>🔊 говорю</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="55" />
+      <location filename="../widgets/voice_bar.py" line="56" />
       <source>Hands-free</source>
       <translation>Голосом</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="58" />
+      <location filename="../widgets/voice_bar.py" line="59" />
       <source>Talk to domovoy: it listens, answers aloud, and listens again</source>
       <translation>Говорите с домовым: он слушает, отвечает вслух и снова слушает</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="61" />
+      <location filename="../widgets/voice_bar.py" line="62" />
       <source>Push-to-talk ({0})</source>
       <translation>По кнопке ({0})</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="64" />
+      <location filename="../widgets/voice_bar.py" line="65" />
       <source>Speak only while {0} (or the Talk button) is held</source>
       <translation>Говорить, только пока нажата {0} (или кнопка «Сказать»)</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="67" />
+      <location filename="../widgets/voice_bar.py" line="68" />
       <source>Talk</source>
       <translation>Сказать</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="68" />
+      <location filename="../widgets/voice_bar.py" line="69" />
       <source>Hold to speak (or hold {0})</source>
       <translation>Удерживайте, чтобы говорить (или удерживайте {0})</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="71" />
+      <location filename="../widgets/voice_bar.py" line="72" />
       <source>Barge-in</source>
       <translation>Перебивать</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="75" />
+      <location filename="../widgets/voice_bar.py" line="76" />
       <source>Talking over domovoy stops it. Use with a headset: from loudspeakers it may hear itself.</source>
       <translation>Если заговорить, домовой замолкает. Для гарнитуры: из колонок он может услышать сам себя.</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="86" />
+      <location filename="../widgets/voice_bar.py" line="87" />
       <source>Microphone level</source>
       <translation>Уровень микрофона</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="87" />
+      <location filename="../widgets/voice_bar.py" line="88" />
       <source>Microphone</source>
       <translation>Микрофон</translation>
     </message>
     <message>
-      <location filename="../widgets/voice_bar.py" line="88" />
+      <location filename="../widgets/voice_bar.py" line="89" />
       <source>Speaker</source>
       <translation>Динамик</translation>
     </message>

@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.translation import shown
-from app.views.chat import ChatTranscript, Entry, code_blocks, with_copy_links
+from app.views.chat import ChatTranscript, Entry, code_blocks, footer, with_copy_links
 from core.events import ReasoningStreamed, TokenStreamed, ToolCalled, TurnFailed, TurnFinished
 
 Index = QModelIndex | QPersistentModelIndex
@@ -89,8 +89,8 @@ def plain_text(entry: Entry, reasoning: bool) -> str:
     if reasoning and entry.reasoning:
         lines.append(f"reasoning: {entry.reasoning}")
     lines.append(f"{domovoy()} {rendered(entry.answer) if entry.done else entry.answer}")
-    if entry.footer:
-        lines.append(shown(entry.footer))
+    if entry.facts is not None or entry.old_footer:
+        lines.append(footer_shown(entry))
     if entry.error:
         lines.append(f"⚠ {shown(entry.error)}")
     return "\n".join(lines)
@@ -143,8 +143,8 @@ def document(entry: Entry, reasoning: bool, width: float) -> QTextDocument:
         shade_code(doc)
     else:
         cursor.insertText(entry.answer)
-    if entry.footer:
-        block(f"<span style='color:#777; font-size:small'>{_escape(shown(entry.footer))}</span>")
+    if entry.facts is not None or entry.old_footer:
+        block(f"<span style='color:#777; font-size:small'>{_escape(footer_shown(entry))}</span>")
     if entry.error:
         block(f"<span style='color:#b00020'>⚠ {_escape(shown(entry.error))}</span>")
     return doc
@@ -391,3 +391,8 @@ class ChatView(QListView):
                 QGuiApplication.clipboard().setText(text)
             return
         super().keyPressEvent(event)
+
+
+def footer_shown(entry: Entry) -> str:
+    """The line under a reply, in the user's language (a reply from an older log: as kept)."""
+    return shown(footer(entry.facts)) if entry.facts is not None else entry.old_footer

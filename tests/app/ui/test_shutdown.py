@@ -62,7 +62,8 @@ def test_closing_keeps_everything_and_a_second_start_finds_it(
     messages = kept.messages(latest.id)
     assert [m.role for m in messages] == ["user", "assistant"]
     assert "слово20" in messages[1].text and "слово1999" not in messages[1].text
-    assert "stopped" in messages[1].note  # the partial reply is kept, and says it was cut
+    facts = messages[1].facts
+    assert facts is not None and facts.stopped  # the partial reply is kept, and says it was cut
     mood = json.loads((demo_home.paths.data_dir / "emotion.json").read_text(encoding="utf-8"))
     assert "valence" in mood and isinstance(mood["history"], list)
     assert state.exists()

@@ -91,10 +91,11 @@ def test_a_window_under_russian_speaks_russian(qtbot: QtBot) -> None:
 
 def test_texts_the_qt_free_layers_said_are_collected_and_shown_in_russian(qtbot: QtBot) -> None:
     from app.ui.translation import shown
-    from app.views.chat import footer, read_footer
+    from app.views.chat import footer
     from core.errors import InputError
     from core.events import Timings, TurnFinished
     from core.translatable import said
+    from memory.conversations import ReplyFacts
     from tools.collect_said import OUT, render, templates
 
     assert OUT.read_text(encoding="utf-8") == render(templates())  # `make translations` ran
@@ -106,7 +107,8 @@ def test_texts_the_qt_free_layers_said_are_collected_and_shown_in_russian(qtbot:
         cancelled=True, fallback_reason="primary: out of memory",
     )  # fmt: skip
     english = "phi-3.5 · 21 tokens · 20 tok/s · stopped · fallback: primary: out of memory"
-    assert footer(e) == english and shown(footer(e)) == english  # no translator: English
+    facts = ReplyFacts.of(e)
+    assert footer(facts) == english and shown(footer(facts)) == english  # no translator
     error = InputError(said("the message is empty: type something to say"), hint="type")
     translators = install("ru")
     try:
@@ -114,8 +116,9 @@ def test_texts_the_qt_free_layers_said_are_collected_and_shown_in_russian(qtbot:
             "phi-3.5 · токенов: 21 · 20 ток/с · остановлено · "
             "запасная модель: primary: out of memory"
         )
-        assert shown(footer(e)) == russian
-        assert shown(read_footer(english)) == russian  # a footer kept in the log, reopened
+        assert shown(footer(facts)) == russian
+        kept = ReplyFacts.from_json(facts.to_json())  # as the log keeps it, reopened
+        assert kept is not None and shown(footer(kept)) == russian
         assert shown("plain words") == "plain words"
         assert shown(error.text) == "сообщение пустое: напишите что-нибудь\n  → type"
     finally:

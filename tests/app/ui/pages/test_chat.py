@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.ui.pages.chat import KEEP_DOCUMENTS, ChatModel, ChatView, document
 from app.views.chat import ChatTranscript, Entry, code_blocks, with_copy_links
 from core.events import TokenStreamed, TurnStarted
-from memory.conversations import Message
+from memory.conversations import Message, ReplyFacts
 
 pytestmark = pytest.mark.qt
 
@@ -64,7 +64,9 @@ def test_thousands_of_messages_open_as_rows_and_scroll(qtbot: QtBot) -> None:
 def test_the_copy_link_copies_its_code_block(qtbot: QtBot) -> None:
     view = view_for(qtbot)
     model = view.chat
-    model.load([Entry(turn_id=1, user="как?", answer=REPLY, done=True, footer="m")])
+    model.load(
+        [Entry(turn_id=1, user="как?", answer=REPLY, done=True, facts=ReplyFacts(model="m"))]
+    )
     index = model.index(0)
     doc = view.delegate.document_for(index)
     layout = doc.documentLayout()

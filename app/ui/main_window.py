@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         on(TurnFailed, self._on_turn_failed)
         on(TurnRetracted, self._on_turn_retracted)
         on(ToolCalled, self._on_tool_called)
-        on(ModelLoadFailed, self._on_model_load_failed)
+        on(ModelLoadFailed, lambda e: self.show_notice(e.message))
         on(ConversationStarted, self._on_conversation_started)
         on(RoleSwitched, self._on_role_switched)
         on(ModelLoaded, self._on_model_loaded)
@@ -354,9 +354,6 @@ class MainWindow(QMainWindow):
     def _note(self, text: str) -> None:
         """A line from the app in the chat (not kept in the conversation's log)."""
         self.model.note(text)
-
-    def _on_model_load_failed(self, e: ModelLoadFailed) -> None:
-        self.show_notice(e.message)
 
     # --- helpers -------------------------------------------------------------------------------
 

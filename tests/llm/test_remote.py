@@ -153,6 +153,6 @@ def test_with_consent_a_whole_turn_goes_to_the_home_server(
     write_config(domovoy_home, enabled=True, consent=True, base_url=server.url, denylist=["secret"])
     assert main(["chat", "--once", "Привет, я alex@example.org"]) == 0
     out, err = capsys.readouterr()
-    assert out.strip() == "Hello from home" and "[home-gpt;" in err
+    assert out.strip() == "Hello from home" and "[home-gpt ·" in err
     sent = json.dumps(server.requests[-1], ensure_ascii=False)
     assert "alex@example.org" not in sent and "[email]" in sent

@@ -18,6 +18,7 @@ lightweight model does the work.
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -138,7 +139,12 @@ class BigModel:
         def work(chain: Kind, stop: threading.Event) -> dict[str, Any]:
             value, model = self._json(messages, schema, chain, "plan", stop, None)
             found.append(value)
-            steps = tuple(str(v) for v in value.values()) if isinstance(value, dict) else ()
+            listed = value.get("steps") if isinstance(value, dict) else None
+            steps = (
+                tuple(str(step) for step in listed)
+                if isinstance(listed, list)
+                else (json.dumps(value, ensure_ascii=False),)  # a plan of another shape: whole
+            )
             return {"steps": steps, "model_used": model}
 
         result = self._run(PlanResult, PLAN_METRIC, kind, work, cancel=cancel)

@@ -72,10 +72,10 @@ def test_plans_and_long_context_work_return_what_the_model_wrote() -> None:
     text, _ = work.long_context("a long conversation")
     assert text == "The user cares about cooking."
     assert metrics.count("moe_planner_latency_ms") == 2
-    assert [type(e) for e in events if isinstance(e, (PlanResult, ReflectionResult))] == [
-        PlanResult,
-        ReflectionResult,
-    ]
+    records = [e for e in events if isinstance(e, (PlanResult, ReflectionResult))]
+    assert [type(e) for e in records] == [PlanResult, ReflectionResult]
+    assert isinstance(records[0], PlanResult)
+    assert records[0].steps == ("find the recipe", "buy beets")
 
 
 def test_the_time_limit_ends_a_task_with_a_clear_error() -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import threading
 
 from app.conversation import Conversation
-from core.errors import DomovoyError, GenerationError
+from core.errors import DomovoyError
 from core.events import ContextUsage, EventBus, HistorySummarized
 from llm.base import ChatMessage, Output, final_text
-from llm.prompt import PromptBuilder, TurnContext
+from llm.prompt import PromptBuilder, TurnContext, too_long
 from llm.router import Kind, Router
 
 
@@ -56,11 +56,7 @@ class ContextFit:
                 )
                 return messages, slot.model_id
             if len(history) < 2:
-                raise GenerationError(
-                    f"the message needs {used} tokens and the reply {reply_budget}, more than "
-                    f"the {limit} tokens {slot.model_id} can read",
-                    hint="shorten the message, or raise context_length for this role in the config",
-                )
+                raise too_long(used, reply_budget, limit, slot.model_id)
             self.compact(turn_id, history, summary)
 
     def compact(self, turn_id: int, history: list[ChatMessage], previous: str) -> None:

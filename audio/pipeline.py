@@ -111,11 +111,9 @@ class VoiceChain:
         return next(s.index for s in self.stages if isinstance(s.processor, kind))
 
     def push(self, frame: Frame, at: int = 0) -> None:
-        """Give ``frame`` to the processor at ``at`` (from any thread)."""
-        if isinstance(frame, Interruption):
-            self._interrupt(frame, at)
-        else:
-            self.forward(frame, at)
+        """Give ``frame`` to the processor at ``at`` (from any thread); past the last one, it
+        goes to ``on_frame``."""
+        self.forward(frame, at)
 
     def forward(self, frame: Frame, at: int) -> None:
         if at >= len(self.stages):

@@ -50,15 +50,11 @@ class Transcriber(Processor):
         start = time.perf_counter()
         early = self._early.get(frame.final_pause) if frame.final_pause else None
         self._early.clear()  # the next turn numbers its pauses from 1 again
-        if early is None:
-            try:
-                early_or_now = self.stt.transcribe(frame.samples)
-            except Exception as exc:
-                self.state("listening")
-                return (ErrorFrame(source="stt", message=f"speech recognition failed: {exc}"),)
-        else:
-            early_or_now = early
-        text, language = early_or_now
+        try:
+            text, language = early if early is not None else self.stt.transcribe(frame.samples)
+        except Exception as exc:
+            self.state("listening")
+            return (ErrorFrame(source="stt", message=f"speech recognition failed: {exc}"),)
         ms = (time.perf_counter() - start) * 1000
         self.timings_ms.append(ms)
         s = self.stamps

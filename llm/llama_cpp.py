@@ -26,7 +26,7 @@ from llm.llama_overrides import load_with_overrides
 from llm.placement import Placer
 from llm.prompt_state import PromptState
 from llm.stops import RepetitionGuard, StopMatcher
-from models.gguf_info import read_gguf_info
+from models.gguf_info import GGUFInfo, read_gguf_info
 
 log = logging.getLogger(__name__)
 # the last tokens of a prefilled prompt are left for the turn: the template's turn markers
@@ -93,11 +93,16 @@ class LlamaCppLLM:
     def loaded(self) -> bool:
         return self._llama is not None
 
+    @functools.cached_property
+    def _info(self) -> GGUFInfo:
+        """The GGUF's header, read once (the vocabulary and the load both need it)."""
+        return read_gguf_info(self.path)
+
     def load(self) -> None:
         with self._lock:
             if self._llama is not None:
                 return
-            info = read_gguf_info(self.path)  # a clear ModelFileError before llama.cpp sees it
+            info = self._info  # a clear ModelFileError before llama.cpp sees it
             n_ctx = min(self.n_ctx, info.context_length) if info.context_length else self.n_ctx
             n_gpu_layers, overrides, placed = self.n_gpu_layers, [], None
             if self.placer is not None:  # refuses, with the numbers, a load that cannot fit
@@ -179,7 +184,7 @@ class LlamaCppLLM:
             import llama_cpp
             from llama_cpp._internals import LlamaModel
 
-            info = read_gguf_info(self.path)
+            info = self._info
             params = llama_cpp.llama_model_default_params()
             params.vocab_only = True
             try:

@@ -120,27 +120,33 @@ class PromptBuilder:
 def fit(
     messages: Sequence[ChatMessage],
     count: Callable[[Sequence[ChatMessage]], int],
-    limit: int,
+    context: int,
+    reply: int,
     model_id: str,
-) -> tuple[list[ChatMessage], int]:
+) -> list[ChatMessage]:
     """The messages, with the oldest exchanges of the history left out until the prompt
-    (``count`` tokens) fits ``limit``; and how many tokens it then takes. For a model that
+    (``count`` tokens) and the ``reply`` budget fit the ``context``. For a model that
     answers in another's place with a smaller context: the one it was built for compacted its
     history into the summary instead, before any model was asked."""
     kept = list(messages)
     while True:
         used = count(kept)
-        if used <= limit:
-            return kept, used
+        if used + reply <= context:
+            return kept
         history = len(kept) - 2 if kept and kept[0].role == "system" else len(kept) - 1
         if history < 1:
-            raise GenerationError(
-                f"the message needs {used} tokens with its reply, more than the {limit} tokens "
-                f"{model_id} can read",
-                hint="shorten the message, or raise context_length for this role in the config",
-            )
+            raise too_long(used, reply, context, model_id)
         first = 1 if kept[0].role == "system" else 0
         del kept[first : first + min(2, history)]
+
+
+def too_long(prompt: int, reply: int, context: int, model_id: str) -> GenerationError:
+    """A message that cannot fit the model's context, whatever the history: the numbers."""
+    return GenerationError(
+        f"the message needs {prompt} tokens and the reply {reply}, more than the {context} "
+        f"tokens {model_id} can read",
+        hint="shorten the message, or raise context_length for this role in the config",
+    )
 
 
 def build_messages(history: Sequence[ChatMessage], user_text: str) -> list[ChatMessage]:

@@ -261,13 +261,13 @@ class _Attempt:
 
     def _fitted(self) -> Sequence[ChatMessage]:
         llm, params = self.slot.llm, self._params
-        messages, _ = fit(
+        return fit(
             self._messages,
             lambda m: llm.count_tokens(m, params),
-            llm.context_length - params.max_tokens,
+            llm.context_length,
+            params.max_tokens,
             self.slot.model_id,
         )
-        return messages
 
     def _release(self) -> None:
         lease, self._lease = self._lease, None

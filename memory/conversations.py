@@ -81,9 +81,10 @@ class ReplyFacts:
         if self.failed:
             return f"failed: {self.failed}"
         parts = [self.model, f"{self.tokens} tokens", f"{self.tokens_per_s:.0f} tok/s"]
-        parts += ["stopped"] * self.stopped + [f"fallback: {self.fallback_reason}"] * bool(
-            self.fallback_reason
-        )
+        if self.stopped:
+            parts.append("stopped")
+        if self.fallback_reason:
+            parts.append(f"fallback: {self.fallback_reason}")
         return " · ".join(p for p in parts if p)
 
 

@@ -162,8 +162,6 @@ class VoiceSession:
         try:
             for frame in mic.frames():
                 self.level = level(frame.samples)
-                if self.state == "speaking" and not live.speaker.playing.is_set():
-                    self.assistant.bus.publish(VoiceStateChanged(state="listening"))
                 live.feed(frame)
         except AudioDeviceError as exc:
             self._problem(str(exc))

@@ -27,6 +27,7 @@ from core.events import (
     ConversationStarted,
     EventBus,
     ReasoningStreamed,
+    ReplyCutOff,
     Timings,
     TokenStreamed,
     TurnFailed,
@@ -36,7 +37,7 @@ from core.events import (
 )
 from core.quiet import Quiet
 from core.translatable import said
-from llm.base import ChatMessage, Effort, Output, ToolCallRequest
+from llm.base import ChatMessage, CutOff, Effort, Output, ToolCallRequest
 from llm.prompt import PromptBuilder, TurnContext
 from llm.roles import ModelSlot, Roles
 from llm.router import Kind, Router
@@ -269,11 +270,25 @@ class Assistant:
         answer: list[str] = []
         reasoning: list[str] = []
         requested: list[ToolCallRequest] = []
+        cut_off: list[str] = []  # what models that crashed mid-reply had said
         first_at: list[float] = []  # when the user saw the first word (recall and tools included)
 
         def on_output(output: Output) -> None:
             if isinstance(output, ToolCallRequest):
                 requested.append(output)
+                return
+            if isinstance(output, CutOff):  # the next model answers again: this was not it
+                partial = "".join(answer)
+                cut_off.append(partial)
+                answer.clear()
+                self.bus.publish(
+                    ReplyCutOff(
+                        turn_id=turn_id,
+                        model_id=output.model_id,
+                        partial=partial,
+                        message=output.message,
+                    )
+                )
                 return
             if not first_at:
                 first_at.append(time.perf_counter())
@@ -313,7 +328,7 @@ class Assistant:
         except DomovoyError as exc:
             log.warning("turn %d failed: %s", turn_id, exc)
             return self._failed(
-                TurnFailed(turn_id=turn_id, message=str(exc), partial="".join(answer))
+                TurnFailed(turn_id=turn_id, message=str(exc), partial="".join(cut_off + answer))
             )
         except Exception as exc:  # a bug must end the turn with a message, never kill the app
             log.exception("turn %d failed unexpectedly", turn_id)
@@ -339,6 +354,7 @@ class Assistant:
             fallback_reason=answered.fallback_reason,
             demo=slot.demo,
             prompt_version=self.prompts.version,
+            cut_off="\n".join(p for p in cut_off if p),
         )
         self.bus.publish(finished)
         return finished

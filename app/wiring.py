@@ -21,12 +21,12 @@ from llm.base import ChatMessage, GenerationParams
 from llm.big_model import BigModel
 from llm.idle_unload import IdleUnloader
 from llm.intent import IntentClassifier
-from llm.llama_cpp import LlamaCppLLM
 from llm.privacy import Scrubber, names_from
 from llm.remote import RemoteLLM
 from llm.roles import ModelSlot
 from llm.router import Router
 from llm.structured import ask_json
+from llm.supervised import SupervisedLLM
 from llm.tool_step import ToolStep
 from llm.tools import builtin_tools
 from memory.conversations import Conversations
@@ -329,12 +329,13 @@ def _slot(
     llm = (
         shares.llm
         if shares is not None
-        else LlamaCppLLM(
+        else SupervisedLLM(
             model_id=model_id,
             path=path,
             n_ctx=settings.context_length,
             placer=home.placer,
             state_dir=home.paths.cache_dir / "prompt-states",
+            log_dir=home.paths.cache_dir / "runners",
         )
     )
     shared_eager = shares is not None and (shares.load_eagerly or shares.idle_unload_s is None)

@@ -24,6 +24,7 @@ BENCHMARKS = {
     "soak": "bench.soak",
     "long_chat": "bench.long_chat",
     "first_reply": "bench.first_reply",
+    "cancel_latency": "bench.cancel_latency",
     "voice_latency": "bench.voice_latency",
 }
 

@@ -1,8 +1,8 @@
 """multiturn_ttft: time to first token at turn 16 over turn 1 of one conversation. Goal ≤ 1.25.
 
-The whole turn path on one model. A prompt rebuilt from scratch every turn costs time that grows
-with the conversation; domovoy keeps the prefix (system prompt and history) stable so llama.cpp
-reuses its KV cache and reads only what is new.
+The whole turn path on one model, in its runner process. A prompt rebuilt from scratch every turn
+costs time that grows with the conversation; domovoy keeps the prefix (system prompt and history)
+stable so llama.cpp reuses its KV cache and reads only what is new.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from app.assistant import Assistant
 from bench.common import median, model_file, say
 from core.events import EventBus, TurnFinished
 from llm.base import GenerationParams
-from llm.llama_cpp import LlamaCppLLM
 from llm.roles import ModelSlot
+from llm.supervised import SupervisedLLM
 
 GOAL = 1.25
 QUESTIONS = [
@@ -41,7 +41,7 @@ def run(argv: list[str]) -> dict[str, object]:
     firsts: list[float] = []
     lasts: list[float] = []
     for c in range(args.conversations):
-        llm = LlamaCppLLM(model_id="bench", path=path, n_ctx=4096, seed=3)
+        llm = SupervisedLLM(model_id="bench", path=path, n_ctx=4096, seed=3)
         llm.load()
         bus = EventBus()
         slot = ModelSlot(role="primary", model_id="bench", llm=llm, params=params)

@@ -1,9 +1,9 @@
 """stream_overhead: domovoy's streamed tokens/s over raw llama-cpp-python's. Goal ≥ 0.98.
 
 The same GGUF, prompt and sampling parameters through both paths, runs interleaved: raw is
-``Llama.create_completion(stream=True)``; domovoy is the whole turn path (Assistant → router →
-provider → TokenStreamed events on the bus). Tokens/s counts from the first token to the last, so
-prompt processing is left out of both.
+``Llama.create_completion(stream=True)`` in this process; domovoy is the whole turn path (Assistant
+→ router → the model's runner process → TokenStreamed events on the bus). Tokens/s counts from the
+first token to the last, so prompt processing is left out of both.
 
 Both run off the calling thread, each run on a fresh thread, as a GUI app must run them. This
 matters: llama.cpp's CPU backend uses OpenMP, which keeps one spinning thread team per calling
@@ -22,9 +22,9 @@ from app.assistant import Assistant
 from bench.common import median, model_file, say
 from core.events import EventBus, TokenStreamed
 from llm.base import GenerationParams
-from llm.llama_cpp import LlamaCppLLM
 from llm.prompt import build_messages
 from llm.roles import ModelSlot
+from llm.supervised import SupervisedLLM
 
 GOAL = 0.98
 
@@ -42,7 +42,7 @@ def run(argv: list[str]) -> dict[str, object]:
 
     path = model_file(args.model)
     params = GenerationParams(max_tokens=args.tokens, temperature=0.8, top_p=0.95, seed=7)
-    llm = LlamaCppLLM(model_id="bench", path=path, n_ctx=2048, seed=7)
+    llm = SupervisedLLM(model_id="bench", path=path, n_ctx=2048, seed=7)
     bus = EventBus()
     assistant = Assistant(
         bus=bus,

@@ -1,9 +1,10 @@
 """ui_stall: the longest gap (ms) between ticks of a 10 ms GUI-thread timer while a reply streams
-into the window and, at the same time, another model loads. Goal ≤ 50.
+into the window and, at the same time, another model loads. Goal ≤ 33 (two frames at 60 Hz).
 
-The real window (offscreen), the real turn path on a llama.cpp model generating as fast as it can
-(hundreds of tokens a second on these tiny weights: more signals to the GUI than a real model
-makes), and a second model loaded and unloaded over and over on another thread. A gap is the time
+The real window (offscreen), the real turn path on the starter model (``--model``) in its runner
+process, and a second model loaded and unloaded over and over in its own runner. With
+llama.cpp's threads out of the window's process, what is left to stall the window is domovoy's
+own work on the GUI thread. A gap is the time
 between two ticks less the 10 ms the timer was asked for.
 """
 
@@ -13,15 +14,20 @@ import argparse
 import os
 import threading
 
-from bench.common import bench_model, say, stall_figures
+from bench.common import bench_model, model_file, say, stall_figures
 
-GOAL_MS = 50.0
+GOAL_MS = 33.0
 
 
 def run(argv: list[str]) -> dict[str, object]:
     parser = argparse.ArgumentParser(prog="ui_stall")
     parser.add_argument("--turns", type=int, default=6)
     parser.add_argument("--reply-tokens", type=int, default=300)
+    parser.add_argument(
+        "--model",
+        default="starter",
+        help="starter (Qwen Q4_K_M), noise (tiny bench GGUF) or a path",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -29,12 +35,12 @@ def run(argv: list[str]) -> dict[str, object]:
     from bench.probes import stalls
     from core.events import EventBus
     from llm.base import GenerationParams
-    from llm.llama_cpp import LlamaCppLLM
     from llm.roles import ModelSlot
+    from llm.supervised import SupervisedLLM
 
-    answering = LlamaCppLLM(model_id="bench", path=bench_model(), n_ctx=4096, seed=3)
+    answering = SupervisedLLM(model_id="bench", path=model_file(args.model), n_ctx=4096, seed=3)
     answering.load()
-    other = LlamaCppLLM(model_id="bench-phi3", path=bench_model("phi3"), n_ctx=4096, seed=3)
+    other = SupervisedLLM(model_id="bench-phi3", path=bench_model("phi3"), n_ctx=4096, seed=3)
     params = GenerationParams(max_tokens=args.reply_tokens, seed=3)
     assistant = Assistant(
         bus=EventBus(),
@@ -61,6 +67,7 @@ def run(argv: list[str]) -> dict[str, object]:
     )
     return {
         "benchmark": "ui_stall",
+        "model": args.model,
         "max_stall_ms": round(worst, 1),
         "p99_stall_ms": round(p99, 1),
         "ticks": len(gaps),

@@ -9,6 +9,7 @@
     │   ├── ModelFileError         the file is missing, truncated, unreadable or not a GGUF
     │   ├── ChecksumMismatchError  the file's sha256 differs from its manifest's
     │   ├── ModelLoadError         the runtime refused the file (architecture, memory)
+    │   ├── ModelCrashedError      the process running the model died (a signal, an exit)
     │   └── DownloadError          a download failed (what was fetched is kept to resume)
     ├── GenerationError            generation failed after the model loaded
     │   └── TurnTimeout            a turn did not end within its caller's wait
@@ -163,6 +164,41 @@ class ModelLoadError(ModelError):
             f"model {model_id!r} failed to load: {cause}",
             hint=hint or "check the file with `domovoy doctor`, or choose another model",
         )
+
+
+class ModelCrashedError(ModelError):
+    """The runner process holding a model died: killed by a signal or exited, mid-load or
+    mid-reply. ``broken``: it crashed again at once after a restart, and is not tried again
+    this session."""
+
+    def __init__(
+        self,
+        model_id: str,
+        how: str,
+        *,
+        stderr_tail: str = "",
+        log_file: Path | None = None,
+        broken: bool = False,
+    ) -> None:
+        self.model_id = model_id
+        self.how = how
+        self.stderr_tail = stderr_tail
+        self.log_file = log_file
+        self.broken = broken
+        message = f"model {model_id!r} crashed ({how})"
+        if stderr_tail:
+            message += ":\n" + "\n".join(f"    {line}" for line in stderr_tail.splitlines())
+        if broken:
+            hint = (
+                "it crashed again right after a restart, so it is not used again until domovoy "
+                "restarts; choose another model for the role, or check the file with "
+                "`domovoy doctor`"
+            )
+        else:
+            hint = "another model answers; it is restarted on the next question"
+        if log_file is not None:
+            hint += f" (its log: {log_file})"
+        super().__init__(message, hint=hint)
 
 
 class GenerationError(DomovoyError):

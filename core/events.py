@@ -124,6 +124,18 @@ class TurnFinished(Event):
     fallback_reason: str = ""
     demo: bool = False  # the model is a tiny demo model: its words are noise
     prompt_version: str = ""
+    cut_off: str = ""  # what a model that crashed mid-reply had said before another answered
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplyCutOff(Event):
+    """The model answering crashed mid-reply: what it said (``partial``) stays, marked, and the
+    next model of the chain answers the same question; ``message`` says which crashed and how."""
+
+    turn_id: int
+    model_id: str
+    partial: str
+    message: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -83,6 +83,27 @@ def nvidia_gpus() -> tuple[list[GPU], str]:
         pynvml.nvmlShutdown()
 
 
+def gpu_memory_by_process() -> dict[int, int]:
+    """Bytes of VRAM each process uses, by pid, through NVML; empty without an NVIDIA GPU."""
+    try:
+        import pynvml
+
+        pynvml.nvmlInit()
+    except Exception:  # no library, no driver, no card: nothing to measure
+        return {}
+    try:
+        used: dict[int, int] = {}
+        for i in range(pynvml.nvmlDeviceGetCount()):
+            handle = pynvml.nvmlDeviceGetHandleByIndex(i)
+            for proc in pynvml.nvmlDeviceGetComputeRunningProcesses(handle):
+                used[proc.pid] = used.get(proc.pid, 0) + int(proc.usedGpuMemory or 0)
+        return used
+    except pynvml.NVMLError:
+        return {}
+    finally:
+        pynvml.nvmlShutdown()
+
+
 def llama_supports_gpu_offload() -> bool:
     try:
         import llama_cpp

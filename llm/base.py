@@ -50,7 +50,17 @@ class ToolCallRequest:
     content_type: str | None = None
 
 
-Output = Delta | ToolCallRequest
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CutOff:
+    """The router's mark in a stream: the model answering died mid-reply (its runner crashed).
+    What it said before stays as it was, and the next model of the chain answers the question
+    again after this mark: the answer is what follows the last cut-off."""
+
+    model_id: str
+    message: str
+
+
+Output = Delta | ToolCallRequest | CutOff
 
 
 class Cancel(Protocol):
@@ -106,5 +116,11 @@ class LLM(Protocol):
 
 
 def final_text(outputs: Iterable[Output]) -> str:
-    """The answer in a stream of outputs: the final channel's text, joined."""
-    return "".join(o.text for o in outputs if isinstance(o, Delta) and o.channel == "final")
+    """The answer in a stream of outputs: the final channel's text after the last cut-off."""
+    answer: list[str] = []
+    for o in outputs:
+        if isinstance(o, CutOff):
+            answer.clear()
+        elif isinstance(o, Delta) and o.channel == "final":
+            answer.append(o.text)
+    return "".join(answer)

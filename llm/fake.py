@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Generator, Iterator, Sequence
 
-from core.errors import GenerationError, ModelLoadError
+from core.errors import GenerationError, ModelCrashedError, ModelLoadError
 from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
 from llm.harmony import to_outputs
 
@@ -14,7 +14,8 @@ class FakeLLM:
     """Replies with ``replies`` in turn (the last repeats), split into word-sized tokens.
 
     ``token_delay_s`` paces the stream; ``fail_load`` / ``fail_after`` make it fail like a real
-    model would; ``seen`` and ``params_seen`` record every conversation it was given and how.
+    model would, ``crash_after`` as a runner killed mid-reply would; ``seen`` and
+    ``params_seen`` record every conversation it was given and how.
     With ``harmony=True`` the replies are raw gpt-oss output (channels and control tokens),
     parsed as a real one's is.
     """
@@ -28,6 +29,7 @@ class FakeLLM:
         load_delay_s: float = 0.0,
         fail_load: str | None = None,
         fail_after: int | None = None,
+        crash_after: int | None = None,
         harmony: bool = False,
         context_length: int = 4096,
         uses_gpu: bool = False,
@@ -38,6 +40,7 @@ class FakeLLM:
         self.load_delay_s = load_delay_s
         self.fail_load = fail_load
         self.fail_after = fail_after
+        self.crash_after = crash_after
         self.harmony = harmony
         self._context_length = context_length
         self._uses_gpu = uses_gpu
@@ -105,6 +108,10 @@ class FakeLLM:
                 return
             if self.fail_after is not None and i >= self.fail_after:
                 raise GenerationError(f"{self.model_id} failed after {i} tokens")
+            if self.crash_after is not None and i >= self.crash_after:
+                self.crash_after = None  # restarted, it answers the next time
+                self._loaded = False
+                raise ModelCrashedError(self.model_id, "killed by SIGSEGV")
             if self.token_delay_s:
                 time.sleep(self.token_delay_s)
             yield word if i == 0 else " " + word

@@ -69,6 +69,7 @@ class LlamaCppLLM:
         seed: int = 0,
         placer: Placer | None = None,
         state_dir: Path | None = None,
+        overrides: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.model_id = model_id
         self.state_dir = state_dir  # where prefilled prompt states are kept between starts
@@ -80,6 +81,7 @@ class LlamaCppLLM:
         self._threads_now = self.n_threads  # what the loaded context generates with
         self.seed = seed
         self.placer = placer
+        self.overrides = list(overrides)  # tensor buffer overrides where no placer decides
         self.placement = ""  # where the weights went, once loaded
         self._overrides: object = None  # the override array llama.cpp was given: kept alive
         self._llama: Any = None
@@ -104,7 +106,7 @@ class LlamaCppLLM:
                 return
             info = self._info  # a clear ModelFileError before llama.cpp sees it
             n_ctx = min(self.n_ctx, info.context_length) if info.context_length else self.n_ctx
-            n_gpu_layers, overrides, placed = self.n_gpu_layers, [], None
+            n_gpu_layers, overrides, placed = self.n_gpu_layers, self.overrides, None
             if self.placer is not None:  # refuses, with the numbers, a load that cannot fit
                 placed = self.placer.place(self.model_id, self.path, n_ctx)
                 n_gpu_layers, overrides = placed.n_gpu_layers, placed.overrides

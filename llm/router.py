@@ -5,7 +5,9 @@ latency-critical request (or any request while the machine is under pressure) to
 model, an A/B comparison to the secondary, a yes/no check to the micro model. When the chosen
 model cannot load, fails, or stays silent past its role's timeout before it has said anything,
 the request moves to the next model in the chain (primary → lightweight → a clear error). Once a
-model has started answering, a failure ends the turn with what was said and a message.
+model has started answering, a failure ends the turn with what was said and a message, except a
+crash: a model whose runner died mid-reply is cut off (a CutOff in the stream, after what it said)
+and the next model answers the same question.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from collections.abc import Callable, Collection, Generator, Iterator, Mapping, 
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from core.errors import DomovoyError, GenerationError, NoModelForRoleError
+from core.errors import DomovoyError, GenerationError, ModelCrashedError, NoModelForRoleError
 from core.events import EventBus
 from core.scheduler import Lease, Priority
-from llm.base import ChatMessage, Effort, GenerationParams, Output
+from llm.base import ChatMessage, CutOff, Effort, GenerationParams, Output
 from llm.prompt import fit
 from llm.roles import ModelSlot, Roles
 
@@ -147,8 +149,11 @@ class Router:
                         said_anything = True
                     on_output(output)
             except DomovoyError as exc:
-                if said_anything or cancel.is_set():
+                crashed = isinstance(exc, ModelCrashedError)
+                if cancel.is_set() or (said_anything and not crashed):
                     raise
+                if said_anything:
+                    on_output(CutOff(model_id=slot.model_id, message=str(exc)))
                 failures.append(f"{slot.role} model {slot.model_id} — {_first_line(exc)}")
                 errors.append(exc)
                 continue

@@ -53,6 +53,7 @@ class ReplyFacts:
     fallback_reason: str = ""
     demo: bool = False
     failed: str = ""  # the failure's message; the other fields then say what was written
+    cut_off: str = ""  # what a model that crashed mid-reply had said before another answered
 
     @classmethod
     def of(cls, e: TurnFinished) -> ReplyFacts:
@@ -63,6 +64,7 @@ class ReplyFacts:
             stopped=e.cancelled,
             fallback_reason=e.fallback_reason,
             demo=e.demo,
+            cut_off=e.cut_off,
         )
 
     def to_json(self) -> str:
@@ -85,6 +87,8 @@ class ReplyFacts:
             parts.append("stopped")
         if self.fallback_reason:
             parts.append(f"fallback: {self.fallback_reason}")
+        if self.cut_off:
+            parts.append(f"cut off by a crash: {self.cut_off!r}")
         return " · ".join(p for p in parts if p)
 
 

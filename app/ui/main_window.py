@@ -36,6 +36,7 @@ from core.events import (
     ModelLoaded,
     ModelLoadFailed,
     ReasoningStreamed,
+    ReplyCutOff,
     RoleSwitched,
     TokenStreamed,
     ToolCalled,
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
         on(TurnStarted, self._on_turn_started)
         on(TokenStreamed, self._on_token)
         on(ReasoningStreamed, self.model.reasoning_token)
+        on(ReplyCutOff, self.model.cut)
         on(TurnFinished, self._on_turn_finished)
         on(TurnFailed, self._on_turn_failed)
         on(TurnRetracted, self._on_turn_retracted)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from core.events import (
     ReasoningStreamed,
+    ReplyCutOff,
     TokenStreamed,
     ToolCalled,
     TurnFailed,
@@ -19,6 +20,7 @@ from llm.base import ChatMessage
 from memory.conversations import Message, ReplyFacts
 
 DEMO_WARNING = said("demo model: its replies are noise; get a real model to talk")
+CUT_MARK = said("✂ cut off: the model crashed here")
 
 
 @dataclass(slots=True)
@@ -31,6 +33,8 @@ class Entry:
     facts: ReplyFacts | None = None  # the footer's fields (a finished reply)
     old_footer: str = ""  # a reply kept before the facts were fields: its note, in English
     error: str = ""
+    cut_off: str = ""  # what a model that crashed mid-reply had said (kept, marked)
+    cut_note: str = ""  # which model crashed and how
     done: bool = False
     note: str = ""  # a line from the app itself (a model switched), not a turn
 
@@ -95,6 +99,7 @@ class ChatTranscript:
                 entry.error = m.facts.failed
             elif m.facts is not None:
                 entry.facts = m.facts
+                entry.cut_off = m.facts.cut_off
             elif m.note.startswith("failed: "):
                 entry.error = m.note.removeprefix("failed: ")
             else:
@@ -131,6 +136,16 @@ class ChatTranscript:
         if entry := self._entry(e.turn_id):
             entry.answer += e.text
 
+    def cut(self, e: ReplyCutOff) -> Entry | None:
+        """The model answering crashed: what it said moves aside, marked; the next model's
+        answer streams in after it."""
+        entry = self._entry(e.turn_id)
+        if entry:
+            entry.cut_off = "\n".join(p for p in (entry.cut_off, e.partial) if p)
+            entry.cut_note = e.message.splitlines()[0] if e.message else ""
+            entry.answer = ""
+        return entry
+
     def reasoning(self, e: ReasoningStreamed) -> None:
         if entry := self._entry(e.turn_id):
             entry.reasoning += e.text
@@ -141,6 +156,7 @@ class ChatTranscript:
             entry.answer = e.text
             entry.reasoning = e.reasoning
             entry.facts = ReplyFacts.of(e)
+            entry.cut_off = e.cut_off or entry.cut_off
             entry.done = True
         return entry
 

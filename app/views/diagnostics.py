@@ -1,5 +1,6 @@
 """The diagnostics page's Qt-free side: one snapshot of what runs — the resident models with
-their RAM and VRAM, who holds the GPU lease, the metrics, and the recent log lines."""
+their runner processes (pid, RSS, the VRAM NVML counts for that process), who holds the GPU
+lease, the metrics, and the recent log lines."""
 
 from __future__ import annotations
 
@@ -23,7 +24,17 @@ class Resident:
     loaded: bool
     placement: str
     file_mb: float  # the weights on disk; what is not on the GPU is in RAM
-    vram_mb: float
+    vram_mb: float  # the VRAM plan's figure for the model
+    pid: int | None = None  # the runner process that holds the model, while one runs
+    rss_mb: float = 0.0  # that process's resident memory
+    process_vram_mb: float | None = None  # the VRAM NVML counts for that process (a GPU only)
+
+    @property
+    def ram_mb(self) -> float:
+        """What the model takes in RAM: its runner's RSS, else an estimate from its file."""
+        if self.pid is not None:
+            return self.rss_mb
+        return max(0.0, self.file_mb - self.vram_mb) if self.loaded else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +47,26 @@ class Snapshot:
 
     @property
     def ram_mb(self) -> float:
-        """RAM the loaded models' weights take outside the GPU (an estimate from the files)."""
-        return sum(max(0.0, m.file_mb - m.vram_mb) for m in self.models if m.loaded)
+        """RAM the models take: each runner process once (one may play several roles)."""
+        seen: dict[object, float] = {}
+        for m in self.models:
+            seen[m.pid if m.pid is not None else m.model_id] = m.ram_mb
+        return sum(seen.values())
 
 
-def resident(slot: ModelSlot, vram: dict[str, int]) -> Resident:
+def resident(slot: ModelSlot, vram: dict[str, int], by_pid: dict[int, int]) -> Resident:
+    import psutil
+
     path = getattr(slot.llm, "path", None)
     try:
         size = os.path.getsize(path) / MIB if path is not None else 0.0
     except OSError:
         size = 0.0
+    pid = getattr(slot.llm, "pid", None)
+    try:
+        rss = psutil.Process(pid).memory_info().rss / MIB if pid is not None else 0.0
+    except psutil.Error:  # it ended meanwhile
+        pid, rss = None, 0.0
     return Resident(
         role=slot.role,
         model_id=slot.model_id,
@@ -53,6 +74,9 @@ def resident(slot: ModelSlot, vram: dict[str, int]) -> Resident:
         placement=getattr(slot.llm, "placement", "") if slot.llm.loaded else "",
         file_mb=size,
         vram_mb=vram.get(slot.model_id, 0) / MIB,
+        pid=pid,
+        rss_mb=rss,
+        process_vram_mb=by_pid.get(pid, 0) / MIB if by_pid and pid is not None else None,
     )
 
 
@@ -65,9 +89,12 @@ def snapshot(
 ) -> Snapshot:
     import psutil
 
+    from core.hardware import gpu_memory_by_process
+
     vram = scheduler.residents() if scheduler is not None else {}
+    by_pid = gpu_memory_by_process() if any(s.llm.uses_gpu for s in slots.values()) else {}
     return Snapshot(
-        models=[resident(s, vram) for s in slots.values()],
+        models=[resident(s, vram, by_pid) for s in slots.values()],
         lease_holder=scheduler.holder if scheduler is not None else None,
         process_rss_mb=psutil.Process().memory_info().rss / MIB,
         metrics=metrics.snapshot() if metrics is not None else {},

@@ -5,7 +5,7 @@ import pytest
 from core.errors import GenerationError, ModelLoadError, NoModelForRoleError
 from core.events import EventBus
 from core.scheduler import GpuScheduler, Priority
-from llm.base import ChatMessage, Output, final_text
+from llm.base import ChatMessage, CutOff, Delta, Output, final_text
 from llm.fake import FakeLLM
 from llm.roles import ModelSlot
 from llm.router import Router
@@ -166,3 +166,25 @@ def test_reasoning_effort_follows_the_use_case(task: str, effort: str) -> None:
         effort="medium",
     )  # type: ignore[arg-type]
     assert fake.params_seen[-1].reasoning_effort == "medium"  # an explicit choice wins
+
+
+def test_a_model_that_crashes_mid_reply_is_cut_off_and_the_next_one_answers() -> None:
+    router = Router(
+        EventBus(),
+        {
+            "primary": slot(
+                "primary", FakeLLM(["one two three four five"], model_id="big", crash_after=2)
+            ),
+            "lightweight": slot("lightweight", FakeLLM(["small answer"], model_id="small")),
+        },
+    )
+    got: list[Output] = []
+    answered = router.run("conversation", HELLO, got.append, threading.Event())
+    cuts = [o for o in got if isinstance(o, CutOff)]
+    assert len(cuts) == 1 and cuts[0].model_id == "big" and "SIGSEGV" in cuts[0].message
+    before = got[: got.index(cuts[0])]
+    assert "".join(o.text for o in before if isinstance(o, Delta)) == "one two"
+    assert final_text(got) == "small answer"  # the answer is what follows the cut
+    assert answered.slot.role == "lightweight"
+    assert "primary model big" in answered.fallback_reason
+    assert "crashed" in answered.fallback_reason

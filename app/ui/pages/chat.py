@@ -9,13 +9,11 @@ The rows' plain text (what ``toPlainText`` returns, and Ctrl+C copies) is the re
 
 from __future__ import annotations
 
-import html
 import math
 from collections import OrderedDict
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QCoreApplication,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -26,16 +24,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
-    QColor,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
-    QTextBlockFormat,
-    QTextCursor,
     QTextDocument,
-    QTextFormat,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,112 +40,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.translation import shown
-from app.views.chat import ChatTranscript, Entry, code_blocks, footer, with_copy_links
-from core.events import ReasoningStreamed, TokenStreamed, ToolCalled, TurnFailed, TurnFinished
+from app.ui.pages.chat_rows import document, plain_text
+from app.views.chat import ChatTranscript, Entry, code_blocks
+from core.events import (
+    ReasoningStreamed,
+    ReplyCutOff,
+    TokenStreamed,
+    ToolCalled,
+    TurnFailed,
+    TurnFinished,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 VERSION_ROLE = Qt.ItemDataRole.UserRole + 1
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
-PAD = 6
 KEEP_DOCUMENTS = 200
 Key = tuple[int, int, bool]  # the row's version, the width, whether reasoning is shown
-MARKDOWN_MARKS = ("```", "**", "\n- ", "\n* ", "\n1. ", "`", "# ", "](")
-
-
-def is_markdown(text: str) -> bool:
-    return any(mark in text for mark in MARKDOWN_MARKS)
-
-
-def rendered(text: str) -> str:
-    """What a reader sees of Markdown: the text without its marks."""
-    if not is_markdown(text):
-        return text
-    doc = QTextDocument()
-    doc.setMarkdown(text)
-    return doc.toPlainText()
-
-
-def you() -> str:
-    return QCoreApplication.translate("Chat", "You:")
-
-
-def domovoy() -> str:
-    return QCoreApplication.translate("Chat", "domovoy:")
-
-
-def plain_text(entry: Entry, reasoning: bool) -> str:
-    if entry.note:
-        return f"— {shown(entry.note)}"
-    lines = [f"{you()} {entry.user}"]
-    if entry.tools:
-        lines.append(entry.tools.strip())
-    if reasoning and entry.reasoning:
-        lines.append(f"reasoning: {entry.reasoning}")
-    lines.append(f"{domovoy()} {rendered(entry.answer) if entry.done else entry.answer}")
-    if entry.facts is not None or entry.old_footer:
-        lines.append(footer_shown(entry))
-    if entry.error:
-        lines.append(f"⚠ {shown(entry.error)}")
-    return "\n".join(lines)
-
-
-def question_format() -> QTextBlockFormat:
-    """The question stands out as a tinted band (translucent: it reads on light and dark themes),
-    with a little room above the reply."""
-    f = QTextBlockFormat()
-    f.setBackground(QColor(70, 120, 200, 34))
-    f.setBottomMargin(PAD)
-    return f
-
-
-def shade_code(doc: QTextDocument) -> None:
-    """Code blocks on a grey ground, so that they read as code (Markdown import marks them)."""
-    block = doc.begin()
-    while block.isValid():
-        if block.blockFormat().hasProperty(QTextFormat.Property.BlockCodeFence):
-            shaded = QTextBlockFormat()
-            shaded.setBackground(QColor(128, 128, 128, 36))
-            QTextCursor(block).mergeBlockFormat(shaded)
-        block = block.next()
-
-
-def document(entry: Entry, reasoning: bool, width: float) -> QTextDocument:
-    doc = QTextDocument()
-    doc.setDocumentMargin(PAD)
-    doc.setTextWidth(max(50.0, width))
-    cursor = QTextCursor(doc)
-
-    def block(fragment: str) -> None:
-        if not doc.isEmpty():
-            cursor.insertBlock(QTextBlockFormat())
-        cursor.insertHtml(fragment)
-
-    if entry.note:
-        block(f"<span style='color:#557; font-size:small'>— {_escape(shown(entry.note))}</span>")
-        return doc
-    block(f"<b>{you()}</b> {_escape(entry.user)}")
-    cursor.mergeBlockFormat(question_format())
-    if entry.tools:
-        block(f"<span style='color:#2a6'>{_escape(entry.tools.strip())}</span>")
-    if reasoning and entry.reasoning:
-        block(f"<i style='color:#556'>reasoning: {_escape(entry.reasoning)}</i>")
-    block(f"<b>{domovoy()}</b> ")
-    if entry.done and is_markdown(entry.answer):
-        cursor.insertBlock()
-        cursor.insertMarkdown(with_copy_links(entry.answer))
-        shade_code(doc)
-    else:
-        cursor.insertText(entry.answer)
-    if entry.facts is not None or entry.old_footer:
-        block(f"<span style='color:#777; font-size:small'>{_escape(footer_shown(entry))}</span>")
-    if entry.error:
-        block(f"<span style='color:#b00020'>⚠ {_escape(shown(entry.error))}</span>")
-    return doc
-
-
-def _escape(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
 
 
 class ChatModel(QAbstractListModel):
@@ -230,6 +134,9 @@ class ChatModel(QAbstractListModel):
 
     def tool(self, e: ToolCalled) -> Entry | None:
         return self._changed(self.transcript.tool(e))
+
+    def cut(self, e: ReplyCutOff) -> Entry | None:
+        return self._changed(self.transcript.cut(e))
 
     def finished(self, e: TurnFinished) -> Entry | None:
         return self._changed(self.transcript.finished(e))
@@ -391,8 +298,3 @@ class ChatView(QListView):
                 QGuiApplication.clipboard().setText(text)
             return
         super().keyPressEvent(event)
-
-
-def footer_shown(entry: Entry) -> str:
-    """The line under a reply, in the user's language (a reply from an older log: as kept)."""
-    return shown(footer(entry.facts)) if entry.facts is not None else entry.old_footer

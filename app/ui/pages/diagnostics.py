@@ -104,6 +104,7 @@ class DiagnosticsPage(QWidget):
                 self.tr("Model"),
                 self.tr("State"),
                 self.tr("Where"),
+                self.tr("Process"),
                 self.tr("RAM MB"),
                 self.tr("VRAM MB"),
             ),
@@ -162,8 +163,9 @@ class DiagnosticsPage(QWidget):
                     m.model_id,
                     self.tr("loaded") if m.loaded else self.tr("not loaded"),
                     shown(m.placement),
-                    mb(max(0.0, m.file_mb - m.vram_mb)) if m.loaded else "0",
-                    mb(m.vram_mb),
+                    str(m.pid) if m.pid is not None else "—",
+                    mb(m.ram_mb),
+                    mb(m.process_vram_mb if m.process_vram_mb is not None else m.vram_mb),
                 )
                 for m in s.models
             ],

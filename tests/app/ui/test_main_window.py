@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import psutil
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -11,8 +12,8 @@ from app.ui.main_window import MainWindow
 from core.events import EventBus, TokenStreamed, TurnFinished
 from llm.base import GenerationParams
 from llm.fake import FakeLLM
-from llm.llama_cpp import LlamaCppLLM
 from llm.roles import ModelSlot
+from llm.supervised import SupervisedLLM
 from tests.app.ui.windows import type_text, window_for
 
 pytestmark = pytest.mark.qt
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.qt
 def test_typing_a_message_streams_the_tiny_models_reply(
     qtbot: QtBot, tiny_models: dict[str, Path]
 ) -> None:
-    llm = LlamaCppLLM(model_id="demo-tiny-llama", path=tiny_models["llama"], n_ctx=512)
+    llm = SupervisedLLM(model_id="demo-tiny-llama", path=tiny_models["llama"], n_ctx=512)
     slot = ModelSlot(
         role="primary",
         model_id=llm.model_id,
@@ -47,8 +48,11 @@ def test_typing_a_message_streams_the_tiny_models_reply(
     assert "demo-tiny-llama" in text and "noise" in text  # who answered, and that it is a demo
     assert window.input.toPlainText() == ""
     assert window.send_button.isEnabled()
+    runner = llm.pid
+    assert runner is not None
     window.close()
-    assert not llm.loaded  # closing the window unloads the model
+    assert not llm.loaded  # closing the window unloads the model, and ends its process
+    assert runner not in [p.pid for p in psutil.Process().children(recursive=True)]
 
 
 def test_stop_cancels_the_reply(qtbot: QtBot) -> None:

@@ -10,7 +10,8 @@ from PySide6.QtGui import QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
-from app.ui.pages.chat import KEEP_DOCUMENTS, ChatModel, ChatView, document
+from app.ui.pages.chat import KEEP_DOCUMENTS, ChatModel, ChatView
+from app.ui.pages.chat_rows import document
 from app.views.chat import ChatTranscript, Entry, code_blocks, with_copy_links
 from core.events import TokenStreamed, TurnStarted
 from memory.conversations import Message, ReplyFacts

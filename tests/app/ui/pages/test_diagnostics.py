@@ -4,7 +4,9 @@ real turn on the demo model, and the recent log lines; refreshed only while on s
 from __future__ import annotations
 
 import logging
+import os
 
+import psutil
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -33,11 +35,14 @@ def test_the_page_shows_models_lease_metrics_and_log(
     assert page.timer.isActive()
 
     cells = {
-        page.models.item(r, 0).text(): [page.models.item(r, c).text() for c in range(6)]
+        page.models.item(r, 0).text(): [page.models.item(r, c).text() for c in range(7)]
         for r in range(page.models.rowCount())
     }
     assert cells["primary"][1:3] == ["demo-tiny-llama", "loaded"]
-    assert float(cells["primary"][4]) > 0  # its weights are in RAM (no GPU here)
+    runner = int(cells["primary"][4])  # the process that holds the model: not the app's
+    assert runner != os.getpid() and runner in [p.pid for p in psutil.Process().children()]
+    assert float(cells["primary"][5]) > 0  # its weights are in RAM (no GPU here)
+    assert cells["lightweight"][4] == "—"  # no process: not loaded
     assert cells["lightweight"][2] == "not loaded"
     assert "GPU lease: <b>nobody</b>" in page.summary.text()
     assert cells["lightweight"][3] == ""  # nowhere: it is not loaded

@@ -281,14 +281,14 @@ class Assistant:
                 partial = "".join(answer)
                 cut_off.append(partial)
                 answer.clear()
-                self.bus.publish(
-                    ReplyCutOff(
-                        turn_id=turn_id,
-                        model_id=output.model_id,
-                        partial=partial,
-                        message=output.message,
-                    )
+                cut = ReplyCutOff(
+                    turn_id=turn_id,
+                    model_id=output.model_id,
+                    partial=partial,
+                    message=output.message,
                 )
+                turn.cut(cut)
+                self.bus.publish(cut)
                 return
             if not first_at:
                 first_at.append(time.perf_counter())

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from core.errors import TurnTimeout
-from core.events import TurnFailed, TurnFinished
+from core.events import ReplyCutOff, TurnFailed, TurnFinished
 
 Ending = TurnFinished | TurnFailed
 _END = object()
@@ -30,9 +30,14 @@ class Turn:
     def done(self) -> bool:
         return self._ended.is_set()
 
-    def words(self, timeout: float | None = None) -> Iterator[str]:
+    def words(
+        self,
+        timeout: float | None = None,
+        on_cut: Callable[[ReplyCutOff], None] | None = None,
+    ) -> Iterator[str]:
         """The answer's text as it is written, until the turn ends. ``timeout``: the longest
-        wait for the next piece (TurnTimeout after it)."""
+        wait for the next piece (TurnTimeout after it). ``on_cut`` is called, in its place
+        among the words, where the model answering crashed and the next one begins."""
         while True:
             try:
                 item = self._words.get(timeout=timeout)
@@ -41,6 +46,10 @@ class Turn:
             if item is _END:
                 self._words.put(_END)  # a second reader ends too
                 return
+            if isinstance(item, ReplyCutOff):
+                if on_cut is not None:
+                    on_cut(item)
+                continue
             assert isinstance(item, str)
             yield item
 
@@ -56,6 +65,9 @@ class Turn:
 
     def wrote(self, text: str) -> None:
         self._words.put(text)
+
+    def cut(self, cut: ReplyCutOff) -> None:
+        self._words.put(cut)
 
     def end(self, ending: Ending) -> None:
         if self._ended.is_set():

@@ -7,7 +7,7 @@ import sys
 
 from app.views.chat import footer
 from core.errors import DomovoyError
-from core.events import EventBus, ModelLoading, TurnFinished
+from core.events import EventBus, ModelLoading, ReplyCutOff, TurnFinished
 from memory.conversations import ReplyFacts
 
 
@@ -29,10 +29,14 @@ def run(args: argparse.Namespace) -> int:
     failed: list[str] = []
     bus.subscribe(ModelLoading, lambda e: print(f"[loading {e.model_id}…]", file=sys.stderr))
 
+    def cut_off(e: ReplyCutOff) -> None:
+        sys.stdout.flush()
+        print(f" ✂\n[{e.message}]", file=sys.stderr)
+
     def turn(text: str) -> None:
         handle = assistant.submit(text)
         try:
-            for words in handle.words():
+            for words in handle.words(on_cut=cut_off):
                 sys.stdout.write(words)
                 sys.stdout.flush()
         except KeyboardInterrupt:

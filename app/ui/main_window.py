@@ -63,8 +63,7 @@ class MainWindow(QMainWindow):
         state_file: Path | None = None,
     ) -> None:
         """The window opens at once; the assistant comes with it, or later with ``attach``
-        (the app builds it off the GUI thread, after the window is on screen). ``state_file``
-        keeps its size, place and docks from one start to the next."""
+        (built off the GUI thread once the window shows); ``state_file`` keeps its geometry."""
         super().__init__()
         self.assistant: Assistant | None = None
         self.setWindowTitle(self.tr("domovoy"))

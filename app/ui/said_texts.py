@@ -12,6 +12,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("Said", "the conversation"),
     QT_TRANSLATE_NOOP("Said", "the memory"),
     QT_TRANSLATE_NOOP("Said", "demo model: its replies are noise; get a real model to talk"),
+    QT_TRANSLATE_NOOP("Said", "✂ cut off: the model crashed here"),
     QT_TRANSLATE_NOOP("Said", "{0} tokens"),
     QT_TRANSLATE_NOOP("Said", "{0:.0f} tok/s"),
     QT_TRANSLATE_NOOP("Said", "{0} · {1}"),

@@ -4,12 +4,12 @@
   <context>
     <name>Chat</name>
     <message>
-      <location filename="../pages/chat.py" line="76" />
+      <location filename="../pages/chat_rows.py" line="35" />
       <source>You:</source>
       <translation>Вы:</translation>
     </message>
     <message>
-      <location filename="../pages/chat.py" line="80" />
+      <location filename="../pages/chat_rows.py" line="39" />
       <source>domovoy:</source>
       <translation>домовой:</translation>
     </message>
@@ -183,56 +183,61 @@
     </message>
     <message>
       <location filename="../pages/diagnostics.py" line="107" />
+      <source>Process</source>
+      <translation>Процесс</translation>
+    </message>
+    <message>
+      <location filename="../pages/diagnostics.py" line="108" />
       <source>RAM MB</source>
       <translation>ОЗУ, МБ</translation>
     </message>
     <message>
-      <location filename="../pages/diagnostics.py" line="108" />
+      <location filename="../pages/diagnostics.py" line="109" />
       <source>VRAM MB</source>
       <translation>Видеопамять, МБ</translation>
     </message>
     <message>
-      <location filename="../pages/diagnostics.py" line="113" />
+      <location filename="../pages/diagnostics.py" line="114" />
       <source>Metric</source>
       <translation>Метрика</translation>
     </message>
     <message>
-      <location filename="../pages/diagnostics.py" line="113" />
+      <location filename="../pages/diagnostics.py" line="114" />
       <source>Of</source>
       <translation>Чья</translation>
     </message>
     <message>
-      <location filename="../pages/diagnostics.py" line="113" />
+      <location filename="../pages/diagnostics.py" line="114" />
       <source>Count</source>
       <translation>Число</translation>
     </message>
     <message>
-      <location filename="../pages/diagnostics.py" line="121" />
+      <location filename="../pages/diagnostics.py" line="122" />
       <source>no log lines yet</source>
       <translation>журнал пока пуст</translation>
     </message>
     <message>
-      <location filename="../pages/diagnostics.py" line="130" />
+      <location filename="../pages/diagnostics.py" line="131" />
       <source>Recent log</source>
       <translation>Последние записи журнала</translation>
     </message>
     <message>
-      <location filename="../pages/diagnostics.py" line="151" />
+      <location filename="../pages/diagnostics.py" line="152" />
       <source>nobody</source>
       <translation>никто</translation>
     </message>
     <message>
-      <location filename="../pages/diagnostics.py" line="154" />
+      <location filename="../pages/diagnostics.py" line="155" />
       <source>GPU lease: &lt;b&gt;{0}&lt;/b&gt; · app memory (RSS) {1} MB · models in RAM ≈ {2} MB</source>
       <translation>GPU занят: &lt;b&gt;{0}&lt;/b&gt; · память приложения (RSS) {1} МБ · модели в ОЗУ ≈ {2} МБ</translation>
     </message>
     <message>
-      <location filename="../pages/diagnostics.py" line="163" />
+      <location filename="../pages/diagnostics.py" line="164" />
       <source>loaded</source>
       <translation>загружена</translation>
     </message>
     <message>
-      <location filename="../pages/diagnostics.py" line="163" />
+      <location filename="../pages/diagnostics.py" line="164" />
       <source>not loaded</source>
       <translation>не загружена</translation>
     </message>
@@ -246,52 +251,52 @@
     </message>
     <message>
       <location filename="../main_window.py" line="117" />
-      <location filename="../main_window.py" line="145" />
+      <location filename="../main_window.py" line="146" />
       <source>starting…</source>
       <translation>запуск…</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="172" />
+      <location filename="../main_window.py" line="173" />
       <source>{0}: not loaded yet</source>
       <translation>{0}: ещё не загружена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="177" />
+      <location filename="../main_window.py" line="178" />
       <source>{0} is a tiny demo model: its replies are noise. Get a real one: download a GGUF (`domovoy models list --sources`) and add it on the Models page or with `domovoy models add FILE.gguf --id ID --role primary`.</source>
       <translation>{0} — крошечная демо-модель: её ответы — шум. Возьмите настоящую: скачайте GGUF (`domovoy models list --sources`) и добавьте её на странице «Модели» или командой `domovoy models add FILE.gguf --id ID --role primary`.</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="209" />
+      <location filename="../main_window.py" line="210" />
       <source>Conversations</source>
       <translation>Беседы</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="297" />
+      <location filename="../main_window.py" line="298" />
       <source>editing the last question: Send replaces it, Esc cancels</source>
       <translation>правка последнего вопроса: «Отправить» заменит его, Esc — отмена</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="315" />
+      <location filename="../main_window.py" line="316" />
       <source>conversation opened</source>
       <translation>беседа открыта</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="315" />
+      <location filename="../main_window.py" line="316" />
       <source>new conversation</source>
       <translation>новая беседа</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="351" />
+      <location filename="../main_window.py" line="352" />
       <source>{0} is ready as {1} ({2:.0f} ms)</source>
       <translation>{0} готова в роли {1} ({2:.0f} мс)</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="380" />
+      <location filename="../main_window.py" line="378" />
       <source>Restart</source>
       <translation>Перезапуск</translation>
     </message>
     <message>
-      <location filename="../main_window.py" line="381" />
+      <location filename="../main_window.py" line="379" />
       <source>The interface language changes when domovoy starts again. Restart now?</source>
       <translation>Язык интерфейса сменится при следующем запуске домового. Перезапустить сейчас?</translation>
     </message>
@@ -885,57 +890,62 @@
       <translation>память</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="20" />
+      <location filename="../said_texts.py" line="15" />
+      <source>✂ cut off: the model crashed here</source>
+      <translation>✂ оборвано: здесь модель упала</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="21" />
       <source>paused at {0}: pull to resume</source>
       <translation>приостановлено на {0}: скачайте, чтобы продолжить</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="21" />
+      <location filename="../said_texts.py" line="22" />
       <source>in use: {0}</source>
       <translation>используется: {0}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="22" />
+      <location filename="../said_texts.py" line="23" />
       <source>installed</source>
       <translation>установлена</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="23" />
+      <location filename="../said_texts.py" line="24" />
       <source>not installed (chosen for {0})</source>
       <translation>не установлена (выбрана для: {0})</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="24" />
+      <location filename="../said_texts.py" line="25" />
       <source>not installed</source>
       <translation>не установлена</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="25" />
+      <location filename="../said_texts.py" line="26" />
       <source>GPU use changes from the next model load</source>
       <translation>использование GPU изменится со следующей загрузки модели</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="26" />
+      <location filename="../said_texts.py" line="27" />
       <source>voice settings apply the next time voice starts</source>
       <translation>настройки голоса вступят в силу при следующем включении голоса</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="27" />
+      <location filename="../said_texts.py" line="28" />
       <source>the interface language changes at the next start</source>
       <translation>язык интерфейса сменится при следующем запуске</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="28" />
+      <location filename="../said_texts.py" line="29" />
       <source>{0}: new generation settings apply from the next reply</source>
       <translation>{0}: новые настройки генерации действуют со следующего ответа</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="29" />
+      <location filename="../said_texts.py" line="30" />
       <source>the remote provider may be used (messages are scrubbed of personal data)</source>
       <translation>можно обращаться к удалённому провайдеру (личные данные вычищаются из сообщений)</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="30" />
+      <location filename="../said_texts.py" line="31" />
       <source>offline: nothing leaves this machine</source>
       <translation>офлайн: ничто не покидает этот компьютер</translation>
     </message>
@@ -945,84 +955,84 @@
       <translation>демо-модель: её ответы — шум; возьмите настоящую модель</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="15" />
+      <location filename="../said_texts.py" line="16" />
       <source>{0} tokens</source>
       <translation>токенов: {0}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="16" />
+      <location filename="../said_texts.py" line="17" />
       <source>{0:.0f} tok/s</source>
       <translation>{0:.0f} ток/с</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="17" />
+      <location filename="../said_texts.py" line="18" />
       <source>{0} · {1}</source>
       <translation>{0} · {1}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="18" />
+      <location filename="../said_texts.py" line="19" />
       <source>stopped</source>
       <translation>остановлено</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="19" />
+      <location filename="../said_texts.py" line="20" />
       <source>fallback: {0}</source>
       <translation>запасная модель: {0}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="33" />
+      <location filename="../said_texts.py" line="34" />
       <source>{0}
   → {1}</source>
       <translation>{0}
   → {1}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="31" />
+      <location filename="../said_texts.py" line="32" />
       <source>{0} could not be saved ({1}). Free some disk space: nothing is lost, it is kept and saved as soon as it can be.</source>
       <translation>{0}: не удалось сохранить ({1}). Освободите место на диске: ничего не потеряно, всё сохранится, как только станет можно.</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="32" />
+      <location filename="../said_texts.py" line="33" />
       <source>{0} is saved again</source>
       <translation>{0} снова сохраняется</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="34" />
+      <location filename="../said_texts.py" line="35" />
       <source>{0} layers on the GPU</source>
       <translation>слоёв на GPU: {0}</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="35" />
+      <location filename="../said_texts.py" line="36" />
       <source>CPU</source>
       <translation>ЦП</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="36" />
+      <location filename="../said_texts.py" line="37" />
       <source>{0} — {1:.2f} GiB on the GPU, {2:.2f} GiB in RAM</source>
       <translation>{0} — {1:.2f} ГиБ на GPU, {2:.2f} ГиБ в ОЗУ</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="37" />
+      <location filename="../said_texts.py" line="38" />
       <source>not one layer fits the {0:.2f} GiB of VRAM left: CPU only</source>
       <translation>ни один слой не влезает в оставшиеся {0:.2f} ГиБ видеопамяти: только ЦП</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="38" />
+      <location filename="../said_texts.py" line="39" />
       <source>no GPU: everything on the CPU</source>
       <translation>GPU нет: всё на ЦП</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="39" />
+      <location filename="../said_texts.py" line="40" />
       <source>fits the GPU whole</source>
       <translation>целиком влезает в GPU</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="40" />
+      <location filename="../said_texts.py" line="41" />
       <source>{0} of {1} layers on the GPU, the rest on the CPU</source>
       <translation>{0} из {1} слоёв на GPU, остальные на ЦП</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="41" />
+      <location filename="../said_texts.py" line="42" />
       <source>all layers on the GPU, the experts of the first {0} in RAM</source>
       <translation>все слои на GPU, эксперты первых {0} — в ОЗУ</translation>
     </message>

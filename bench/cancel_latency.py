@@ -33,8 +33,8 @@ def run(argv: list[str]) -> dict[str, object]:
     args = parser.parse_args(argv)
 
     path = model_file(args.model)
-    llm = SupervisedLLM(model_id="bench", path=path, n_ctx=2048, seed=7)
-    params = GenerationParams(max_tokens=2000, temperature=0.8, seed=7)
+    llm = SupervisedLLM(model_id="bench", path=path, n_ctx=4096, seed=7)
+    params = GenerationParams(max_tokens=1000, temperature=0.8, seed=7)
     bus = EventBus()
     slot = ModelSlot(role="primary", model_id="bench", llm=llm, params=params)
     assistant = Assistant(bus=bus, slots={"primary": slot})
@@ -65,7 +65,7 @@ def run(argv: list[str]) -> dict[str, object]:
         if not pressed or not isinstance(ending, TurnFinished) or not ending.cancelled:
             say(f"round {i + 1}: the reply ended before Stop ({len(stamps)} tokens); skipped")
             continue
-        last = (stamps[-1] - pressed[0]) * 1000
+        last = max(0.0, (stamps[-1] - pressed[0]) * 1000)  # 0: nothing came after Stop
         end = (ended - pressed[0]) * 1000
         to_last.append(last)
         to_end.append(end)

@@ -22,6 +22,7 @@ from core.errors import GenerationError, ModelFileError, ModelLoadError
 from core.translatable import said
 from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
 from llm.harmony import to_outputs
+from llm.llama_abort import AbortFlag
 from llm.llama_overrides import load_with_overrides
 from llm.placement import Placer
 from llm.prompt_state import PromptState
@@ -85,6 +86,7 @@ class LlamaCppLLM:
         self.placement = ""  # where the weights went, once loaded
         self._overrides: object = None  # the override array llama.cpp was given: kept alive
         self._llama: Any = None
+        self._abort: AbortFlag | None = None  # stops a decode in progress (set from any thread)
         self._vocab: Any = None  # the vocabulary alone, to render and count before a load
         self._formatter: Any = None
         self.render_special = False
@@ -136,6 +138,8 @@ class LlamaCppLLM:
                 llama.close()
                 raise
             self._llama = llama
+            self._abort = AbortFlag()
+            self._abort.attach(llama.ctx)
             self._drop_vocab()
             self._threads_now = self.n_threads
             self.loaded_at = time.monotonic()
@@ -154,6 +158,7 @@ class LlamaCppLLM:
                 if self.placer is not None:
                     self.placer.unloaded(self.model_id)
             self._llama = None
+            self._abort = None  # after the context it served is gone
             self._overrides = None
             self._formatter = None
             self.loaded_at = None
@@ -207,6 +212,12 @@ class LlamaCppLLM:
         vocab, self._vocab = self._vocab, None
         if vocab is not None:
             vocab.close()
+
+    def abort(self) -> None:
+        """Stop the reply being generated now, inside the token being computed (any thread);
+        the stream then ends as a cancelled one does. ``cancel`` must be set too."""
+        if self._abort is not None:
+            self._abort.set()
 
     @property
     def uses_gpu(self) -> bool:
@@ -312,6 +323,8 @@ class LlamaCppLLM:
         """Sample token by token; llama.cpp reuses the KV cache of the longest common prefix."""
         from llama_cpp import llama_model_get_vocab, llama_vocab_is_eog
 
+        if self._abort is not None:
+            self._abort.clear()
         if params.seed is not None:
             llama.set_seed(params.seed)
         threads = params.threads or self.n_threads
@@ -362,6 +375,8 @@ class LlamaCppLLM:
             if tail and not (cancel is not None and cancel.is_set()):
                 yield tail
         except (RuntimeError, ValueError) as exc:
+            if cancel is not None and cancel.is_set():
+                return  # a decode aborted by Stop: the reply ends where it was
             raise GenerationError(f"llama.cpp failed while generating: {exc}") from exc
         finally:
             generator.close()

@@ -116,6 +116,7 @@ class Runner:
                 self.cancelled.add(request["id"])
                 if request["id"] == self.streaming:
                     self.cancel.set()
+                    self.engine.abort()  # inside the token being computed, not after it
                 continue
             self.requests.put(request)
             if request["op"] == "exit":

@@ -33,7 +33,7 @@ from typing import Any
 from core.errors import ModelCrashedError
 
 log = logging.getLogger(__name__)
-SLICE_S = 0.02  # how often a waiting reader looks at its cancel
+SLICE_S = 0.01  # how often a waiting reader looks at its cancel
 EXIT_WAIT_S = 5.0  # a runner asked to exit gets this long before it is killed
 TAIL_LINES = 8
 _ROOT = Path(__file__).resolve().parent.parent  # where the ``llm`` package lives

@@ -45,6 +45,7 @@ def stalls(assistant: object, turns: int, meanwhile: Callable[[threading.Event],
     from PySide6.QtWidgets import QApplication
 
     from app.assistant import Assistant
+    from app.ui.launch import settled
     from app.ui.main_window import MainWindow
     from core.events import TurnFailed, TurnFinished
 
@@ -52,6 +53,7 @@ def stalls(assistant: object, turns: int, meanwhile: Callable[[threading.Event],
     app = QApplication.instance() or QApplication([])
     window = MainWindow(assistant)
     window.show()
+    settled()  # as the app does once it has started
     gaps: list[float] = []
     last = [time.perf_counter()]
     turn_over = threading.Event()

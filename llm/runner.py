@@ -17,6 +17,7 @@ gone (also when it was killed), and a runner never outlives it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -30,6 +31,8 @@ from typing import IO, Any
 
 from core.errors import DomovoyError, GenerationError, ModelFileError, ModelLoadError
 from llm.base import ChatMessage, Delta, GenerationParams, Output, ToolCallRequest
+
+NICE = 5  # the runner's CPU priority below the app's (Unix niceness)
 
 
 def messages_of(raw: Sequence[Sequence[str]]) -> list[ChatMessage]:
@@ -177,6 +180,10 @@ class Runner:
 def main() -> None:
     # Ctrl+C in a terminal reaches the whole process group: the parent decides, not the runner
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A little below the window: when both want the CPU, the window draws first (idle, it
+    # takes nothing from generation); what a runner does is never worth a frozen window.
+    with contextlib.suppress(OSError, AttributeError):  # no nice() on Windows
+        os.nice(NICE)
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed from here on goes to the log, not into the protocol
     sys.stdout = sys.stderr

@@ -358,4 +358,6 @@ def _slot(
     )
     if prepare is not None:
         slot.prepare = prepare
+    if slot.load_eagerly and isinstance(llm, SupervisedLLM):
+        llm.prestart()  # its process imports llama.cpp while the rest of the app is built
     return slot

@@ -1,11 +1,12 @@
 """The runner: one LLM in a process of its own (``python -m llm.runner``), so that llama.cpp
 dying (a signal, an abort, the OOM killer) takes down this process and never the app.
 
-The parent (``llm.supervised``) sends one JSON object per line on stdin and reads one per line
-on the protocol channel (the original stdout; fd 1 itself is pointed at stderr, so that nothing
-llama.cpp prints can corrupt the protocol). Requests run one at a time on the main thread;
-a reader thread takes ``cancel`` at once, and ends the process when stdin closes: the parent is
-gone (also when it was killed), and a runner never outlives it.
+The parent (``llm.supervised``) sends the model's config as the first line on stdin (a spare runner
+started early waits for it, llama.cpp already imported), then one JSON request per line, and reads
+one JSON object per line on the protocol channel (the original stdout; fd 1 itself is pointed at
+stderr, so that nothing llama.cpp prints can corrupt the protocol). Requests run one at a time on
+the main thread; a reader thread takes ``cancel`` at once, and ends the process when stdin closes:
+the parent is gone (also when it was killed), and a runner never outlives it.
 
     → {"op": "load", "id": 1, "n_gpu_layers": 0, "overrides": []}
     ← {"id": 1, "value": {"context_length": 4096}}
@@ -177,6 +178,13 @@ class Runner:
         self.send({"id": rid, "end": True})
 
 
+def _read_ahead(path: Path) -> None:
+    from models.gguf_info import read_gguf_info
+
+    with contextlib.suppress(DomovoyError):  # a bad file is reported by the request that needs it
+        read_gguf_info(path)
+
+
 def main() -> None:
     # Ctrl+C in a terminal reaches the whole process group: the parent decides, not the runner
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -185,10 +193,20 @@ def main() -> None:
     with contextlib.suppress(OSError, AttributeError):  # no nice() on Windows
         os.nice(NICE)
     channel = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything printed from here on goes to the log, not into the protocol
+    os.dup2(2, 1)  # anything printed from here on goes to stderr, not into the protocol
     sys.stdout = sys.stderr
-    config = json.loads(sys.argv[1])
+    import llama_cpp  # noqa: F401  (most of a start: a spare runner does it before its config)
+
+    line = sys.stdin.buffer.readline()
+    if not line:
+        return  # the app ended before it needed this runner
+    config = json.loads(line)
+    log = os.open(config["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.dup2(log, 2)  # llama.cpp's messages, an abort's last words: the model's own log
+    os.dup2(log, 1)
     runner = Runner(config, channel)
+    # the header, read meanwhile: the load and the first count find it parsed
+    threading.Thread(target=_read_ahead, args=(Path(config["path"]),), daemon=True).start()
     reader = threading.Thread(target=runner.listen, args=(sys.stdin.buffer,), daemon=True)
     reader.start()
     runner.send({"ready": os.getpid()})

@@ -46,32 +46,32 @@ class Died(Exception):
 
 class RunnerProcess:
     def __init__(self, model_id: str, config: dict[str, Any], log_file: Path) -> None:
+        """A runner for ``config`` (the spare one if it waits, else a new process); what it
+        writes to stderr goes to ``log_file``, begun afresh."""
         self.model_id = model_id
         self.log_file = log_file
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH", "")) if p)
-        with open(log_file, "wb") as log_out:  # the child keeps its own copy of the descriptor
-            self._proc = subprocess.Popen(
-                [sys.executable, "-m", "llm.runner", json.dumps(config)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=log_out,
-                env=env,
-            )
+        log_file.write_bytes(b"")  # a crash's tail is this start's, never an older one's
+        self._proc = _take_spare() or _popen()
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._stdin = self._proc.stdin
         self._fd = self._proc.stdout.fileno()
         self._buffer = bytearray()
         self._write_lock = threading.Lock()
         self.started_at = time.monotonic()
+        self.ready = False
         _LIVE.add(self)
+        with contextlib.suppress(Died):  # one that died already is found so by wait_ready
+            self.send({**config, "log": str(log_file)})
 
     def wait_ready(self) -> None:
         """Until the runner has started (Python and llama.cpp imported); Died if it did not."""
-        ready = self.receive()
-        if "ready" not in ready:
-            raise Died(f"the runner began with {ready!r}")
+        if self.ready:
+            return
+        first = self.receive()
+        if "ready" not in first:
+            raise Died(f"the runner began with {first!r}")
+        self.ready = True
 
     @property
     def pid(self) -> int:
@@ -168,6 +168,32 @@ class RunnerProcess:
                     pipe.close()
 
 
+def _popen() -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH", "")) if p)
+    return subprocess.Popen(
+        [sys.executable, "-m", "llm.runner"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+    )
+
+
+_SPARE: list[subprocess.Popen[bytes]] = []
+_SPARE_LOCK = threading.Lock()
+
+
+def start_spare() -> None:
+    """Start one runner ahead of need, before the app's own imports: Python and llama.cpp load
+    in it meanwhile, and the first model to load takes it (its config comes on stdin)."""
+    with _SPARE_LOCK:
+        if not _SPARE:
+            _SPARE.append(_popen())
+
+
+def _take_spare() -> subprocess.Popen[bytes] | None:
+    with _SPARE_LOCK:
+        spare = _SPARE.pop() if _SPARE else None
+    return spare if spare is not None and spare.poll() is None else None
+
+
 def describe_exit(code: int) -> str:
     """A runner's end in words: the signal that killed it, or its exit code."""
     if code < 0:
@@ -195,3 +221,5 @@ def runners() -> list[RunnerProcess]:
 def _end_all() -> None:
     for runner in list(_LIVE):
         runner.kill()
+    for spare in _SPARE:
+        spare.kill()

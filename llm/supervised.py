@@ -141,6 +141,13 @@ class SupervisedLLM:
                 said("{0} layers on the GPU", n_gpu_layers) if n_gpu_layers else said("CPU")
             )
 
+    def prestart(self) -> None:
+        """Start the runner now without waiting for it: Python and llama.cpp import in it while
+        the app goes on building (a model loaded at start-up is then ready sooner)."""
+        with self._lock:
+            if self._runner is None and self._broken is None:
+                self._runner = self._spawn()
+
     def unload(self) -> None:
         """End the runner: its process exits, and with it everything the model held."""
         with self._lock:
@@ -243,8 +250,15 @@ class SupervisedLLM:
         if self._broken is not None:
             raise self._broken
         runner = self._runner
-        if runner is not None and self._drained(runner):
-            return runner
+        if runner is None or not self._drained(runner):
+            runner = self._runner = self._spawn()
+        try:
+            runner.wait_ready()
+        except Died:
+            raise self._crashed(runner) from None
+        return runner
+
+    def _spawn(self) -> RunnerProcess:
         config = {
             "model_id": self.model_id,
             "path": str(self.path),
@@ -253,13 +267,7 @@ class SupervisedLLM:
             "seed": self.seed,
             "state_dir": str(self.state_dir) if self.state_dir else None,
         }
-        runner = RunnerProcess(self.model_id, config, self.log_file)
-        self._runner = runner
-        try:
-            runner.wait_ready()
-        except Died:
-            raise self._crashed(runner) from None
-        return runner
+        return RunnerProcess(self.model_id, config, self.log_file)
 
     def _drained(self, runner: RunnerProcess) -> bool:
         """Read what is left of a cancelled stream, up to its end; False if the runner would

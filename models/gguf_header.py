@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import mmap
 import struct
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,29 @@ class _Cursor:
 
 
 def read_header(path: Path) -> Header:
-    """Parse the header; HeaderError for a damaged one (OSError for an unreadable file)."""
+    """Parse the header; HeaderError for a damaged one (OSError for an unreadable file). A
+    file read once is not read again until it changes (same path, size and modification time):
+    its metadata and its tensor inventory are both read before a load."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    with _CACHE_LOCK:
+        known = _CACHE.get(key)
+    if known is not None:
+        return known
+    header = _parse(path)
+    with _CACHE_LOCK:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = header
+    return header
+
+
+_CACHE: dict[tuple[str, int, int], Header] = {}
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 64
+
+
+def _parse(path: Path) -> Header:
     from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType
 
     with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buffer:

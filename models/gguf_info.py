@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,27 +60,9 @@ def check_magic(path: Path) -> None:
 def read_gguf_info(path: Path) -> GGUFInfo:
     """Read metadata and the tensor inventory; a truncated or damaged file gives ModelFileError.
 
-    The gguf reader parses the whole header in Python (a real model's vocabulary is 100k-200k
-    strings), holding the GIL while a reply streams; a file read once is not read again until it
-    changes (same path, size and modification time)."""
+    The header is parsed once per file version (``read_header`` keeps it)."""
     check_magic(path)
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    with _CACHE_LOCK:
-        known = _CACHE.get(key)
-    if known is not None:
-        return known
-    info = _read(path)
-    with _CACHE_LOCK:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = info
-    return info
-
-
-_CACHE: dict[tuple[str, int, int], GGUFInfo] = {}
-_CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 64
+    return _read(path)
 
 
 def _read(path: Path) -> GGUFInfo:

@@ -12,6 +12,9 @@ from memory.conversations import ReplyFacts
 
 
 def run(args: argparse.Namespace) -> int:
+    from llm.runner_process import start_spare
+
+    start_spare()  # the model's process starts while the app's own imports run
     from app.home import Home
     from app.wiring import build_assistant
 

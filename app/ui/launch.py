@@ -80,6 +80,9 @@ def launch() -> int:
 def open_window() -> MainWindow:
     """The window, shown at once; the assistant is built on a thread and attached when ready
     (``window.assistant`` is then set), and its models load in the background."""
+    from llm.runner_process import start_spare
+
+    start_spare()  # the model's process starts while the window and the app are built
     from PySide6.QtCore import QObject, Signal
 
     from app.ui.main_window import MainWindow

@@ -191,3 +191,13 @@ def test_a_killed_app_leaves_no_runner_behind(tiny_models: dict[str, Path]) -> N
         assert gone(runner), "the runner outlived the app that was killed"
     finally:
         app.kill()
+
+
+def test_a_spare_runner_started_early_serves_the_first_model(llm: SupervisedLLM) -> None:
+    from llm import runner_process
+
+    runner_process.start_spare()
+    spare = runner_process._SPARE[0].pid
+    assert final_text(llm.stream(HELLO, PARAMS))
+    assert llm.pid == spare and not runner_process._SPARE  # taken, not started anew
+    assert os.readlink(f"/proc/{spare}/fd/2") == str(llm.log_file)  # its stderr: the model's log

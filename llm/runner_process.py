@@ -171,8 +171,16 @@ class RunnerProcess:
 def _popen() -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH", "")) if p)
+    # close_fds=False lets subprocess use posix_spawn (vfork underneath): a plain fork of the
+    # app copies its page tables (a GiB and more: Qt, the memory store) holding the GIL, and
+    # the window stalled for tens of milliseconds at every runner start. Nothing else leaks
+    # into the runner: Python's descriptors are not inheritable (PEP 446).
     return subprocess.Popen(
-        [sys.executable, "-m", "llm.runner"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        [sys.executable, "-m", "llm.runner"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        close_fds=False,
     )
 
 

@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import GenerationError, ModelFileError, ModelLoadError
-from core.translatable import said
 from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
 from llm.harmony import to_outputs
 from llm.llama_abort import AbortFlag
 from llm.llama_overrides import load_with_overrides
-from llm.placement import Placer
+from llm.placement import Placer, decide, loaded
 from llm.prompt_state import PromptState
 from llm.stops import RepetitionGuard, StopMatcher
 from models.gguf_info import GGUFInfo, read_gguf_info
@@ -107,18 +106,22 @@ class LlamaCppLLM:
             if self._llama is not None:
                 return
             info = self._info  # a clear ModelFileError before llama.cpp sees it
-            n_ctx = min(self.n_ctx, info.context_length) if info.context_length else self.n_ctx
-            n_gpu_layers, overrides, placed = self.n_gpu_layers, self.overrides, None
-            if self.placer is not None:  # refuses, with the numbers, a load that cannot fit
-                placed = self.placer.place(self.model_id, self.path, n_ctx)
-                n_gpu_layers, overrides = placed.n_gpu_layers, placed.overrides
+            placing = decide(
+                self.placer,
+                self.model_id,
+                self.path,
+                n_ctx=self.n_ctx,
+                context_length=info.context_length,
+                n_gpu_layers=self.n_gpu_layers,
+                overrides=self.overrides,
+            )
             try:
                 llama, self._overrides = load_with_overrides(
                     self.model_id,
-                    overrides,
+                    placing.overrides,
                     model_path=str(self.path),
-                    n_ctx=n_ctx,
-                    n_gpu_layers=n_gpu_layers,
+                    n_ctx=placing.n_ctx,
+                    n_gpu_layers=placing.n_gpu_layers,
                     n_threads=self.n_threads,
                     n_threads_batch=self.n_threads_batch,
                     seed=self.seed,
@@ -143,13 +146,7 @@ class LlamaCppLLM:
             self._drop_vocab()
             self._threads_now = self.n_threads
             self.loaded_at = time.monotonic()
-            if placed is not None and self.placer is not None:
-                self.placer.loaded(self.model_id, placed)
-                self.placement = placed.describe()
-            else:
-                self.placement = (
-                    said("{0} layers on the GPU", n_gpu_layers) if n_gpu_layers else said("CPU")
-                )
+            self.placement = loaded(self.placer, self.model_id, placing)
 
     def unload(self) -> None:
         with self._lock:

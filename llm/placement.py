@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import ModelLoadError
 from core.scheduler import GpuScheduler
+from core.translatable import said
 from models.vram import GIB, Plan, inventory_from_gguf, plan
 
 
@@ -52,3 +54,42 @@ class Placer:
 
     def unloaded(self, model_id: str) -> None:
         self.scheduler.set_resident(model_id, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """How one load goes: the context it gets, its GPU layers and tensor overrides, and the
+    plan they came from (None where no placer decided)."""
+
+    n_ctx: int
+    n_gpu_layers: int
+    overrides: list[tuple[str, str]] = field(default_factory=list)
+    plan: Plan | None = None
+
+
+def decide(
+    placer: Placer | None,
+    model_id: str,
+    path: Path,
+    *,
+    n_ctx: int,
+    context_length: int,
+    n_gpu_layers: int,
+    overrides: Sequence[tuple[str, str]] = (),
+) -> Placement:
+    """The load's placement: the context capped at the model's own, and where a placer is
+    given its plan (ModelLoadError, with the numbers, for a load that cannot fit)."""
+    n_ctx = min(n_ctx, context_length) if context_length else n_ctx
+    if placer is None:
+        return Placement(n_ctx, n_gpu_layers, list(overrides))
+    placed = placer.place(model_id, path, n_ctx)
+    return Placement(n_ctx, placed.n_gpu_layers, list(placed.overrides), placed)
+
+
+def loaded(placer: Placer | None, model_id: str, placement: Placement) -> str:
+    """The model has loaded as placed: its residency is recorded; where it went, in words."""
+    if placement.plan is not None and placer is not None:
+        placer.loaded(model_id, placement.plan)
+        return placement.plan.describe()
+    n = placement.n_gpu_layers
+    return said("{0} layers on the GPU", n) if n else said("CPU")

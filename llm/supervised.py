@@ -25,9 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ModelCrashedError
-from core.translatable import said
 from llm.base import Cancel, ChatMessage, GenerationParams, Output
-from llm.placement import Placer
+from llm.placement import Placer, decide, loaded
 from llm.runner import error_of, output_of, params_json
 from llm.runner_process import Died, RunnerProcess
 from models.gguf_info import GGUFInfo, read_gguf_info
@@ -121,25 +120,24 @@ class SupervisedLLM:
     def _load(self) -> None:
         if self._loaded:
             return
-        info = self._info
-        n_ctx = min(self.n_ctx, info.context_length) if info.context_length else self.n_ctx
-        n_gpu_layers, overrides, placed = self.n_gpu_layers, [], None
-        if self.placer is not None:  # refuses, with the numbers, a load that cannot fit
-            placed = self.placer.place(self.model_id, self.path, n_ctx)
-            n_gpu_layers, overrides = placed.n_gpu_layers, placed.overrides
+        placing = decide(
+            self.placer,
+            self.model_id,
+            self.path,
+            n_ctx=self.n_ctx,
+            context_length=self._info.context_length,
+            n_gpu_layers=self.n_gpu_layers,
+        )
         value = self._call(
-            "load", n_gpu_layers=n_gpu_layers, overrides=list(overrides), n_ctx=n_ctx
+            "load",
+            n_gpu_layers=placing.n_gpu_layers,
+            overrides=placing.overrides,
+            n_ctx=placing.n_ctx,
         )
         self._context_length = int(value["context_length"])
         self._loaded = True
         self.loaded_at = time.monotonic()
-        if placed is not None and self.placer is not None:
-            self.placer.loaded(self.model_id, placed)
-            self.placement = placed.describe()
-        else:
-            self.placement = (
-                said("{0} layers on the GPU", n_gpu_layers) if n_gpu_layers else said("CPU")
-            )
+        self.placement = loaded(self.placer, self.model_id, placing)
 
     def prestart(self) -> None:
         """Start the runner now without waiting for it: Python and llama.cpp import in it while

@@ -227,7 +227,7 @@ class Assistant:
     def set_voice_mode(self, on: bool) -> None:
         """Spoken replies (short, no Markdown), generated on every core: a spoken reply waits
         on each token of its first sentence, and the window is not being typed in meanwhile."""
-        from llm.llama_cpp import batch_threads
+        from llm.threads import batch_threads
 
         self.prompts.voice = on
         self.router.threads = batch_threads() if on else None
@@ -309,9 +309,9 @@ class Assistant:
         )  # a harmony model's template lists them: it may call one itself
         try:
             context = self._tools.before(turn_id, text, self.context(text), voice=self.voice)
+            messages, fitted_for = self._fit.messages(turn_id, text, context, kind)
             for _round in range(MAX_TOOL_ROUNDS + 1):
                 requested.clear()
-                messages, fitted_for = self._fit.messages(turn_id, text, context, kind)
                 answered = self.router.run(
                     kind,
                     messages,
@@ -324,7 +324,7 @@ class Assistant:
                 )
                 if not requested or answer or cancel.is_set() or self.tools is None:
                     break
-                context = self._tools.requested(turn_id, context, requested)
+                messages = [*messages, *self._tools.requested(turn_id, requested)]
         except DomovoyError as exc:
             log.warning("turn %d failed: %s", turn_id, exc)
             return self._failed(

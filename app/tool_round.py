@@ -1,7 +1,7 @@
 """Tools around a turn: the one the message asks for runs before the model is asked (its outcome
-goes into the turn's context), and those a harmony model calls itself run between its tries.
-Each call is reported as ToolCalled; a tool step that fails leaves the turn without tools, never
-without an answer."""
+goes into the turn's context); those a harmony model calls itself run mid-reply, and their
+results go back to it in its own format. Each call is reported as ToolCalled; a tool step that
+fails leaves the turn without tools, never without an answer."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import json
 import logging
 
 from core.events import EventBus, ToolCalled
-from llm.base import ToolCallRequest
+from llm.base import ChatMessage, ToolCallRequest
 from llm.prompt import TurnContext
 from llm.tool_step import ToolStep
 from llm.tools import ToolOutcome
@@ -39,18 +39,17 @@ class ToolRound:
         self._publish(turn_id, outcome, decision.decided_by)
         return dataclasses.replace(context, tools=outcome.transcript())
 
-    def requested(
-        self, turn_id: int, context: TurnContext, requested: list[ToolCallRequest]
-    ) -> TurnContext:
-        """A model called tools itself (harmony's commentary channel): run them; the model is
-        asked again with their outcomes."""
+    def requested(self, turn_id: int, requested: list[ToolCallRequest]) -> list[ChatMessage]:
+        """A model called tools itself (harmony's commentary channel): run them, and answer it
+        in its own format: each call, then its result; the model goes on from there."""
         assert self.tools is not None
-        lines = [context.tools] if context.tools else []
+        messages: list[ChatMessage] = []
         for call in requested:
             outcome = self.tools.registry.call_requested(call.recipient, call.arguments)
             self._publish(turn_id, outcome, "model")
-            lines.append(outcome.transcript())
-        return dataclasses.replace(context, tools="\n".join(lines))
+            messages.append(ChatMessage(role="assistant", content="", tool_call=call))
+            messages.append(ChatMessage(role="tool", content=outcome.text))
+        return messages
 
     def _publish(self, turn_id: int, outcome: ToolOutcome, decided_by: str) -> None:
         self.bus.publish(

@@ -6,14 +6,8 @@ from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-Role = Literal["system", "user", "assistant"]
+Role = Literal["system", "user", "assistant", "tool"]
 Effort = Literal["low", "medium", "high"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChatMessage:
-    role: Role
-    content: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,6 +42,17 @@ class ToolCallRequest:
     recipient: str
     arguments: str
     content_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChatMessage:
+    """A message of the conversation. A model that calls tools itself (harmony) is answered in
+    its own format: its call (an ``assistant`` message with ``tool_call``), then the tool's
+    result (a ``tool`` message), and it goes on from there."""
+
+    role: Role
+    content: str
+    tool_call: ToolCallRequest | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,7 +11,6 @@ import codecs
 import functools
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Generator, Iterator, Sequence
@@ -20,41 +19,21 @@ from typing import Any
 
 from core.errors import GenerationError, ModelFileError, ModelLoadError
 from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
-from llm.harmony import to_outputs
+from llm.chat_template import template_messages
+from llm.harmony import TERMINATORS, to_outputs
 from llm.llama_abort import AbortFlag
 from llm.llama_overrides import load_with_overrides
 from llm.placement import Placer, decide, loaded
 from llm.prompt_state import PromptState
+from llm.scripted import Script
 from llm.stops import RepetitionGuard, StopMatcher
+from llm.threads import batch_threads, default_threads
 from models.gguf_info import GGUFInfo, read_gguf_info
 
 log = logging.getLogger(__name__)
 # the last tokens of a prefilled prompt are left for the turn: the template's turn markers
 # there may be tokenized with the text that follows them
 PREFILL_HOLD_BACK = 4
-THREADS_ENV = "DOMOVOY_LLAMA_THREADS"  # generation threads, where the default does not suit
-
-
-def default_threads() -> int:
-    """llama.cpp's threads: the physical cores, but never every logical one. Its threads spin
-    while they wait, so taking every core leaves the window, the audio and the memory none, and
-    they stutter; hyper-threads do not make generation faster."""
-    import psutil
-
-    if os.environ.get(THREADS_ENV, "").isdigit():
-        return max(1, int(os.environ[THREADS_ENV]))
-    logical = os.cpu_count() or 2
-    physical = psutil.cpu_count(logical=False) or logical
-    return max(1, min(physical, logical - 1))
-
-
-def batch_threads() -> int:
-    """Prompt processing's threads: every physical core. A prompt is a short burst of dense
-    work that scales with cores (half the time on two cores instead of one), unlike token
-    generation, whose threads spin between tokens for as long as the reply lasts."""
-    import psutil
-
-    return max(1, psutil.cpu_count(logical=False) or os.cpu_count() or 1)
 
 
 class LlamaCppLLM:
@@ -70,8 +49,10 @@ class LlamaCppLLM:
         placer: Placer | None = None,
         state_dir: Path | None = None,
         overrides: Sequence[tuple[str, str]] = (),
+        script: Script | None = None,
     ) -> None:
         self.model_id = model_id
+        self.script = script  # replies as token ids instead of sampled ones (llm.scripted)
         self.state_dir = state_dir  # where prefilled prompt states are kept between starts
         self.path = path
         self.n_ctx = n_ctx
@@ -270,11 +251,14 @@ class LlamaCppLLM:
         extra: dict[str, Any] = {}
         if params.reasoning_effort:
             extra["reasoning_effort"] = params.reasoning_effort
-        if params.tools_json and self.render_special:  # harmony models call tools themselves
-            extra["tools"] = json.loads(params.tools_json)
+        if self.render_special:
+            if params.tools_json:  # harmony models call tools themselves
+                extra["tools"] = json.loads(params.tools_json)
+            if messages and messages[0].role == "system":  # who it is, not "You are ChatGPT"
+                extra["model_identity"] = messages[0].content.split("\n", 1)[0]
         try:
             result = formatter(
-                messages=[{"role": m.role, "content": m.content} for m in messages], **extra
+                messages=template_messages(messages, harmony=self.render_special), **extra
             )
         except Exception as exc:  # the template raised (raise_exception) or is malformed
             raise GenerationError(f"the chat template of {self.model_id!r} failed: {exc}") from exc
@@ -344,14 +328,22 @@ class LlamaCppLLM:
             temp=params.temperature,
             repeat_penalty=params.repeat_penalty,
             grammar=_grammar(params.json_schema) if use_grammar else None,
+            logits_processor=[self.script.next_reply(llama.token_eos())] if self.script else None,
         )
         produced = 0
         leading = True
         try:
             for token in generator:
-                if llama_vocab_is_eog(vocab, token) or (cancel is not None and cancel.is_set()):
+                if cancel is not None and cancel.is_set():
                     break
                 piece = llama.detokenize([token], special=self.render_special)
+                if llama_vocab_is_eog(vocab, token):
+                    # harmony's <|return|> and <|call|> end generation: the parser is told
+                    # which, so that a call is a call; other models' end tokens are not text
+                    ending = piece.decode("utf-8", errors="replace")
+                    if self.render_special and ending in TERMINATORS:
+                        yield stops.feed(decoder.decode(b"", final=True)) + stops.flush() + ending
+                    break
                 text = stops.feed(decoder.decode(piece))
                 if leading:  # SentencePiece writes the reply's first word with a leading space
                     text = text.lstrip(" ")

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from core.errors import GenerationError, ModelLoadError
 from llm.base import Cancel, ChatMessage, Delta, GenerationParams, Output
+from llm.chat_template import template_messages
 from llm.privacy import Scrubber
 
 
@@ -83,7 +84,8 @@ class RemoteLLM:
         body = {
             "model": self.model_id,
             "messages": [
-                {"role": m.role, "content": self.scrubber.scrub(m.content)} for m in messages
+                {"role": m["role"], "content": self.scrubber.scrub(m["content"])}
+                for m in template_messages(messages, harmony=False)
             ],
             "max_tokens": params.max_tokens,
             "temperature": params.temperature,

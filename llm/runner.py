@@ -36,8 +36,27 @@ from llm.base import ChatMessage, Delta, GenerationParams, Output, ToolCallReque
 NICE = 5  # the runner's CPU priority below the app's (Unix niceness)
 
 
-def messages_of(raw: Sequence[Sequence[str]]) -> list[ChatMessage]:
-    return [ChatMessage(role=role, content=content) for role, content in raw]  # type: ignore[arg-type]
+def messages_json(messages: Sequence[ChatMessage]) -> list[list[Any]]:
+    """``[role, content]``, and ``[recipient, arguments, content_type]`` for a tool call."""
+    return [
+        [m.role, m.content, *([output_json(m.tool_call)["t"]] if m.tool_call else [])]
+        for m in messages
+    ]
+
+
+def messages_of(raw: Sequence[Sequence[Any]]) -> list[ChatMessage]:
+    return [
+        ChatMessage(
+            role=item[0],
+            content=item[1],
+            tool_call=ToolCallRequest(
+                recipient=item[2][0], arguments=item[2][1], content_type=item[2][2]
+            )
+            if len(item) > 2
+            else None,
+        )
+        for item in raw
+    ]
 
 
 def params_of(raw: dict[str, Any]) -> GenerationParams:

@@ -27,7 +27,7 @@ from typing import Any
 from core.errors import ModelCrashedError
 from llm.base import Cancel, ChatMessage, GenerationParams, Output
 from llm.placement import Placer, decide, loaded
-from llm.runner import error_of, output_of, params_json
+from llm.runner import error_of, messages_json, output_of, params_json
 from llm.runner_process import Died, RunnerProcess
 from models.gguf_info import GGUFInfo, read_gguf_info
 
@@ -79,7 +79,7 @@ class SupervisedLLM:
 
     @functools.cached_property
     def n_threads(self) -> int:
-        from llm.llama_cpp import default_threads
+        from llm.threads import default_threads
 
         return self._threads or default_threads()
 
@@ -321,6 +321,6 @@ class SupervisedLLM:
 
 def _request(messages: Sequence[ChatMessage], params: GenerationParams) -> dict[str, Any]:
     return {
-        "messages": [[m.role, m.content] for m in messages],
+        "messages": messages_json(messages),
         "params": params_json(params),
     }

@@ -141,7 +141,10 @@ DEMO_MODELS = (
         "demo-tiny-phi3", "phi3", "lightweight", "tiny phi3-architecture model, Phi-3.5 template"
     ),
     DemoModel(
-        "demo-tiny-gpt-oss", "gpt-oss", "secondary", "tiny model carrying the gpt-oss template"
+        "demo-tiny-gpt-oss",
+        "gpt-oss",
+        "secondary",
+        "tiny gpt-oss-architecture model, o200k_harmony",
     ),
 )
 DEMO_NOTE = (

@@ -209,7 +209,10 @@ def inventory_from_gguf(path: Path) -> Inventory:
     ff = int(
         field(f"{arch}.expert_feed_forward_length", 0) or field(f"{arch}.feed_forward_length", 0)
     )  # type: ignore[call-overload]
-    n_vocab = header.lengths.get("tokenizer.ggml.tokens", 0)
+    embeddings = next((t for t in header.tensors if t.name == "token_embd.weight"), None)
+    n_vocab = header.lengths.get("tokenizer.ggml.tokens") or (
+        embeddings.shape[1] if embeddings is not None and len(embeddings.shape) == 2 else 0
+    )
     n_swa = int(field(f"{arch}.attention.sliding_window", 0))  # type: ignore[call-overload]
     return Inventory(
         name=str(field("general.name", path.stem)),
@@ -223,66 +226,6 @@ def inventory_from_gguf(path: Path) -> Inventory:
         n_ff_active=ff * (used or 1),
         n_swa=n_swa,
         swa_layers=frozenset(range(0, n_layers, 2)) if n_swa else frozenset(),
-        expert_count=experts,
-    )
-
-
-def gpt_oss_20b() -> Inventory:
-    """gpt-oss-20b's tensors as in its MXFP4 GGUF, built from the published configuration.
-
-    config.json: hidden 2880, 24 layers, 64 query heads and 8 KV heads of 64, 32 experts of
-    width 2880 with 4 used a token, vocabulary 201088, sliding window 128 on every other layer.
-    In the GGUF the experts are MXFP4 (4.25 bits a weight), the other matrices Q8_0 (8.5 bits),
-    norms, biases and attention sinks f32.
-    """
-    d, layers, heads, kv_heads, hd, experts, ff, vocab = 2880, 24, 64, 8, 64, 32, 2880, 201088
-
-    def mxfp4(n: int) -> int:
-        return n // 32 * 17
-
-    def q8_0(n: int) -> int:
-        return n // 32 * 34
-
-    def f32(n: int) -> int:
-        return n * 4
-
-    t: dict[str, int] = {
-        "token_embd.weight": q8_0(vocab * d),
-        "output.weight": q8_0(vocab * d),
-        "output_norm.weight": f32(d),
-    }
-    for i in range(layers):
-        p = f"blk.{i}."
-        t[p + "attn_norm.weight"] = f32(d)
-        t[p + "post_attention_norm.weight"] = f32(d)
-        t[p + "attn_q.weight"] = q8_0(d * heads * hd)
-        t[p + "attn_k.weight"] = q8_0(d * kv_heads * hd)
-        t[p + "attn_v.weight"] = q8_0(d * kv_heads * hd)
-        t[p + "attn_output.weight"] = q8_0(heads * hd * d)
-        t[p + "attn_q.bias"] = f32(heads * hd)
-        t[p + "attn_k.bias"] = f32(kv_heads * hd)
-        t[p + "attn_v.bias"] = f32(kv_heads * hd)
-        t[p + "attn_output.bias"] = f32(d)
-        t[p + "attn_sinks.weight"] = f32(heads)
-        t[p + "ffn_gate_inp.weight"] = f32(d * experts)
-        t[p + "ffn_gate_inp.bias"] = f32(experts)
-        for kind in ("gate", "up"):
-            t[p + f"ffn_{kind}_exps.weight"] = mxfp4(experts * d * ff)
-            t[p + f"ffn_{kind}_exps.bias"] = f32(experts * ff)
-        t[p + "ffn_down_exps.weight"] = mxfp4(experts * ff * d)
-        t[p + "ffn_down_exps.bias"] = f32(experts * d)
-    return Inventory(
-        name="gpt-oss-20b (MXFP4, from the published configuration)",
-        tensor_bytes=t,
-        n_layers=layers,
-        n_embd=d,
-        n_head=heads,
-        n_head_kv=kv_heads,
-        head_dim=hd,
-        n_vocab=vocab,
-        n_ff_active=4 * ff,
-        n_swa=128,
-        swa_layers=frozenset(range(0, layers, 2)),
         expert_count=experts,
     )
 

@@ -4,7 +4,9 @@ Three flavours, as real models carry them:
 
 - ``llama``: llama architecture, ChatML template;
 - ``phi3``: phi3 architecture (fused QKV and gate/up), the Phi-3.5 chat template;
-- ``gpt-oss``: llama architecture carrying the gpt-oss chat template and harmony's special tokens.
+- ``llama-moe``: a Mixtral-style mixture of experts on the llama architecture;
+- ``gpt-oss``: the real gpt-oss architecture, o200k_harmony vocabulary and template
+  (``models.testing.tiny_gpt_oss``).
 
 Weights are seeded random numbers. The output rows of special and byte tokens are zero, so the
 model mostly writes letters and words rather than stopping at once or emitting stray bytes.
@@ -73,24 +75,17 @@ TINY_MODELS: dict[str, TinyGGUF] = {
         n_expert_used=2,
     ),
     "gpt-oss": TinyGGUF(
-        name="tiny-gpt-oss-template",
-        arch="llama",
+        name="tiny-gpt-oss",
+        arch="gpt-oss",
         template="gpt-oss.jinja",
-        special=(
-            "<|startoftext|>",
-            "<|endoftext|>",
-            "<|return|>",
-            "<|constrain|>",
-            "<|channel|>",
-            "<|start|>",
-            "<|end|>",
-            "<|message|>",
-            "<|call|>",
-        ),
+        special=(),  # o200k_harmony's own (models.testing.o200k)
         bos="<|startoftext|>",
         eos="<|return|>",
-        eot="<|end|>",
         add_bos=False,
+        n_layer=4,  # two pairs of sliding-window and full-attention layers
+        n_ff=64,
+        n_expert=4,
+        n_expert_used=2,
     ),
 }
 
@@ -108,11 +103,18 @@ def make_tiny_gguf(kind: str, path: Path, *, seed: int = 0, **sizes: int) -> Pat
     import gguf
 
     spec = dataclasses.replace(TINY_MODELS[kind], **cast(dict[str, Any], sizes))
-    vocab = build_vocab(list(spec.special))
     rng = np.random.default_rng(seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
 
+    if spec.arch == "gpt-oss":
+        from models.testing.tiny_gpt_oss import write_gpt_oss
+
+        write_gpt_oss(spec, tmp, rng, template_text(spec.template))
+        tmp.replace(path)
+        return path
+
+    vocab = build_vocab(list(spec.special))
     writer = gguf.GGUFWriter(str(tmp), spec.arch)
     writer.add_name(spec.name)
     writer.add_file_type(gguf.LlamaFileType.MOSTLY_F16)

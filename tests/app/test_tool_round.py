@@ -62,7 +62,11 @@ def test_a_harmony_model_that_calls_a_tool_gets_its_result_and_answers(tmp_path:
     ]
     assert called and called[0].tool == "calculate" and called[0].result == "42"
     assert "calculate" in (fake.params_seen[0].tools_json or "")  # the model was told its tools
-    assert "calculate(expression='6*7') → 42" in fake.seen[1][-1].content
+    call_message, result = fake.seen[1][-2:]  # answered in harmony's own format
+    assert call_message.tool_call is not None and call_message.tool_call.recipient == (
+        "functions.calculate"
+    )
+    assert result.role == "tool" and result.content == "42"
     finished = rec.of(TurnFinished)[0]
     assert isinstance(finished, TurnFinished) and finished.text == "Сорок два."
 
@@ -79,3 +83,41 @@ def test_the_gpt_oss_template_lists_the_tools(tiny_models: dict[str, Path]) -> N
     )
     llm.unload()
     assert "namespace functions" in prompt and "type calculate" in prompt
+
+
+def test_the_real_provider_runs_a_call_gpt_oss_wrote_and_the_answer_follows(
+    tmp_path: Path, tiny_models: dict[str, Path]
+) -> None:
+    """The tiny gpt-oss-architecture model, scripted with gpt-oss's real token ids: the call
+    ends at <|call|>, the tool runs, its result goes back through the template, and the next
+    generation is the answer the user gets; the reasoning is kept, not shown."""
+    from llm.intent import IntentClassifier
+    from llm.scripted import Script
+    from llm.tool_step import ToolStep
+    from llm.tools import builtin_tools
+    from models.testing.o200k import harmony_ids
+
+    call = (
+        "<|channel|>analysis<|message|>Need arithmetic.<|end|><|start|>assistant"
+        "<|channel|>commentary to=functions.calculate <|constrain|>json"
+        '<|message|>{"expression": "6*7"}<|call|>'
+    )
+    final = "<|channel|>final<|message|>Сорок два.<|return|>"
+    script = Script([harmony_ids(call), harmony_ids(final)])
+    llm = LlamaCppLLM(model_id="gpt-oss", path=tiny_models["gpt-oss"], n_ctx=2048, script=script)
+    bus = EventBus(strict=True)
+    rec = Recorder(bus)
+    slots = {"primary": ModelSlot(role="primary", model_id="gpt-oss", llm=llm)}
+    router = Router(bus, slots)
+    tools = ToolStep(builtin_tools(), IntentClassifier(tmp_path), BigModel(bus, router, Metrics()))
+    assistant = Assistant(bus=bus, slots=slots, router=router, tools=tools)
+    try:
+        assistant.submit("расскажи, что получится, если взять шесть раз по семь")
+        assert assistant.wait(60)
+    finally:
+        llm.unload()
+    called = [e for e in rec.of(ToolCalled) if isinstance(e, ToolCalled)]
+    assert [(e.tool, e.result, e.decided_by) for e in called] == [("calculate", "42", "model")]
+    finished = rec.of(TurnFinished)[0]
+    assert isinstance(finished, TurnFinished) and finished.text == "Сорок два."
+    assert "Need arithmetic." in finished.reasoning and script.used == 2

@@ -57,6 +57,40 @@ def test_llama_cpp_receives_the_expert_overrides(moe: Path, llama_log: list[str]
         llama.close()
 
 
+def test_the_planner_places_gpt_oss_experts_by_their_real_names(
+    tiny_models: dict[str, Path], llama_log: list[str]
+) -> None:
+    from models.vram import EXPERT, SAFETY_BYTES, inventory_from_gguf, plan
+
+    path = tiny_models["gpt-oss"]
+    inv = inventory_from_gguf(path)
+    assert inv.is_moe and inv.expert_count == 4 and inv.n_layers == 4 and inv.n_vocab == 201088
+    assert inv.n_swa == 128 and inv.swa_layers == frozenset({0, 2})
+    experts = sorted(n for n in inv.tensor_bytes if EXPERT.match(n) and n.startswith("blk.0."))
+    assert experts == sorted(
+        f"blk.0.ffn_{k}_exps.{w}" for k in ("gate", "up", "down") for w in ("weight", "bias")
+    )
+    # a card with room for all but the experts of two layers: the plan moves those two
+    whole = plan(inv, 256, vram_free_bytes=64 * GIB)
+    two = inv.layer_bytes(0, experts=True) + inv.layer_bytes(1, experts=True)
+    placed = plan(inv, 256, vram_free_bytes=whole.gpu_bytes - two + SAFETY_BYTES + 1)
+    assert placed.n_cpu_moe == 2 and placed.gpu_bytes == whole.gpu_bytes - two
+    llama, _ = load_with_overrides(
+        "gpt-oss", placed.overrides, model_path=str(path), n_ctx=256, verbose=False
+    )
+    try:
+        overridden = [line for line in llama_log if "buffer type overridden to CPU" in line]
+        names = sorted(line.split()[1] for line in overridden)
+        assert names == sorted(
+            f"blk.{i}.ffn_{k}_exps.{w}"
+            for i in (0, 1)
+            for k in ("gate", "up", "down")
+            for w in ("weight", "bias")
+        )
+    finally:
+        llama.close()
+
+
 def test_an_unknown_buffer_type_is_refused_by_name(moe: Path) -> None:
     with pytest.raises(ModelLoadError, match=r"no llama\.cpp buffer type 'CUDA7'"):
         load_with_overrides(

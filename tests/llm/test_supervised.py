@@ -54,6 +54,28 @@ def test_the_runner_answers_as_llama_cpp_in_process(
     assert llm.count_tokens(HELLO, PARAMS) == here.count_tokens(HELLO, PARAMS)
 
 
+def test_a_tool_round_reaches_the_runner_whole(
+    tiny_models: dict[str, Path], tmp_path: Path
+) -> None:
+    from llm.base import ToolCallRequest
+
+    call = ToolCallRequest(recipient="functions.time", arguments="{}", content_type="json")
+    followed = [
+        *HELLO,
+        ChatMessage(role="assistant", content="", tool_call=call),
+        ChatMessage(role="tool", content="12:30"),
+    ]
+    here = LlamaCppLLM(model_id="g", path=tiny_models["gpt-oss"], n_ctx=512)
+    there = SupervisedLLM(model_id="g", path=tiny_models["gpt-oss"], n_ctx=512, log_dir=tmp_path)
+    try:
+        expected = here.render(followed, PARAMS)
+        assert "to=functions.time<|channel|>commentary json<|message|>{}<|call|>" in expected
+        assert there.render(followed, PARAMS) == expected
+    finally:
+        here.unload()
+        there.unload()
+
+
 def test_the_model_lives_in_its_own_process_until_it_unloads(llm: SupervisedLLM) -> None:
     llm.load()
     pid = llm.pid

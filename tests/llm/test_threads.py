@@ -5,7 +5,7 @@ from __future__ import annotations
 import psutil
 import pytest
 
-from llm import llama_cpp
+from llm import threads as llama_threads
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,6 @@ from llm import llama_cpp
 def test_generation_threads_leave_a_core(
     monkeypatch: pytest.MonkeyPatch, logical: int, physical: int | None, threads: int
 ) -> None:
-    monkeypatch.setattr(llama_cpp.os, "cpu_count", lambda: logical)
+    monkeypatch.setattr(llama_threads.os, "cpu_count", lambda: logical)
     monkeypatch.setattr(psutil, "cpu_count", lambda logical=True: physical)
-    assert llama_cpp.default_threads() == threads
+    assert llama_threads.default_threads() == threads

@@ -25,7 +25,7 @@ def test_the_makers_are_deterministic(tmp_path: Path) -> None:
     [
         ("llama", "llama", "<|im_start|>"),
         ("phi3", "phi3", "<|assistant|>"),
-        ("gpt-oss", "llama", "<|channel|>"),
+        ("gpt-oss", "gpt-oss", "<|channel|>"),
     ],
 )
 def test_each_tiny_model_carries_its_architecture_and_template(
@@ -46,7 +46,8 @@ def test_russian_and_english_tokenize_without_unknown_tokens(
     try:
         for text in ["Привет, как дела? Ёжик 42!", "Hello there — €5 ✓ 日本"]:
             tokens = llama.tokenize(text.encode(), add_bos=False, special=False)
-            assert 0 not in tokens  # <unk>: byte fallback covers every character
+            if kind != "gpt-oss":  # o200k is byte-level: it has no <unk> at all
+                assert 0 not in tokens  # <unk>: byte fallback covers every character
             assert llama.detokenize(tokens).decode().strip() == text
     finally:
         llama.close()

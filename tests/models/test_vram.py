@@ -1,15 +1,20 @@
-"""The planner against published figures for gpt-oss-20b, and against the tiny GGUFs' headers."""
+"""The planner against published figures for gpt-oss-20b, and against the tiny GGUFs' headers.
+
+gpt-oss-20b's inventory is read, like any GGUF's, from a header: the one its published shape
+gives (models.published), with the tensor names, dimensions and ggml types of its MXFP4 GGUF.
+"""
 
 from pathlib import Path
 
 import pytest
 
+from models.published import write_published_header
 from models.vram import (
     GIB,
     SAFETY_BYTES,
+    Inventory,
     cpu_moe_overrides,
     deployment_bytes,
-    gpt_oss_20b,
     inventory_from_gguf,
     kv_cache_bytes,
     plan,
@@ -18,22 +23,44 @@ from models.vram import (
 GB = 1e9
 
 
-def test_gpt_oss_20b_weights_match_the_published_file_size() -> None:
+@pytest.fixture(scope="module")
+def gpt_oss_20b(tmp_path_factory: pytest.TempPathFactory) -> Inventory:
+    header = tmp_path_factory.mktemp("published") / "gpt-oss-20b.gguf"
+    return inventory_from_gguf(write_published_header("gpt-oss-20b", header))
+
+
+def test_the_published_header_reads_as_gpt_oss_20b(gpt_oss_20b: Inventory) -> None:
+    inv = gpt_oss_20b
+    assert (inv.n_layers, inv.n_embd, inv.n_head, inv.n_head_kv, inv.head_dim) == (
+        24,
+        2880,
+        64,
+        8,
+        64,
+    )
+    assert inv.n_vocab == 201088 and inv.expert_count == 32 and inv.n_swa == 128
+    assert inv.swa_layers == frozenset(range(0, 24, 2))
+    assert sum(1 for name in inv.tensor_bytes if "_exps.weight" in name) == 24 * 3
+
+
+def test_gpt_oss_20b_weights_match_the_published_file_size(gpt_oss_20b: Inventory) -> None:
     # The MXFP4 GGUF is 11.27 GiB.
-    assert gpt_oss_20b().weights_bytes / GIB == pytest.approx(11.27, rel=0.10)
+    assert gpt_oss_20b.weights_bytes / GIB == pytest.approx(11.27, rel=0.10)
 
 
 @pytest.mark.parametrize(("n_ctx", "published_gb"), [(8192, 14.9), (32768, 15.5), (131072, 17.9)])
 def test_gpt_oss_20b_deployment_within_ten_percent_of_the_llama_cpp_guide(
-    n_ctx: int, published_gb: float
+    gpt_oss_20b: Inventory, n_ctx: int, published_gb: float
 ) -> None:
     # The guide's figures are for its recommended run: flash attention, micro-batch 2048.
-    total = deployment_bytes(gpt_oss_20b(), n_ctx, n_ubatch=2048) / GB
+    total = deployment_bytes(gpt_oss_20b, n_ctx, n_ubatch=2048) / GB
     assert total == pytest.approx(published_gb, rel=0.10)
 
 
-def test_on_a_12_gb_card_beside_whisper_the_experts_of_a_few_layers_go_to_ram() -> None:
-    inv = gpt_oss_20b()
+def test_on_a_12_gb_card_beside_whisper_the_experts_of_a_few_layers_go_to_ram(
+    gpt_oss_20b: Inventory,
+) -> None:
+    inv = gpt_oss_20b
     free = int(11.5 * GIB)  # an RTX 4070 with the desktop running
     whisper = 1 * GIB
     placed = plan(inv, 8192, vram_free_bytes=free, reserve_bytes=whisper)
@@ -45,13 +72,13 @@ def test_on_a_12_gb_card_beside_whisper_the_experts_of_a_few_layers_go_to_ram() 
     assert "experts of the first" in placed.describe()
 
 
-def test_a_card_big_enough_takes_the_whole_model() -> None:
-    placed = plan(gpt_oss_20b(), 8192, vram_free_bytes=24 * GIB)
+def test_a_card_big_enough_takes_the_whole_model(gpt_oss_20b: Inventory) -> None:
+    placed = plan(gpt_oss_20b, 8192, vram_free_bytes=24 * GIB)
     assert placed.n_cpu_moe == 0 and placed.note == "fits the GPU whole"
 
 
-def test_no_gpu_means_all_on_the_cpu_and_says_so() -> None:
-    placed = plan(gpt_oss_20b(), 8192, vram_free_bytes=0)
+def test_no_gpu_means_all_on_the_cpu_and_says_so(gpt_oss_20b: Inventory) -> None:
+    placed = plan(gpt_oss_20b, 8192, vram_free_bytes=0)
     assert placed.all_on_cpu and placed.gpu_bytes == 0 and placed.note.startswith("no GPU")
 
 

@@ -108,9 +108,22 @@ def make_tiny_gguf(kind: str, path: Path, *, seed: int = 0, **sizes: int) -> Pat
     tmp = path.with_name(path.name + ".partial")
 
     if spec.arch == "gpt-oss":
+        from models.published import GptOssShape
         from models.testing.tiny_gpt_oss import write_gpt_oss
 
-        write_gpt_oss(spec, tmp, rng, template_text(spec.template))
+        shape = GptOssShape(
+            name=spec.name,
+            n_layer=spec.n_layer,
+            n_embd=spec.n_embd,
+            n_head=spec.n_head,
+            n_head_kv=spec.n_head_kv,
+            head_dim=spec.n_embd // spec.n_head,
+            n_expert=spec.n_expert,
+            n_expert_used=spec.n_expert_used,
+            n_ff_expert=spec.n_ff,
+            context_length=spec.context_length,
+        )
+        write_gpt_oss(shape, tmp, rng, template_text(spec.template))
         tmp.replace(path)
         return path
 

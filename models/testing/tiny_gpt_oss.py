@@ -12,34 +12,21 @@ model writes words rather than ending or switching channel at once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from models.published import GptOssShape, add_gpt_oss_hparams, gpt_oss_tensors
 from models.testing.o200k import CONTROL, HARMONY_SPECIAL, harmony_vocab
 
-if TYPE_CHECKING:
-    from models.testing.tiny_gguf import TinyGGUF
 
-
-def write_gpt_oss(spec: TinyGGUF, path: Path, rng: np.random.Generator, template: str) -> None:
+def write_gpt_oss(shape: GptOssShape, path: Path, rng: np.random.Generator, template: str) -> None:
+    """Write a gpt-oss GGUF of ``shape`` (its vocabulary: o200k_harmony's) with noise weights."""
     import gguf
 
     vocab = harmony_vocab()
-    shape = GptOssShape(
-        name=spec.name,
-        n_layer=spec.n_layer,
-        n_embd=spec.n_embd,
-        n_head=spec.n_head,
-        n_head_kv=spec.n_head_kv,
-        head_dim=spec.n_embd // spec.n_head,
-        n_expert=spec.n_expert,
-        n_expert_used=spec.n_expert_used,
-        n_ff_expert=spec.n_ff,
-        n_vocab=len(vocab.tokens),
-        context_length=spec.context_length,
-    )
+    if shape.n_vocab != len(vocab.tokens):
+        raise ValueError(f"o200k_harmony has {len(vocab.tokens)} tokens, not {shape.n_vocab}")
     writer = gguf.GGUFWriter(str(path), "gpt-oss")
     writer.add_file_type(gguf.LlamaFileType.MOSTLY_F16)
     add_gpt_oss_hparams(writer, shape)

@@ -209,8 +209,12 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A little below the window: when both want the CPU, the window draws first (idle, it
     # takes nothing from generation); what a runner does is never worth a frozen window.
+    # And a batch job to the scheduler (SCHED_BATCH, which any user may choose): it never
+    # preempts the window's thread when it wakes; llama.cpp's threads, started later, inherit it.
     with contextlib.suppress(OSError, AttributeError):  # no nice() on Windows
         os.nice(NICE)
+    with contextlib.suppress(OSError, AttributeError):  # Linux only
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed from here on goes to stderr, not into the protocol
     sys.stdout = sys.stderr

@@ -88,6 +88,17 @@ def test_the_model_lives_in_its_own_process_until_it_unloads(llm: SupervisedLLM)
     assert gone(pid)
 
 
+def test_the_runner_gives_way_to_the_window(llm: SupervisedLLM) -> None:
+    from llm.runner import NICE
+
+    llm.load()
+    assert llm.pid is not None
+    assert psutil.Process(llm.pid).nice() == psutil.Process().nice() + NICE
+    assert os.sched_getscheduler(llm.pid) == os.SCHED_BATCH  # never preempts it on waking
+    for thread in psutil.Process(llm.pid).threads():  # llama.cpp's threads inherit both
+        assert os.sched_getscheduler(thread.id) == os.SCHED_BATCH
+
+
 def test_a_cancel_reaches_the_runner_and_stops_the_reply(llm: SupervisedLLM) -> None:
     cancel = threading.Event()
     received = []

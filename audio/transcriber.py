@@ -18,10 +18,19 @@ from audio.voice_state import Report, Stamps, nowhere
 from audio.whisper import WhisperSTT
 
 
+MIN_STATEMENT_WORDS = 3  # fewer words before a pause, and only a question ends the turn early
+
+
 def whole_sentence(text: str) -> bool:
-    """Ends as a sentence does: "?", "!" or one full stop (an ellipsis trails off)."""
+    """Ends as a sentence does: "?", or "!" or one full stop (an ellipsis trails off) after at
+    least ``MIN_STATEMENT_WORDS`` words. Whisper closes almost any short fragment with a full
+    stop: the word before a comma ("Stop, that is enough", "Well, …") is rarely the whole turn,
+    so a short statement waits for the hangover."""
     text = text.rstrip()
-    return text.endswith(("?", "!")) or (text.endswith(".") and not text.endswith(".."))
+    if text.endswith("?"):
+        return True
+    ends = text.endswith("!") or (text.endswith(".") and not text.endswith(".."))
+    return ends and len(text.split()) >= MIN_STATEMENT_WORDS
 
 
 class Transcriber(Processor):

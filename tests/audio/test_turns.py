@@ -165,3 +165,6 @@ def test_a_pause_can_end_the_turn_at_once_and_speech_cannot() -> None:
     assert detector.pause == 0
     assert whole_sentence("What time is it?") and whole_sentence("Tell me a story.")
     assert not whole_sentence("So I was thinking...") and not whole_sentence("and then")
+    assert whole_sentence("Who are you?") and whole_sentence("Который час?")
+    # a word before a comma pause, which Whisper closes with a full stop, is not the whole turn
+    assert not whole_sentence("Stop.") and not whole_sentence("Well, okay!")

@@ -17,7 +17,6 @@ from audio.pipeline import Processor
 from audio.voice_state import Report, Stamps, nowhere
 from audio.whisper import WhisperSTT
 
-
 MIN_STATEMENT_WORDS = 3  # fewer words before a pause, and only a question ends the turn early
 
 

@@ -328,10 +328,11 @@ class ModelLoadFailed(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DownloadProgress(Event):
     model_id: str
-    done: int
+    done: int  # bytes of the whole pull (every file, every model of it) on disk
     total: int  # 0 when the server does not say
     speed_bps: float
     eta_s: float
+    file: str = ""  # the file being fetched
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

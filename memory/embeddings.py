@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.errors import ModelFileError, ModelLoadError
+from core.local_only import keep_libraries_local
 from core.scheduler import GpuScheduler, Priority
 
 Kind = Literal["query", "passage"]
@@ -78,8 +78,7 @@ class SentenceTransformerEmbedder:
                     raise ModelFileError(
                         self.path, "no sentence-transformers model here (modules.json is missing)"
                     )
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                keep_libraries_local()
                 import torch
                 from sentence_transformers import SentenceTransformer
 

@@ -24,6 +24,7 @@ import yaml
 
 from core.events import EmotionChanged, EventBus
 from core.fs import atomic_write_text
+from core.local_only import keep_libraries_local
 
 LEXICON = Path(__file__).with_name("data") / "emotion_lexicon.yaml"
 EMOTIONS = ("joy", "sadness", "anger", "fear", "surprise", "disgust")
@@ -340,9 +341,7 @@ class TransformerEmotion:
     def __call__(self, text: str) -> Reading | None:
         with self._lock:
             if self._pipe is None:
-                import os
-
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                keep_libraries_local()  # before transformers reads it, at its import
                 from transformers import pipeline
 
                 self._pipe = pipeline(

@@ -1,81 +1,66 @@
-"""``domovoy models pull ID``: download a catalogue model once, with resume and checks.
+"""``domovoy models pull ID``: download a model once, every byte checked, nothing half-installed.
 
-HTTPS with certificate verification always (plain http only to this machine, for tests); the
-free disk space is checked first; the bytes go to a ``.partial`` file and an interrupted pull
-continues from where it stopped (HTTP Range), or starts over when the server cannot resume; the
-sha256 is verified (or, where the model page publishes none, recorded); the file is moved into
-place atomically and only then is its manifest registered. Nothing is left half-installed: a
-wrong checksum deletes the download, and every failure says what happened and what to do.
+A pull first makes a plan: for a hub source, the repository's listing at one commit (each file's
+size, git blob id and, for a large file, sha256: models/hub.py); for a plain HTTPS url, the one
+file. The free disk space is checked for the whole plan before any byte. Each file goes into
+the model's incoming folder (``models/.incoming/ID``) as a ``.partial`` file that an interrupted
+or cancelled pull continues from (HTTP Range) and is checked: against the hub's sha256, the git
+blob id of a small file, or a url's published sha256 (where none is published, it is recorded).
+A wrong byte refuses the whole model and deletes its incoming folder. Only when every file is
+checked does the model move into place (a folder in one rename; a file model's companions, such
+as a piper voice's ``.onnx.json``, before its file), and only then is its manifest registered,
+with every file's sha256, so the registry re-checks it at load time.
 """
 
 from __future__ import annotations
 
-import contextlib
-import http.client
-import ipaddress
 import os
 import shutil
-import ssl
 import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import urlsplit
+from pathlib import Path, PurePosixPath
 
 from core.errors import ChecksumMismatchError, DownloadError
 from core.events import DownloadProgress, EventBus
 from core.fs import atomic_write_text
 from core.paths import Paths
 from core.registry import Manifest, Registry
-from core.registry.checksum import sha256_file
+from core.registry.checksum import git_blob_id, sha256_file
+from models import hub
+from models.fetch_url import check_url, fetch_url
 from models.install import write_manifest
 
-CHUNK = 1024 * 1024
 MARGIN = 512 * 1024 * 1024  # free space kept beyond the download itself
+FOLDER_FORMATS = ("ctranslate2", "sentence-transformers", "transformers")
+INCOMING = ".incoming"
 
 
 @dataclass(frozen=True, slots=True)
-class Job:
+class Wanted:
+    """One file of a plan: where it comes from, where it lands, what it must hash to."""
+
     url: str
-    target: Path
+    name: str  # in the model's folder, or beside the model's file
     size: int | None
-    sha256: str | None
+    sha256: str | None = None
+    blob_id: str | None = None  # a small hub file's git object id
+    from_hub: bool = False
 
 
-def url_of(manifest: Manifest) -> str:
-    source = manifest.source
-    if source is None:
-        raise DownloadError(
-            f"{manifest.id} has no download source in its manifest",
-            hint="add it with `domovoy models add FILE`",
-        )
-    if source.url:
-        return source.url
-    if source.repo and source.file:
-        return f"https://huggingface.co/{source.repo}/resolve/{source.revision}/{source.file}"
-    raise DownloadError(
-        f"{manifest.id} is a whole repository ({source.repo}); pull fetches single files",
-        hint=f"download https://huggingface.co/{source.repo} yourself into the models folder",
-    )
+@dataclass(frozen=True, slots=True)
+class Plan:
+    manifest: Manifest
+    target: Path  # the model's path once installed: its file, or its folder
+    folder: bool  # a folder model: its files keep their paths inside ``target``
+    files: tuple[Wanted, ...]
+    pulled_from: str
+    commit: str | None = None  # the hub commit every file was fetched at
 
-
-def check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme == "https":
-        return
-    host = parts.hostname or ""
-    loopback = host == "localhost"
-    with contextlib.suppress(ValueError):  # a name, not an address
-        loopback = loopback or ipaddress.ip_address(host).is_loopback
-    if parts.scheme == "http" and loopback:
-        return
-    raise DownloadError(
-        f"refusing to download over {parts.scheme or 'an unknown scheme'}: {url}",
-        hint="model downloads use HTTPS with certificate checks (plain http only to this machine)",
-    )
+    @property
+    def total(self) -> int:
+        return sum(w.size or 0 for w in self.files)
 
 
 class Puller:
@@ -98,143 +83,269 @@ class Puller:
         self.timeout_s = timeout_s
         self.disk_free = disk_free or (lambda p: shutil.disk_usage(_existing(p)).free)
 
+    # --- the plan ------------------------------------------------------------------------------
+
+    def plan(self, model_id: str, *, staging: Path | None = None) -> Plan:
+        """What pulling ``model_id`` fetches; for a hub source, the hub's listing is asked."""
+        entry = self.registry.get(model_id)
+        manifest = entry.manifest
+        source = manifest.source
+        if source is None:
+            raise DownloadError(
+                f"{model_id} has no download source in its manifest",
+                hint="add it with `domovoy models add FILE`",
+            )
+        target = entry.path if staging is None else staging / model_id / entry.path.name
+        folder = manifest.format in FOLDER_FORMATS
+        if source.url:
+            check_url(source.url)
+            sha = manifest.checksum_sha256 if source.sha256_published else None
+            wanted = Wanted(source.url, target.name, source.size_bytes, sha256=sha)
+            return Plan(manifest, target, False, (wanted,), source.url)
+        assert source.repo is not None
+        listing = hub.listing(
+            source.repo,
+            source.revision,
+            files=source.files,
+            include=source.include,
+            exclude=source.exclude,
+        )
+        files = []
+        for i, f in enumerate(listing.files):
+            name = f.path if folder else (target.name if i == 0 else PurePosixPath(f.path).name)
+            url = hub.file_url(listing.repo, listing.commit, f.path)
+            files.append(Wanted(url, name, f.size, f.sha256, f.blob_id, from_hub=True))
+        where = f"{hub.endpoint()}/{listing.repo}@{listing.commit}"
+        return Plan(manifest, target, folder, tuple(files), where, listing.commit)
+
+    def incoming(self, model_id: str) -> Path:
+        return self.paths.models_dir / INCOMING / model_id
+
+    def check_space(self, plans: Sequence[Plan]) -> None:
+        """Enough free disk for what is still to come, with a margin, before any byte."""
+        if not plans:
+            return
+        have = sum(_size(self.incoming(p.manifest.id), w) for p in plans for w in p.files)
+        need = sum(p.total for p in plans) - have + self.margin
+        where = self.incoming(plans[0].manifest.id)
+        free = self.disk_free(where)
+        if free < need:
+            what = plans[0].manifest.id if len(plans) == 1 else f"{len(plans)} models"
+            raise DownloadError(
+                f"not enough disk space for {what}: {need / 1e9:.2f} GB needed "
+                f"(with a margin), {free / 1e9:.2f} GB free in {_existing(where)}",
+                hint="free some space, or move the models folder with DOMOVOY_HOME",
+            )
+
+    # --- pulling -------------------------------------------------------------------------------
+
     def pull(
         self, model_id: str, cancel: threading.Event | None = None, *, staging: Path | None = None
     ) -> Manifest:
         """Download and register; with ``staging``, into that folder for the update gate
         (warm-up, then promotion or rejection) instead of straight into use."""
-        entry = self.registry.get(model_id)
-        manifest = entry.manifest
-        url = url_of(manifest)
-        check_url(url)
-        size = manifest.source.size_bytes if manifest.source else None
-        target = entry.path if staging is None else staging / model_id / entry.path.name
-        job = Job(url, target, size, manifest.checksum_sha256)
-        digest = self.download(model_id, job, cancel)
-        update: dict[str, object] = {
-            "checksum_sha256": digest,
-            "metadata": {**manifest.metadata, "pulled_from": url, "pulled_at": time.time()},
-        }
-        if staging is not None:
-            update["path"] = str(target)
-        installed = manifest.model_copy(update=update)
+        plan = self.plan(model_id, staging=staging)
+        self.check_space([plan])
+        meter = Meter(self._report, plan.total)
+        return self.install(plan, meter, cancel, staging=staging)
+
+    def pull_many(
+        self,
+        model_ids: Sequence[str],
+        cancel: threading.Event | None = None,
+        *,
+        installed: Callable[[Manifest], None] = lambda m: None,
+    ) -> list[Manifest]:
+        """Several models under one progress (the starter set): every listing and the disk
+        space first, then each model registered as soon as its files are checked."""
+        plans = [self.plan(model_id) for model_id in model_ids]
+        self.check_space(plans)
+        meter = Meter(self._report, sum(p.total for p in plans))
+        out = []
+        for plan in plans:
+            manifest = self.install(plan, meter, cancel)
+            installed(manifest)
+            out.append(manifest)
+        return out
+
+    def install(
+        self,
+        plan: Plan,
+        meter: Meter,
+        cancel: threading.Event | None,
+        *,
+        staging: Path | None = None,
+    ) -> Manifest:
+        model_id = plan.manifest.id
+        incoming = self.incoming(model_id)
+        digests = {w.name: self._fetch(model_id, w, incoming, meter, cancel) for w in plan.files}
+        _place(plan, incoming)
+        installed = _registered(plan, digests, staging)
         if staging is not None:
             atomic_write_text(staging / f"{model_id}.yaml", installed.to_yaml())
         else:
-            write_manifest(installed, self.paths)  # registered only now the file is in place
+            write_manifest(installed, self.paths)  # registered only now the files are in place
         return installed
 
-    def download(self, model_id: str, job: Job, cancel: threading.Event | None = None) -> str:
-        """Fetch ``job.url`` into ``job.target``; returns the file's sha256."""
-        partial = job.target.with_name(job.target.name + ".partial")
+    def _fetch(
+        self,
+        model_id: str,
+        wanted: Wanted,
+        incoming: Path,
+        meter: Meter,
+        cancel: threading.Event | None,
+    ) -> str:
+        """One file into the incoming folder, checked; returns its sha256."""
+        done = incoming / wanted.name
+        if done.exists():  # fetched and checked by an earlier run: checked again, not fetched
+            digest = sha256_file(done)
+            if _matches(done, wanted, digest):
+                meter.skipped(wanted.size or done.stat().st_size)
+                return digest
+            done.unlink()
+        partial = done.with_name(done.name + ".partial")
         partial.parent.mkdir(parents=True, exist_ok=True)
-        have = partial.stat().st_size if partial.exists() else 0
-        if job.size is not None:
-            need = job.size - have + self.margin
-            free = self.disk_free(partial.parent)
-            if free < need:
-                raise DownloadError(
-                    f"not enough disk space for {model_id}: {need / 1e9:.2f} GB needed "
-                    f"(with a margin), {free / 1e9:.2f} GB free in {partial.parent}",
-                    hint="free some space, or move the models folder with DOMOVOY_HOME",
-                )
-        request = urllib.request.Request(job.url, headers={"User-Agent": "domovoy"})
-        if have:
-            request.add_header("Range", f"bytes={have}-")
-        context = ssl.create_default_context()  # certificates are always verified
+        meter.begin(model_id, wanted.name, _size(incoming, wanted))
+        what = f"{model_id}: {wanted.name}"
         try:
-            response = urllib.request.urlopen(request, timeout=self.timeout_s, context=context)
-        except urllib.error.HTTPError as exc:
-            if exc.code == 416 and have and job.size == have:
-                response = None  # everything is already here
+            if wanted.from_hub:
+                assert wanted.size is not None
+                hub.fetch(
+                    wanted.url, partial, wanted.size, what=what, progress=meter.at, cancel=cancel
+                )
             else:
-                hint = "the file is not at that address: the catalogue entry may be out of date"
-                raise DownloadError(
-                    f"{job.url} answered {exc.code} {exc.reason}",
-                    hint=hint if exc.code == 404 else "try again later",
-                ) from exc
-        except (urllib.error.URLError, OSError) as exc:
+                fetch_url(
+                    wanted.url,
+                    partial,
+                    wanted.size,
+                    what=model_id,
+                    progress=meter.at,
+                    cancel=cancel,
+                    timeout_s=self.timeout_s,
+                )
+        except hub.Cancelled as exc:
             raise DownloadError(
-                f"cannot reach {job.url}: {getattr(exc, 'reason', exc)}",
-                hint="check the connection, then run pull again",
+                f"the download of {model_id} was cancelled at {meter.done} bytes",
+                hint="run pull again to continue",
             ) from exc
-        if response is not None:
-            with response:
-                resumed = response.status == 206
-                if have and not resumed:
-                    have = 0  # the server cannot resume: start over
-                length = response.headers.get("Content-Length")
-                total = have + int(length) if length is not None else job.size
-                self._copy(model_id, response, partial, have, total, cancel)
-        if job.size is not None and partial.stat().st_size != job.size:
-            got = partial.stat().st_size
+        got = partial.stat().st_size
+        if wanted.size is not None and got != wanted.size:
             raise DownloadError(
-                f"{model_id}: got {got} bytes, the manifest says {job.size}",
+                f"{what}: got {got} bytes, the hub lists {wanted.size}",
                 hint="run pull again to continue",
             )
         digest = sha256_file(partial)
-        if job.sha256 and digest != job.sha256:
-            partial.unlink(missing_ok=True)
-            raise ChecksumMismatchError(job.target, job.sha256, digest)
-        os.replace(partial, job.target)
+        if not _matches(partial, wanted, digest):
+            expected = wanted.sha256 or f"git blob {wanted.blob_id}"
+            actual = digest if wanted.sha256 else f"git blob {git_blob_id(partial)}"
+            shutil.rmtree(incoming, ignore_errors=True)  # nothing of this model is kept
+            raise ChecksumMismatchError(Path(f"{model_id}: {wanted.name}"), expected, actual)
+        os.replace(partial, done)
         return digest
-
-    def _copy(
-        self,
-        model_id: str,
-        response: http.client.HTTPResponse,
-        partial: Path,
-        have: int,
-        total: int | None,
-        cancel: threading.Event | None,
-    ) -> None:
-        start = time.monotonic()
-        fetched = 0
-        done = have
-        with partial.open("ab" if have else "wb") as out:
-            while True:
-                if cancel is not None and cancel.is_set():
-                    raise DownloadError(
-                        f"the download of {model_id} was cancelled at {done} bytes",
-                        hint="run pull again to continue",
-                    )
-                try:
-                    chunk = response.read(CHUNK)
-                except (OSError, http.client.HTTPException) as exc:
-                    raise DownloadError(
-                        f"the connection dropped after {done} bytes of {model_id}",
-                        hint="run pull again: it continues from where it stopped",
-                    ) from exc
-                if not chunk:
-                    break
-                try:
-                    out.write(chunk)
-                except OSError as exc:
-                    raise DownloadError(
-                        f"cannot write {partial}: {exc.strerror or exc}",
-                        hint="free some disk space, then run pull again",
-                    ) from exc
-                fetched += len(chunk)
-                done += len(chunk)
-                elapsed = max(time.monotonic() - start, 1e-6)
-                speed = fetched / elapsed
-                eta = (total - done) / speed if total and speed else 0.0
-                self._report(
-                    DownloadProgress(
-                        model_id=model_id, done=done, total=total or 0, speed_bps=speed, eta_s=eta
-                    )
-                )
-        if total is not None and done < total:
-            raise DownloadError(
-                f"the connection dropped after {done} of {total} bytes of {model_id}",
-                hint="run pull again: it continues from where it stopped",
-            )
 
     def _report(self, event: DownloadProgress) -> None:
         if self.bus is not None:
             self.bus.publish(event)
         if self.progress is not None:
             self.progress(event)
+
+
+class Meter:
+    """One progress over all the files of a pull: bytes done of the total, speed, time left."""
+
+    def __init__(self, report: Callable[[DownloadProgress], None], total: int) -> None:
+        self.report = report
+        self.total = total
+        self.done = 0  # bytes of the whole pull on disk
+        self._base = 0  # of the files before the current one
+        self._fetched = 0  # bytes received in this run (the speed's)
+        self._at = 0  # the current file's bytes on disk
+        self._first = 0  # of them, those an earlier run fetched
+        self._model = self._file = ""
+        self._start = time.monotonic()
+
+    def skipped(self, size: int) -> None:
+        self._base += size
+        self.done = self._base
+
+    def begin(self, model_id: str, name: str, have: int) -> None:
+        self._base = self.done
+        self._model, self._file = model_id, name
+        self._at = self._first = have
+        self.done = self._base + have
+
+    def at(self, length: int) -> None:
+        self._fetched += length - self._at
+        self._at = length
+        self.done = self._base + length
+        elapsed = max(time.monotonic() - self._start, 1e-6)
+        speed = max(self._fetched, 0) / elapsed
+        eta = (self.total - self.done) / speed if self.total and speed else 0.0
+        self.report(
+            DownloadProgress(
+                model_id=self._model,
+                done=self.done,
+                total=self.total,
+                speed_bps=speed,
+                eta_s=eta,
+                file=self._file,
+            )
+        )
+
+
+def _matches(path: Path, wanted: Wanted, digest: str) -> bool:
+    if wanted.sha256 is not None:
+        return digest == wanted.sha256
+    if wanted.blob_id is not None:
+        return git_blob_id(path) == wanted.blob_id
+    return True  # a url with no published checksum: its sha256 is recorded
+
+
+def _size(incoming: Path, wanted: Wanted) -> int:
+    """The bytes of ``wanted`` already in the incoming folder (checked or partial)."""
+    done = incoming / wanted.name
+    for path in (done, done.with_name(done.name + ".partial")):
+        if path.exists():
+            return path.stat().st_size
+    return 0
+
+
+def _place(plan: Plan, incoming: Path) -> None:
+    """Move the checked files into place: a folder in one rename (an older copy moved aside
+    first, then deleted), a file model's companions before its own file."""
+    target = plan.target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if plan.folder:
+        old = target.with_name(f"{target.name}.replaced")
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(incoming, target)
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    for wanted in reversed(plan.files):  # the model's own file (the first) last
+        os.replace(incoming / wanted.name, target.parent / wanted.name)
+    shutil.rmtree(incoming, ignore_errors=True)
+
+
+def _registered(plan: Plan, digests: dict[str, str], staging: Path | None) -> Manifest:
+    manifest = plan.manifest
+    source = manifest.source
+    single = not plan.folder and len(plan.files) == 1
+    update: dict[str, object] = {
+        "checksum_sha256": digests[plan.target.name] if not plan.folder else None,
+        "files_sha256": {} if single else digests,
+        "metadata": {
+            **manifest.metadata,
+            "pulled_from": plan.pulled_from,
+            "pulled_at": time.time(),
+        },
+    }
+    if plan.commit is not None and source is not None:  # pinned to what was fetched
+        update["source"] = source.model_copy(update={"revision": plan.commit})
+    if staging is not None:
+        update["path"] = str(plan.target)
+    return manifest.model_copy(update=update)
 
 
 def _existing(path: Path) -> Path:

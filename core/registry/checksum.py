@@ -38,6 +38,16 @@ def sha256_file(path: Path, progress: Callable[[int, int], None] | None = None) 
     return digest.hexdigest()
 
 
+def git_blob_id(path: Path) -> str:
+    """Git's object id of a file (sha1 over ``blob <size>\\0`` and the bytes): what the hub lists
+    for a small file that is not in LFS."""
+    digest = hashlib.sha1(b"blob %d\0" % path.stat().st_size)
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 class ChecksumCache:
     def __init__(self, file: Path) -> None:
         self._file = file

@@ -36,22 +36,48 @@ CLAIMS_NAMING = re.compile(r"-v\d+(\.\d+)*$")
 
 
 class Source(BaseModel):
-    """Where ``domovoy models pull`` downloads the model from."""
+    """Where ``domovoy models pull`` downloads the model from: a plain HTTPS ``url``, or a
+    Hugging Face ``repo`` at a ``revision`` (a branch, tag or commit) with the ``files`` the
+    model needs (its companions too, such as a piper voice's ``.onnx.json``), or, with no files,
+    the whole repository filtered by ``include`` and ``exclude`` patterns. ``file`` is one file,
+    as older manifests wrote it. Sizes and sha256 come from the hub's listing at pull time;
+    ``size_bytes`` is an estimate for the disk check before it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     url: str | None = None
     repo: str | None = None  # a Hugging Face repository, "owner/name"
-    file: str | None = None  # a file in ``repo``; none means the whole repository
+    files: list[str] = Field(default_factory=list)  # in ``repo``; none: the whole repository
+    include: list[str] = Field(default_factory=list)  # glob patterns over the repository's paths
+    exclude: list[str] = Field(default_factory=list)
     revision: str = "main"
     size_bytes: int | None = Field(None, ge=0)
-    sha256_published: bool = False  # False: the checksum is recorded from the first download
+    sha256_published: bool = False  # a url's: False, the checksum is recorded from the download
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_file(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "file" in data:
+            data = dict(data)
+            one = data.pop("file")
+            if one:
+                data["files"] = [one, *data.get("files", [])]
+        return data
 
     @model_validator(mode="after")
     def _one_place(self) -> Source:
         if not self.url and not self.repo:
-            raise ValueError("a source needs a url, or a repo (and optionally a file)")
+            raise ValueError("a source needs a url, or a repo (and optionally its files)")
+        if self.url and self.repo:
+            raise ValueError("a source is a url or a repo, not both")
+        if self.files and (self.include or self.exclude):
+            raise ValueError("name the files, or filter the repository with patterns: not both")
         return self
+
+    @property
+    def file(self) -> str | None:
+        """The model's own file (the first named), if the source names files."""
+        return self.files[0] if self.files else None
 
 
 class Manifest(BaseModel):

@@ -13,7 +13,8 @@ from core.errors import ChecksumMismatchError, DownloadError
 from core.events import DownloadProgress
 from core.paths import Paths
 from core.registry import Registry
-from models.pull import Puller, check_url
+from models.fetch_url import check_url
+from models.pull import Puller
 
 BLOB = bytes(range(256)) * 4096  # 1 MiB
 SHA = hashlib.sha256(BLOB).hexdigest()
@@ -104,7 +105,7 @@ def test_a_dropped_connection_resumes_with_range(
     with pytest.raises(DownloadError, match="dropped after 300000") as err:
         puller.pull("blob-model")
     assert "run pull again" in str(err.value)
-    partial = domovoy_home.models_dir / "blob" / "blob.gguf.partial"
+    partial = domovoy_home.models_dir / ".incoming" / "blob-model" / "blob.gguf.partial"
     assert partial.stat().st_size == 300_000
     assert not Registry.load(domovoy_home).get("blob-model").installed  # nothing half-installed
     puller.pull("blob-model")

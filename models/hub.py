@@ -102,28 +102,39 @@ def listing(
         for item in tree
         if isinstance(item, RepoFile)
     }
+    return Listing(repo, commit, select(found, files, include, exclude, where=f"{repo}@{revision}"))
+
+
+def select(
+    found: dict[str, RemoteFile],
+    files: list[str] | None,
+    include: list[str] | None,
+    exclude: list[str] | None,
+    *,
+    where: str,
+) -> tuple[RemoteFile, ...]:
+    """The named ``files`` (each must be there), or those that match the patterns."""
     if files:
         missing = [f for f in files if f not in found]
         if missing:
             raise DownloadError(
-                f"{repo} has no {', '.join(missing)} at {revision}",
+                f"{where} has no {', '.join(missing)}",
                 hint="the catalogue entry may be out of date: check the repository's files",
             )
-        chosen = [found[f] for f in files]
-    else:
-        chosen = [
-            f
-            for path, f in sorted(found.items())
-            if path not in SKIPPED
-            and (not include or any(fnmatch.fnmatch(path, p) for p in include))
-            and not any(fnmatch.fnmatch(path, p) for p in exclude or [])
-        ]
-        if not chosen:
-            raise DownloadError(
-                f"no file of {repo} at {revision} matches {include or 'anything'}",
-                hint="check the source's include and exclude patterns",
-            )
-    return Listing(repo=repo, commit=commit, files=tuple(chosen))
+        return tuple(found[f] for f in files)
+    chosen = tuple(
+        f
+        for path, f in sorted(found.items())
+        if path not in SKIPPED
+        and (not include or any(fnmatch.fnmatch(path, p) for p in include))
+        and not any(fnmatch.fnmatch(path, p) for p in exclude or [])
+    )
+    if not chosen:
+        raise DownloadError(
+            f"no file of {where} matches {include or 'anything'}",
+            hint="check the source's include and exclude patterns",
+        )
+    return chosen
 
 
 def fetch(
@@ -170,8 +181,9 @@ def online(what: str) -> Iterator[None]:
     from huggingface_hub import constants, errors
 
     refuse_if_offline()
-    before = constants.HF_HUB_OFFLINE
-    constants.HF_HUB_OFFLINE = False
+    before = constants.HF_HUB_OFFLINE, constants.HF_HUB_DISABLE_TELEMETRY
+    # no telemetry either: with it, huggingface_hub asks the hub for its list of AI agents
+    constants.HF_HUB_OFFLINE, constants.HF_HUB_DISABLE_TELEMETRY = False, True
     try:
         yield
     except errors.GatedRepoError as exc:
@@ -213,7 +225,7 @@ def online(what: str) -> Iterator[None]:
             raise
         raise _unreachable(what, exc) from exc
     finally:
-        constants.HF_HUB_OFFLINE = before
+        constants.HF_HUB_OFFLINE, constants.HF_HUB_DISABLE_TELEMETRY = before
 
 
 def _unreachable(what: str, exc: BaseException) -> DownloadError:

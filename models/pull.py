@@ -121,19 +121,23 @@ class Puller:
     def incoming(self, model_id: str) -> Path:
         return self.paths.models_dir / INCOMING / model_id
 
+    def space(self, plans: Sequence[Plan]) -> tuple[int, int]:
+        """(bytes still to fetch, with the margin; bytes free where they go)."""
+        have = sum(_size(self.incoming(p.manifest.id), w) for p in plans for w in p.files)
+        need = sum(p.total for p in plans) - have + self.margin
+        return need, self.disk_free(self.paths.models_dir / INCOMING)
+
     def check_space(self, plans: Sequence[Plan]) -> None:
         """Enough free disk for what is still to come, with a margin, before any byte."""
         if not plans:
             return
-        have = sum(_size(self.incoming(p.manifest.id), w) for p in plans for w in p.files)
-        need = sum(p.total for p in plans) - have + self.margin
-        where = self.incoming(plans[0].manifest.id)
-        free = self.disk_free(where)
+        need, free = self.space(plans)
         if free < need:
             what = plans[0].manifest.id if len(plans) == 1 else f"{len(plans)} models"
             raise DownloadError(
                 f"not enough disk space for {what}: {need / 1e9:.2f} GB needed "
-                f"(with a margin), {free / 1e9:.2f} GB free in {_existing(where)}",
+                f"(with a margin), {free / 1e9:.2f} GB free in "
+                f"{_existing(self.paths.models_dir)}",
                 hint="free some space, or move the models folder with DOMOVOY_HOME",
             )
 
@@ -158,7 +162,15 @@ class Puller:
     ) -> list[Manifest]:
         """Several models under one progress (the starter set): every listing and the disk
         space first, then each model registered as soon as its files are checked."""
-        plans = [self.plan(model_id) for model_id in model_ids]
+        return self.pull_plans([self.plan(i) for i in model_ids], cancel, installed=installed)
+
+    def pull_plans(
+        self,
+        plans: Sequence[Plan],
+        cancel: threading.Event | None = None,
+        *,
+        installed: Callable[[Manifest], None] = lambda m: None,
+    ) -> list[Manifest]:
         self.check_space(plans)
         meter = Meter(self._report, sum(p.total for p in plans))
         out = []
@@ -167,6 +179,10 @@ class Puller:
             installed(manifest)
             out.append(manifest)
         return out
+
+    def missing(self, model_ids: Sequence[str]) -> list[str]:
+        """Of ``model_ids``, those not installed yet."""
+        return [i for i in model_ids if not self.registry.get(i).installed]
 
     def install(
         self,
@@ -179,8 +195,8 @@ class Puller:
         model_id = plan.manifest.id
         incoming = self.incoming(model_id)
         digests = {w.name: self._fetch(model_id, w, incoming, meter, cancel) for w in plan.files}
-        _place(plan, incoming)
-        installed = _registered(plan, digests, staging)
+        place(plan, incoming)
+        installed = registered(plan, digests, staging)
         if staging is not None:
             atomic_write_text(staging / f"{model_id}.yaml", installed.to_yaml())
         else:
@@ -293,6 +309,14 @@ class Meter:
         )
 
 
+def incoming_bytes(paths: Paths, model_id: str) -> int:
+    """How much of an interrupted pull is on disk, to continue from."""
+    folder = paths.models_dir / INCOMING / model_id
+    if not folder.is_dir():
+        return 0
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
 def _matches(path: Path, wanted: Wanted, digest: str) -> bool:
     if wanted.sha256 is not None:
         return digest == wanted.sha256
@@ -310,7 +334,7 @@ def _size(incoming: Path, wanted: Wanted) -> int:
     return 0
 
 
-def _place(plan: Plan, incoming: Path) -> None:
+def place(plan: Plan, incoming: Path) -> None:
     """Move the checked files into place: a folder in one rename (an older copy moved aside
     first, then deleted), a file model's companions before its own file."""
     target = plan.target
@@ -328,7 +352,7 @@ def _place(plan: Plan, incoming: Path) -> None:
     shutil.rmtree(incoming, ignore_errors=True)
 
 
-def _registered(plan: Plan, digests: dict[str, str], staging: Path | None) -> Manifest:
+def registered(plan: Plan, digests: dict[str, str], staging: Path | None) -> Manifest:
     manifest = plan.manifest
     source = manifest.source
     single = not plan.folder and len(plan.files) == 1

@@ -83,8 +83,13 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True)
     add.add_argument("--replace", action="store_true", help="overwrite a manifest with this id")
     add.set_defaults(command="models", action="cmd_add")
-    pull = msub.add_parser("pull", help="download a catalogue model (resumable, verified)")
-    pull.add_argument("model_id")
+    pull = msub.add_parser(
+        "pull", help="download a model from the hub (HF_ENDPOINT): resumable, every file checked"
+    )
+    pull.add_argument("model_id", nargs="?")
+    pull.add_argument(
+        "--starter", action="store_true", help="every role's model (the design's starter set)"
+    )
     pull.add_argument(
         "--stage", metavar="ROLE", help="download into staging, warm it up for ROLE, then promote"
     )
@@ -97,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
     rollback = msub.add_parser("rollback", help="give a role back to its previous model")
     rollback.add_argument("role")
     rollback.set_defaults(command="models", action="cmd_rollback")
+    imp = msub.add_parser(
+        "import",
+        help="install models downloaded elsewhere: a hub cache folder or a folder of model files",
+    )
+    imp.add_argument("folder", type=Path, metavar="DIR")
+    imp.set_defaults(command="models", action="cmd_import")
     demo = msub.add_parser(
         "install-demo", help="install tiny demo models (their replies are noise)"
     )

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.home import Home
+    from core.events import DownloadProgress
     from core.registry import Manifest
+    from models.pull import Puller
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -31,7 +33,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from app.home import Home
-    from app.views.models import playing
+    from app.views.models import playing, source_lines
     from core.config import ROLES
 
     home = Home.open(starter=True)
@@ -43,13 +45,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             mark = " (starter kit: small, until the design's model is installed)"
         installed = "yes" if e.installed else "no"
         print(f"{e.id:<40} {e.manifest.role:<12} {e.origin:<10} {installed:<10} {plays}{mark}")
-        source = e.manifest.source
-        if args.sources and source is not None:
-            where = source.url or f"https://huggingface.co/{source.repo}"
-            if source.repo and source.file:
-                where += f"/resolve/{source.revision}/{source.file}"
-            size = f", about {source.size_bytes / 1e9:.2f} GB" if source.size_bytes else ""
-            print(f"    from {where}{size} → {e.path}")
+        if args.sources:
+            for line in source_lines(e):
+                print(f"    {line}")
     for role in ROLES:
         model_id = home.config.llm.role(role).id
         stand_in = home.registry.player_id(role, model_id) if model_id else None
@@ -87,43 +85,90 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_pull(args: argparse.Namespace) -> int:
     from app.home import Home
-    from core.events import DownloadProgress
+    from core.errors import InputError
     from models.pull import Puller
 
+    if bool(args.model_id) == bool(args.starter):
+        raise InputError(
+            "name one model to pull, or --starter for every role's model",
+            hint="`domovoy models list --sources` shows what can be pulled",
+        )
     home = Home.open()
-    last = [0.0]
-
-    def show(p: DownloadProgress) -> None:
-        now = time.monotonic()
-        if now - last[0] < 0.2 and p.done != p.total:
-            return
-        last[0] = now
-        if p.total:
-            share = p.done / p.total
-            bar = "#" * int(share * 30)
-            line = f"[{bar:<30}] {share:6.1%} {p.done / 1e6:8.1f} MB"
-            line += f"  {p.speed_bps / 1e6:6.1f} MB/s  ETA {p.eta_s:5.0f} s"
-        else:
-            line = f"{p.done / 1e6:8.1f} MB  {p.speed_bps / 1e6:6.1f} MB/s"
-        print(f"\r{line}", end="", file=sys.stderr, flush=True)
-
     cancel = threading.Event()
-    staging = home.paths.models_dir / "staging" if args.stage else None
+    puller = Puller(home.paths, home.registry, progress=ProgressLine())
     try:
-        puller = Puller(home.paths, home.registry, progress=show)
+        if args.starter:
+            return _pull_starter(home, puller, cancel)
+        staging = home.paths.models_dir / "staging" if args.stage else None
         manifest = puller.pull(args.model_id, cancel, staging=staging)
     except KeyboardInterrupt:
         cancel.set()
-        print("\ncancelled: run pull again to continue", file=sys.stderr)
+        print("\npaused: run pull again to continue from there", file=sys.stderr)
         return 130
     finally:
         print(file=sys.stderr)
     _report_fit(home, manifest)
     if args.stage:
-        print(f"staged {manifest.id} (sha256 {manifest.checksum_sha256})")
+        print(f"staged {manifest.id} ({_checksums(manifest)})")
         return _warm_up(home, manifest.id, args.stage)
-    print(f"installed {manifest.id} (sha256 {manifest.checksum_sha256})")
+    print(f"installed {manifest.id} ({_checksums(manifest)})")
     return 0
+
+
+def _pull_starter(home: Home, puller: Puller, cancel: threading.Event) -> int:
+    """Every role's model not installed yet: the sizes and the disk first, one progress."""
+    from app.views.models import playing
+    from models.catalogue import STARTER_SET
+
+    wanted = puller.missing(STARTER_SET)
+    if not wanted:
+        print("the starter set is installed")
+        return 0
+    plans = [puller.plan(model_id) for model_id in wanted]
+    need, free = puller.space(plans)
+    verdict = "fits" if need <= free else "does NOT fit"
+    print(
+        f"the starter set: {len(plans)} models, {sum(p.total for p in plans) / 1e9:.2f} GB "
+        f"({need / 1e9:.2f} GB with a margin); {free / 1e9:.2f} GB free: {verdict}"
+    )
+    for plan in plans:
+        print(f"  {plan.manifest.id:<36} {plan.manifest.role:<12} {plan.total / 1e9:7.2f} GB")
+
+    def installed(manifest: Manifest) -> None:
+        plays = ", ".join(playing(home, manifest.id)) or manifest.role
+        print(f"\rinstalled {manifest.id} ({plays}){' ' * 40}", file=sys.stderr)
+
+    puller.pull_plans(plans, cancel, installed=installed)
+    print(f"installed the starter set ({len(plans)} models)")
+    return 0
+
+
+def _checksums(manifest: Manifest) -> str:
+    files = f"{len(manifest.files_sha256)} files, each checked" if manifest.files_sha256 else ""
+    if manifest.checksum_sha256:
+        return f"sha256 {manifest.checksum_sha256}" + (f"; {files}" if files else "")
+    return files
+
+
+class ProgressLine:
+    """One line on stderr for the whole pull: a bar, bytes, speed, time left, the file."""
+
+    def __init__(self) -> None:
+        self._last = 0.0
+
+    def __call__(self, p: DownloadProgress) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.2 and p.done != p.total:
+            return
+        self._last = now
+        if p.total:
+            share = p.done / p.total
+            line = f"[{'#' * int(share * 30):<30}] {share:6.1%} {p.done / 1e6:8.1f} MB"
+            line += f"  {p.speed_bps / 1e6:6.1f} MB/s  ETA {p.eta_s:5.0f} s"
+        else:
+            line = f"{p.done / 1e6:8.1f} MB  {p.speed_bps / 1e6:6.1f} MB/s"
+        name = p.file if len(p.file) <= 32 else "…" + p.file[-31:]
+        print(f"\r{line}  {name:<32}", end="", file=sys.stderr, flush=True)
 
 
 def _report_fit(home: Home, manifest: Manifest) -> None:
@@ -177,6 +222,21 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.home import Home
+    from app.views.models import playing
+    from models.import_dir import import_models
+
+    home = Home.open()
+    for imported in import_models(home.paths, home.registry, args.folder):
+        home.reload_registry()
+        manifest = imported.manifest
+        plays = ", ".join(playing(home, manifest.id)) or f"none yet (a {manifest.role} model)"
+        print(f"imported {manifest.id} from {imported.source} ({_checksums(manifest)})")
+        print(f"  plays: {plays}")
+    return 0
+
+
 def cmd_install_demo(args: argparse.Namespace) -> int:
     from core.paths import Paths
     from models.install import DEMO_NOTE, install_demo
@@ -198,5 +258,6 @@ def run(args: argparse.Namespace) -> int:
         "cmd_stage": cmd_stage,
         "cmd_rollback": cmd_rollback,
         "cmd_install_demo": cmd_install_demo,
+        "cmd_import": cmd_import,
     }
     return actions[args.action](args)

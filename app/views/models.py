@@ -19,6 +19,7 @@ from core.hardware import Machine, machine
 from core.registry.catalogue import Entry
 from core.registry.checksum import sha256_file
 from core.translatable import said
+from models.pull import incoming_bytes
 from models.vram import MIB, inventory_from_gguf, plan
 
 log = logging.getLogger(__name__)
@@ -80,17 +81,35 @@ def rows(home: Home) -> list[ModelRow]:
                 demo=m.is_demo,
                 description=m.description,
                 playing=playing(home, entry.id),
-                pullable=m.source is not None and bool(m.source.file or m.source.url),
-                partial_bytes=partial_size(entry.path),
+                pullable=m.source is not None,
+                partial_bytes=0 if entry.installed else incoming_bytes(home.paths, entry.id),
             )
         )
     return out
 
 
-def partial_size(path: Path) -> int:
-    """How much of an interrupted download is on disk (the puller's ``.partial`` file)."""
-    partial = path.with_name(path.name + ".partial")
-    return partial.stat().st_size if partial.is_file() else 0
+def source_lines(entry: Entry) -> list[str]:
+    """Where a model comes from and, once installed, where it lives and what it was pulled
+    from (the hub's commit): ``models list --sources``."""
+    manifest = entry.manifest
+    source = manifest.source
+    lines = []
+    if source is not None:
+        if source.url:
+            where = source.url
+        else:
+            what = ", ".join(source.files or source.include) or "the whole repository"
+            where = f"hub {source.repo}@{source.revision}: {what}"
+            if source.exclude:
+                where += f" (not {', '.join(source.exclude)})"
+        size = f", about {source.size_bytes / 1e9:.2f} GB" if source.size_bytes else ""
+        lines.append(f"from {where}{size}")
+    if entry.installed:
+        pulled = manifest.metadata.get("pulled_from")
+        lines.append(f"in {entry.path}" + (f", pulled from {pulled}" if pulled else ""))
+    else:
+        lines.append(f"goes to {entry.path}")
+    return lines
 
 
 def disk_size(path: Path) -> int:

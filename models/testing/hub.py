@@ -9,7 +9,7 @@ What huggingface_hub and ``domovoy models pull`` call, as the real hub answers i
 - ``GET|HEAD /{repo}/resolve/{revision}/{path}``: a small file is served at once (its ETag the
   blob id); a large one redirects (302) to the file host, with ``X-Linked-Etag`` (its sha256),
   ``X-Linked-Size`` and ``X-Repo-Commit``;
-- ``GET /lfs/{sha256}``: the file host, with HTTP Range;
+- ``GET /lfs/{sha256}``: the file host (another origin, as the hub's CDN is), with HTTP Range;
 - errors as the hub gives them: 401 ``RepoNotFound`` for a repository that does not exist (or is
   private), 401 ``GatedRepo`` for a gated one, 404 ``RevisionNotFound`` and ``EntryNotFound``.
 
@@ -78,7 +78,9 @@ class TestHub:
         self.repos: dict[str, list[Repo]] = {}
         self.faults = Faults()
         self.requests: list[Request] = []
+        self._servers: list[ThreadingHTTPServer] = []
         self._server: ThreadingHTTPServer | None = None
+        self._files: ThreadingHTTPServer | None = None
 
     # --- content -------------------------------------------------------------------------------
 
@@ -116,8 +118,15 @@ class TestHub:
 
     @property
     def url(self) -> str:
+        """The hub: its API and the resolve endpoint."""
         assert self._server is not None, "start the hub first"
         return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def files_url(self) -> str:
+        """The file host a large file's resolve redirects to (the real hub's CDN)."""
+        assert self._files is not None, "start the hub first"
+        return f"http://127.0.0.1:{self._files.server_address[1]}"
 
     def start(self) -> TestHub:
         hub = self
@@ -134,16 +143,19 @@ class TestHub:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._servers = [ThreadingHTTPServer(("127.0.0.1", 0), Handler) for _ in range(2)]
+        for server in self._servers:
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        self._server, self._files = self._servers
         return self
 
     def close(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        self._servers = []
+        self._server = self._files = None
 
     def __enter__(self) -> TestHub:
         return self.start()
@@ -218,7 +230,7 @@ class TestHub:
                 "ETag": f'"{sha}"',
                 "X-Linked-Etag": f'"{sha}"',
                 "X-Linked-Size": str(len(found.files[file])),
-                "Location": f"{self.url}/lfs/{sha}?repo={repo_part}&file={file}",
+                "Location": f"{self.files_url}/lfs/{sha}?repo={repo_part}&file={file}",
             }
             _send(h, 302, b"", headers, body=body)
             return

@@ -159,6 +159,9 @@ def test_the_whole_catalogue_is_pulled_through_the_hub_each_file_checked(
             assert set(manifest.files_sha256) == expected, model_id
     total = sum(f.stat().st_size for m in INSTALLED for f in installed_files(again, m))
     assert seen[-1].done == seen[-1].total == total  # one progress over every file
+    asked = {r.path.split("/")[1] if "/resolve/" not in r.path else "resolve" for r in hub.requests}
+    assert asked == {"api", "resolve", "lfs"}  # listings and files: no telemetry, no agent list
+    assert all(r.path.startswith("/api/models/") for r in hub.requests if r.path[:5] == "/api/")
     assert all(a.done <= b.done for a, b in itertools.pairwise(seen))
     assert not (domovoy_home.models_dir / INCOMING).exists() or not any(
         (domovoy_home.models_dir / INCOMING).iterdir()

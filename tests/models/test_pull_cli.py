@@ -93,7 +93,7 @@ def test_a_damaged_blob_in_a_cache_is_refused(
     folder = snapshot(hub, "thenlper/gte-small", cache)
     blob = (folder / "model.safetensors").resolve()
     blob.write_bytes(blob.read_bytes()[:-1] + b"\0")
-    with pytest.raises(ChecksumMismatchError, match="model.safetensors"):
+    with pytest.raises(ChecksumMismatchError, match=r"model\.safetensors"):
         import_models(domovoy_home, registry(domovoy_home), cache)
     assert not registry(domovoy_home).get("gte-small").installed
 

@@ -336,6 +336,14 @@ class DownloadProgress(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ModelInstalled(Event):
+    """A pulled or imported model is in place, checked and registered."""
+
+    model_id: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RoleSwitched(Event):
     """The settings gave a role another model (or none); it loads in the background."""
 
@@ -363,6 +371,7 @@ __all__ = [
     "LeaseReleased",
     "MemoryWritten",
     "MigrationProgress",
+    "ModelInstalled",
     "ModelLoadFailed",
     "ModelLoaded",
     "ModelLoading",

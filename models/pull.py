@@ -30,7 +30,6 @@ from core.registry import Manifest, Registry
 from core.registry.checksum import git_blob_id, sha256_file
 from models import hub
 from models.fetch_url import check_url, fetch_url
-from models.install import write_manifest
 
 MARGIN = 512 * 1024 * 1024  # free space kept beyond the download itself
 FOLDER_FORMATS = ("ctranslate2", "sentence-transformers", "transformers")
@@ -200,6 +199,8 @@ class Puller:
         if staging is not None:
             atomic_write_text(staging / f"{model_id}.yaml", installed.to_yaml())
         else:
+            from models.install import write_manifest  # its demo makers import numpy
+
             write_manifest(installed, self.paths)  # registered only now the files are in place
         return installed
 

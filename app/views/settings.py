@@ -117,6 +117,29 @@ class Settings:
         restart = "the interface language" if old.ui.language != new.ui.language else ""
         return Applied(switched, notes, restart)
 
+    def adopt(self, model_id: str) -> list[str]:
+        """A model just installed takes the roles the config gives it, now (a starter-kit
+        model stood in for them); returns those roles. Speech and memory models are taken at
+        their next start."""
+        self.home.reload_registry()
+        registry = self.home.registry
+        if (
+            self.assistant is None
+            or model_id not in registry
+            or not registry.get(model_id).installed
+        ):
+            return []
+        taken = []
+        with self._applying:
+            for role in ROLES:
+                settings = self.home.config.llm.role(role)
+                slot = self.assistant.router.slots.get(role)
+                if settings.id != model_id or settings.provider != "llama_cpp":
+                    continue
+                if (slot is None or slot.model_id != model_id) and self._switch(role, settings):
+                    taken.append(role)
+        return taken
+
     def wait(self, timeout: float = 60.0) -> None:
         """Until the background loads started by ``apply`` end (tests, shutdown)."""
         deadline = time.monotonic() + timeout

@@ -504,6 +504,59 @@
     </message>
   </context>
   <context>
+    <name>ModelPulls</name>
+    <message>
+      <location filename="../pages/model_pulls.py" line="76" />
+      <source>the starter set is installed</source>
+      <translation>стартовый набор установлен</translation>
+    </message>
+    <message>
+      <location filename="../pages/model_pulls.py" line="79" />
+      <source>The starter set: {0} models, {1}; {2} free</source>
+      <translation>Стартовый набор: моделей — {0}, {1}; свободно {2}</translation>
+    </message>
+    <message>
+      <location filename="../pages/model_pulls.py" line="83" />
+      <source>: it does not fit. Free some space first.</source>
+      <translation>: не помещается. Сначала освободите место.</translation>
+    </message>
+    <message>
+      <location filename="../pages/model_pulls.py" line="90" />
+      <source>the starter set</source>
+      <translation>стартовый набор</translation>
+    </message>
+    <message>
+      <location filename="../pages/model_pulls.py" line="95" />
+      <source>asking the hub what the starter set needs…</source>
+      <translation>узнаю у хаба, что нужно стартовому набору…</translation>
+    </message>
+    <message>
+      <location filename="../pages/model_pulls.py" line="100" />
+      <source>Get the starter set</source>
+      <translation>Скачать стартовый набор</translation>
+    </message>
+    <message>
+      <location filename="../pages/model_pulls.py" line="100" />
+      <source>Download it now?</source>
+      <translation>Скачать сейчас?</translation>
+    </message>
+    <message>
+      <location filename="../pages/model_pulls.py" line="115" />
+      <source>pulling {0}…</source>
+      <translation>скачивание {0}…</translation>
+    </message>
+    <message>
+      <location filename="../pages/model_pulls.py" line="128" />
+      <source>pausing {0}; pull it again to go on</source>
+      <translation>пауза: {0}; скачайте снова, чтобы продолжить</translation>
+    </message>
+    <message>
+      <location filename="../pages/model_pulls.py" line="133" />
+      <source>{0} installed</source>
+      <translation>{0} установлена</translation>
+    </message>
+  </context>
+  <context>
     <name>ModelTable</name>
     <message>
       <location filename="../pages/models.py" line="41" />
@@ -536,7 +589,7 @@
       <translation>Откуда</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="91" />
+      <location filename="../pages/models.py" line="83" />
       <source>(demo)</source>
       <translation>(демо)</translation>
     </message>
@@ -574,128 +627,113 @@
       <translation>добавлена вами</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="135" />
+      <location filename="../pages/models.py" line="127" />
       <source>Pull</source>
       <translation>Скачать</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="136" />
-      <source>Cancel</source>
-      <translation>Отмена</translation>
-    </message>
-    <message>
-      <location filename="../pages/models.py" line="137" />
+      <location filename="../pages/models.py" line="130" />
       <source>Verify</source>
       <translation>Проверить</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="138" />
+      <location filename="../pages/models.py" line="131" />
       <source>Add GGUF…</source>
       <translation>Добавить GGUF…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="139" />
+      <location filename="../pages/models.py" line="132" />
       <source>Remove</source>
       <translation>Удалить</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="140" />
+      <location filename="../pages/models.py" line="133" />
       <source>Promote…</source>
       <translation>Продвинуть…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="141" />
+      <location filename="../pages/models.py" line="134" />
       <source>Roll back…</source>
       <translation>Откатить…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="190" />
-      <source>{0} has no single file to download; see its manifest's source</source>
-      <translation>у {0} нет одного файла для скачивания; см. источник в манифесте</translation>
+      <location filename="../pages/models.py" line="128" />
+      <source>Pause</source>
+      <translation>Пауза</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="202" />
-      <source>pulling {0}…</source>
-      <translation>скачивание {0}…</translation>
+      <location filename="../pages/models.py" line="129" />
+      <source>Get the starter set</source>
+      <translation>Скачать стартовый набор</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="211" />
-      <source>cancelling {0}; pull it again to resume</source>
-      <translation>отмена {0}; скачайте снова, чтобы продолжить</translation>
-    </message>
-    <message>
-      <location filename="../pages/models.py" line="214" />
-      <source>{0} installed</source>
-      <translation>{0} установлена</translation>
-    </message>
-    <message>
-      <location filename="../pages/models.py" line="247" />
+      <location filename="../pages/models.py" line="182" />
       <source>checking {0}…</source>
       <translation>проверка {0}…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="257" />
-      <location filename="../pages/models.py" line="263" />
+      <location filename="../pages/models.py" line="192" />
+      <location filename="../pages/models.py" line="198" />
       <source>Add a GGUF model</source>
       <translation>Добавить модель GGUF</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="263" />
+      <location filename="../pages/models.py" line="198" />
       <source>Id</source>
       <translation>Идентификатор</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="274" />
+      <location filename="../pages/models.py" line="209" />
       <source>added {0} ({1}, {2})</source>
       <translation>добавлена {0} ({1}, {2})</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="291" />
+      <location filename="../pages/models.py" line="226" />
       <source>Remove model</source>
       <translation>Удаление модели</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="292" />
+      <location filename="../pages/models.py" line="227" />
       <source>Delete {0} from this computer?</source>
       <translation>Удалить {0} с этого компьютера?</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="299" />
+      <location filename="../pages/models.py" line="234" />
       <source>removed {0} ({1} files)</source>
       <translation>удалена {0} (файлов: {1})</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="313" />
+      <location filename="../pages/models.py" line="248" />
       <source>Roll back</source>
       <translation>Откат</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="320" />
+      <location filename="../pages/models.py" line="255" />
       <source>{0} is {1} again</source>
       <translation>{0} — снова {1}</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="329" />
+      <location filename="../pages/models.py" line="264" />
       <source>A new version</source>
       <translation>Новая версия</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="331" />
+      <location filename="../pages/models.py" line="266" />
       <source>Promote to</source>
       <translation>Продвинуть в роль</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="342" />
+      <location filename="../pages/models.py" line="277" />
       <source>{0} passed the control scenarios and now plays {1}</source>
       <translation>{0} прошла контрольные сценарии и теперь в роли {1}</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="345" />
+      <location filename="../pages/models.py" line="280" />
       <source>{0} was rejected: </source>
       <translation>{0} отклонена: </translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="347" />
+      <location filename="../pages/models.py" line="282" />
       <source>evaluating {0} on the control scenarios…</source>
       <translation>проверка {0} на контрольных сценариях…</translation>
     </message>

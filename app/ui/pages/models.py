@@ -1,6 +1,6 @@
 """The models page: the catalogue and the installed models with a fit badge for this machine;
-pull (progress, speed, ETA, cancel; a pull started again resumes), verify, add a GGUF, remove,
-and roll a role back to its previous model."""
+pull one model or the starter set (app/ui/pages/model_pulls.py), verify, add a GGUF, remove,
+promote a new version and roll a role back to its previous model."""
 
 from __future__ import annotations
 
@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 
 from app.home import Home
 from app.ui.background import Background
-from app.ui.bridge import QtBridge
+from app.ui.pages.model_pulls import ModelPulls, size_text
 from app.ui.translation import shown
 from app.ui.widgets.tables import Index, RowsTable
 from app.views import models as model_list
 from app.views.models import FitEstimate, ModelRow
 from app.views.settings import CHOOSABLE_ROLES, Settings
-from core.events import DownloadProgress, EventBus
+from core.events import EventBus
 
 T = TypeVar("T")
 COLUMNS = (
@@ -56,14 +56,6 @@ ORIGINS = {  # where a model's entry comes from
     "user": str(QT_TRANSLATE_NOOP("ModelsPage", "added by you")),
 }
 BADGE_COLOURS = {"fits": "#2e7d32", "tight": "#b26a00", "too big": "#c62828", "unknown": "#666"}
-
-
-def size_text(size: int | None) -> str:
-    if not size:
-        return "—"
-    if size >= 2**30:
-        return f"{size / 2**30:.1f} GB"
-    return f"{size / 2**20:.1f} MB" if size < 10 * 2**20 else f"{size / 2**20:.0f} MB"
 
 
 class ModelTable(RowsTable[ModelRow]):
@@ -106,7 +98,7 @@ class ModelTable(RowsTable[ModelRow]):
         return None
 
 
-class ModelsPage(QWidget):
+class ModelsPage(ModelPulls):
     def __init__(
         self,
         home: Home,
@@ -130,22 +122,24 @@ class ModelsPage(QWidget):
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
-        for name, label, action in (
-            ("Pull", self.tr("Pull"), self.pull),
-            ("Cancel", self.tr("Cancel"), self.cancel),
-            ("Verify", self.tr("Verify"), self.verify),
-            ("Add GGUF…", self.tr("Add GGUF…"), self.add_gguf),
-            ("Remove", self.tr("Remove"), self.remove),
-            ("Promote…", self.tr("Promote…"), self.promote),
-            ("Roll back…", self.tr("Roll back…"), self.roll_back),
+        row, downloads = QHBoxLayout(), QHBoxLayout()
+        for line, name, label, action in (
+            (row, "Pull", self.tr("Pull"), self.pull),
+            (row, "Verify", self.tr("Verify"), self.verify),
+            (row, "Add GGUF…", self.tr("Add GGUF…"), self.add_gguf),
+            (row, "Remove", self.tr("Remove"), self.remove),
+            (row, "Promote…", self.tr("Promote…"), self.promote),
+            (row, "Roll back…", self.tr("Roll back…"), self.roll_back),
+            (downloads, "Get the starter set", self.tr("Get the starter set"), self.pull_starter),
+            (downloads, "Pause", self.tr("Pause"), self.pause),
         ):
             button = QPushButton(label, self)
             button.clicked.connect(action)
-            row.addWidget(button)
+            line.addWidget(button)
             self.buttons[name] = button
         row.addStretch(1)
-        self.buttons["Cancel"].setEnabled(False)
+        downloads.addStretch(1)
+        self.buttons["Pause"].setEnabled(False)
         self.progress = QProgressBar(self)
         self.progress.hide()
         self.status = QLabel("", self)
@@ -153,10 +147,11 @@ class ModelsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(row)
+        layout.addLayout(downloads)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         self._cancel: threading.Event | None = None
-        self._pulling = ""
+        self._pulling, self._pulling_ids = "", set()
         self.refresh()
 
     # --- reading -------------------------------------------------------------------------------
@@ -171,74 +166,16 @@ class ModelsPage(QWidget):
         index = self.view.currentIndex()
         return self.table.rows[index.row()] if index.isValid() else None
 
+    def selected_id(self) -> str:
+        row = self.selected()
+        return row.id if row is not None else ""
+
     def select(self, model_id: str) -> None:
         ids = [r.id for r in self.table.rows]
         if model_id in ids:
             self.view.selectRow(ids.index(model_id))
 
-    def _say(self, message: str) -> None:
-        self.status.setText(message)
-
     # --- actions -------------------------------------------------------------------------------
-
-    def pull(self) -> None:
-        row = self.selected()
-        if row is None or self._cancel is not None:
-            return
-        if not row.pullable:
-            self._say(
-                self.tr("{0} has no single file to download; see its manifest's source").format(
-                    row.id
-                )
-            )
-            return
-        from models.pull import Puller
-
-        self._cancel = cancel = threading.Event()
-        self._pulling = row.id
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self.buttons["Cancel"].setEnabled(True)
-        self._say(self.tr("pulling {0}…").format(row.id))
-        puller = Puller(self.home.paths, self.home.registry, bus=self.bus)
-        self.background.run(
-            lambda: puller.pull(row.id, cancel), self._pulled, self._pull_failed, name="pull"
-        )
-
-    def cancel(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()
-            self._say(self.tr("cancelling {0}; pull it again to resume").format(self._pulling))
-
-    def _pulled(self, _manifest: object) -> None:
-        self._end_pull(self.tr("{0} installed").format(self._pulling))
-        self.home.reload_registry()
-        self.refresh()
-
-    def _pull_failed(self, message: str) -> None:
-        self._end_pull(message)
-
-    def _end_pull(self, message: str) -> None:
-        self._cancel = None
-        self._pulling = ""  # a progress event still on its way changes nothing now
-        self.progress.hide()
-        self.buttons["Cancel"].setEnabled(False)
-        self._say(message)
-
-    def listen(self, bridge: QtBridge) -> None:
-        bridge.on(DownloadProgress, self.on_progress)
-
-    def on_progress(self, event: DownloadProgress) -> None:
-        if event.model_id == self._pulling:
-            if event.total:
-                self.progress.setRange(0, 1000)
-                self.progress.setValue(int(event.done / event.total * 1000))
-            speed = f"{event.speed_bps / 1e6:.1f} MB/s"
-            eta = f", {event.eta_s:.0f} s left" if event.total else ""
-            self._say(
-                f"{self._pulling}: {size_text(event.done)} of {size_text(event.total)}, "
-                f"{speed}{eta}"
-            )
 
     def verify(self) -> None:
         row = self.selected()

@@ -3,6 +3,8 @@ background and unloads the old one; generation settings change in place."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.home import Home
@@ -142,3 +144,25 @@ def test_going_offline_takes_the_role_from_the_remote_provider_at_once(home: Hom
     assert "secondary" not in assistant.router.slots  # nothing can leave the machine now
     assert switched[-1] == RoleSwitched(role="secondary", model_id="", previous="my-server-model")
     assert not config_mod.load(home.paths.config_file).llm.remote.allowed
+
+
+def test_a_model_installed_while_the_app_runs_takes_the_role_the_config_gives_it(
+    home: Home, tiny_models: dict[str, Path]
+) -> None:
+    from models.install import add_model
+
+    home.config.llm.lightweight.id = "new-light"  # chosen, not installed yet
+    bus = EventBus(strict=True)
+    seen: list[RoleSwitched] = []
+    bus.subscribe(RoleSwitched, seen.append)
+    assistant, _ = build_assistant(home, bus)
+    before = assistant.router.slots.get("lightweight")
+    assert before is None or before.model_id != "new-light"
+    settings = Settings(home, assistant)
+    assert settings.adopt("new-light") == []  # nothing there yet: nothing changes
+    add_model(home.paths, tiny_models["phi3"], model_id="new-light", role="lightweight")
+    assert settings.adopt("new-light") == ["lightweight"]  # a pull just put it in place
+    settings.wait()
+    assert assistant.router.slots["lightweight"].model_id == "new-light"
+    assert [e.model_id for e in seen] == ["new-light"]
+    assert settings.adopt("new-light") == []  # it plays the role already

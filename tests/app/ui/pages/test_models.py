@@ -15,6 +15,9 @@ from app.views import models as model_list
 from app.views.settings import Settings
 from core.errors import InputError
 from core.events import DownloadProgress
+from models.catalogue import STARTER_SET
+from models.testing.hub import TestHub
+from tests.models.test_hub_pull import hub  # noqa: F401
 from tests.models.test_pull import BLOB, SHA, Behaviour, catalogue, server  # noqa: F401
 
 pytestmark = pytest.mark.qt
@@ -64,7 +67,7 @@ def test_pull_shows_progress_then_verify_remove(
     assert progress and progress[-1].done == len(BLOB)
     page.on_progress(progress[-1])  # one that arrives late changes nothing
     assert page.status.text() == "blob-model installed"
-    assert page.progress.isHidden() and not page.buttons["Cancel"].isEnabled()
+    assert page.progress.isHidden() and not page.buttons["Pause"].isEnabled()
     row = next(r for r in page.table.rows if r.id == "blob-model")
     assert row.installed and row.size_bytes == len(BLOB)
 
@@ -91,7 +94,7 @@ def test_progress_shows_share_speed_and_time_left(
 ) -> None:
     page = ModelsPage(demo_home, demo_assistant.bus)
     qtbot.addWidget(page)
-    page._pulling = "big-model"
+    page._pulling, page._pulling_ids = "big-model", {"big-model"}
     page.on_progress(
         DownloadProgress(
             model_id="big-model", done=3 * 2**30, total=12 * 2**30, speed_bps=25e6, eta_s=387
@@ -144,3 +147,29 @@ def test_a_cut_download_shows_where_it_paused_and_pull_resumes_it(
     qtbot.waitUntil(lambda: page.status.text() == "blob-model installed", timeout=20000)
     assert behaviour.requests[-1] == "bytes=262144-"  # it went on from where it stopped
     assert next(r for r in page.table.rows if r.id == "blob-model").status == "installed"
+
+
+def test_the_starter_set_is_sized_first_then_pulled_under_one_bar(
+    qtbot: QtBot,
+    demo_home: Home,
+    demo_assistant: Assistant,
+    hub: TestHub,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = page_for(qtbot, demo_home, demo_assistant)
+    seen: list[DownloadProgress] = []
+    demo_assistant.bus.subscribe(DownloadProgress, seen.append)
+    with monkeypatch.context() as tight:
+        tight.setattr("models.pull.Puller.space", lambda self, plans: (10**12, 10**9))
+        page.pull_starter(confirm=False)
+        qtbot.waitUntil(lambda: "does not fit" in page.status.text(), timeout=20000)
+    assert page.status.text().startswith(f"The starter set: {len(STARTER_SET)} models, ")
+    assert not hub.lfs_requests() and page._cancel is None  # nothing fetched
+    page.pull_starter(confirm=False)
+    qtbot.waitUntil(lambda: page.status.text() == "the starter set installed", timeout=60000)
+    rows = {r.id: r for r in page.table.rows}
+    assert all(rows[model_id].installed for model_id in STARTER_SET)
+    assert len({p.total for p in seen}) == 1 and seen[-1].done == seen[-1].total  # one bar
+    assert page.progress.isHidden() and not page.buttons["Pause"].isEnabled()
+    page.pull_starter(confirm=False)
+    qtbot.waitUntil(lambda: page.status.text() == "the starter set is installed", timeout=20000)

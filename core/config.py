@@ -139,6 +139,10 @@ class UIConfig(_Section):
     language: Literal["en", "ru"] = "en"
 
 
+class ModelsConfig(_Section):
+    downloads: bool = True  # models are fetched from the hub, and only when the user asks
+
+
 class Config(_Section):
     schema_version: Literal[1] = 1  # SCHEMA_VERSION
     llm: LLMConfig = LLMConfig()
@@ -146,6 +150,7 @@ class Config(_Section):
     audio: AudioConfig = AudioConfig()
     classification: ClassificationConfig = ClassificationConfig()
     gpu: GpuConfig = GpuConfig()
+    models: ModelsConfig = ModelsConfig()
     ui: UIConfig = UIConfig()
 
 

@@ -112,12 +112,11 @@ def _copy(
             try:
                 out.write(chunk)
             except OSError as exc:
-                full = exc.errno == errno.ENOSPC
+                if exc.errno == errno.ENOSPC:
+                    raise  # the puller says how much more space it needs
                 raise DownloadError(
-                    f"the disk is full: cannot write {partial.name}"
-                    if full
-                    else f"cannot write {partial}: {exc.strerror or exc}",
-                    hint="free some disk space, then run pull again: it continues from there",
+                    f"cannot write {partial}: {exc.strerror or exc}",
+                    hint="check the models folder's permissions, then run pull again",
                 ) from exc
             done += len(chunk)
             progress(done)

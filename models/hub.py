@@ -147,7 +147,8 @@ def fetch(
     cancel: threading.Event | None = None,
 ) -> None:
     """Fetch ``url`` into ``partial``, continuing from the bytes already there; ``progress``
-    hears how many bytes the partial file holds after each write."""
+    hears how many bytes the partial file holds after each write. A full disk is an OSError
+    (ENOSPC), for the puller to say how much more it needs."""
     from huggingface_hub.file_download import http_get
     from huggingface_hub.utils._headers import build_hf_headers
 
@@ -159,15 +160,7 @@ def fetch(
         out.seek(have)
         sink = _Sink(out, progress, cancel)
         headers = build_hf_headers(library_name="domovoy")
-        try:
-            http_get(url, sink, resume_size=have, headers=headers, expected_size=size)  # type: ignore[arg-type]
-        except OSError as exc:
-            if exc.errno == errno.ENOSPC:
-                raise DownloadError(
-                    f"the disk is full: cannot write {partial.name}",
-                    hint="free some disk space, then run pull again: it continues from there",
-                ) from exc
-            raise
+        http_get(url, sink, resume_size=have, headers=headers, expected_size=size)  # type: ignore[arg-type]
 
 
 @contextmanager
@@ -218,7 +211,7 @@ def online(what: str) -> Iterator[None]:
         raise
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
-            raise
+            raise  # the puller says how much more space it needs
         raise _unreachable(what, exc) from exc
     except Exception as exc:  # the HTTP client's own errors (httpx): a connection that failed
         if type(exc).__module__.split(".")[0] not in {"httpx", "httpx2", "httpcore", "h11"}:

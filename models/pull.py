@@ -14,11 +14,13 @@ with every file's sha256, so the registry re-checks it at load time.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -73,8 +75,10 @@ class Puller:
         margin: int = MARGIN,
         timeout_s: float = 30.0,
         disk_free: Callable[[Path], int] | None = None,
+        downloads: bool = True,
     ) -> None:
         self.paths = paths
+        self.downloads = downloads  # the settings' "Model downloads"
         self.registry = registry
         self.bus = bus
         self.progress = progress
@@ -86,6 +90,12 @@ class Puller:
 
     def plan(self, model_id: str, *, staging: Path | None = None) -> Plan:
         """What pulling ``model_id`` fetches; for a hub source, the hub's listing is asked."""
+        if not self.downloads:
+            raise DownloadError(
+                "model downloads are off in the settings",
+                hint="turn on “Model downloads” in Settings ([models] downloads in config.toml), "
+                "or import the models: `domovoy models import DIR`",
+            )
         entry = self.registry.get(model_id)
         manifest = entry.manifest
         source = manifest.source
@@ -150,7 +160,8 @@ class Puller:
         plan = self.plan(model_id, staging=staging)
         self.check_space([plan])
         meter = Meter(self._report, plan.total)
-        return self.install(plan, meter, cancel, staging=staging)
+        with self._disk_full([plan]):
+            return self.install(plan, meter, cancel, staging=staging)
 
     def pull_many(
         self,
@@ -173,11 +184,28 @@ class Puller:
         self.check_space(plans)
         meter = Meter(self._report, sum(p.total for p in plans))
         out = []
-        for plan in plans:
-            manifest = self.install(plan, meter, cancel)
+        for i, plan in enumerate(plans):
+            with self._disk_full(plans[i:]):
+                manifest = self.install(plan, meter, cancel)
             installed(manifest)
             out.append(manifest)
         return out
+
+    @contextmanager
+    def _disk_full(self, plans: Sequence[Plan]) -> Iterator[None]:
+        """A disk that fills up mid-pull: what was checked stays, and the message says how
+        much more space the rest needs."""
+        try:
+            yield
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            need, _free = self.space(plans)
+            raise DownloadError(
+                f"the disk filled up while pulling {plans[0].manifest.id}: "
+                f"{need / 1e9:.2f} GB more are needed (with a margin)",
+                hint="free that much space, then pull again: what was fetched is kept",
+            ) from exc
 
     def missing(self, model_ids: Sequence[str]) -> list[str]:
         """Of ``model_ids``, those not installed yet."""

@@ -102,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
     rollback = msub.add_parser("rollback", help="give a role back to its previous model")
     rollback.add_argument("role")
     rollback.set_defaults(command="models", action="cmd_rollback")
+    verify = msub.add_parser("verify", help="hash an installed model's files again")
+    verify.add_argument("model_id")
+    verify.set_defaults(command="models", action="cmd_verify")
     imp = msub.add_parser(
         "import",
         help="install models downloaded elsewhere: a hub cache folder or a folder of model files",

@@ -95,7 +95,12 @@ def cmd_pull(args: argparse.Namespace) -> int:
         )
     home = Home.open()
     cancel = threading.Event()
-    puller = Puller(home.paths, home.registry, progress=ProgressLine())
+    puller = Puller(
+        home.paths,
+        home.registry,
+        progress=ProgressLine(),
+        downloads=home.config.models.downloads,
+    )
     try:
         if args.starter:
             return _pull_starter(home, puller, cancel)
@@ -222,6 +227,14 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from app.home import Home
+    from app.views.models import verify
+
+    print(verify(Home.open(), args.model_id))
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from app.home import Home
     from app.views.models import playing
@@ -259,5 +272,6 @@ def run(args: argparse.Namespace) -> int:
         "cmd_rollback": cmd_rollback,
         "cmd_install_demo": cmd_install_demo,
         "cmd_import": cmd_import,
+        "cmd_verify": cmd_verify,
     }
     return actions[args.action](args)

@@ -203,17 +203,23 @@ def remove(home: Home, model_id: str) -> list[Path]:
 
 
 def verify(home: Home, model_id: str) -> str:
-    """Hash the whole file again (no cached hash) against its manifest; the message says what
-    was checked. A mismatch raises ChecksumMismatchError."""
+    """Hash every file again (no cached hash) against its manifest: the model's file, and each
+    file of a folder model or companion file; the message says what was checked. A mismatch
+    raises ChecksumMismatchError naming the file."""
     entry = home.registry.get(model_id)
-    expected = entry.manifest.checksum_sha256
+    manifest = entry.manifest
     if not entry.installed:
         raise InputError(f"{model_id} is not installed", hint="pull it first")
-    if entry.manifest.skip_checksum or expected is None:
+    files = dict(manifest.files_sha256)
+    base = entry.path if entry.path.is_dir() else entry.path.parent
+    if manifest.checksum_sha256 is not None and entry.path.is_file():
+        files.setdefault(entry.path.name, manifest.checksum_sha256)
+    if manifest.skip_checksum or not files:
         return f"{model_id}: no checksum to check against (made on this machine, or not pulled)"
-    if not entry.path.is_file():
-        return f"{model_id}: a folder model; its files are checked when it loads"
-    actual = sha256_file(entry.path)
-    if actual != expected:
-        raise ChecksumMismatchError(entry.path, expected, actual)
-    return f"{model_id}: the file matches its sha256 ({actual[:12]}…)"
+    for name, expected in sorted(files.items()):
+        actual = sha256_file(base / name)
+        if actual != expected:
+            raise ChecksumMismatchError(base / name, expected, actual)
+    if len(files) == 1:
+        return f"{model_id}: the file matches its sha256 ({actual[:12]}…)"
+    return f"{model_id}: all {len(files)} files match their sha256"

@@ -286,6 +286,9 @@ def test_nothing_is_fetched_when_the_user_is_offline_or_the_hub_is_plain_http(
         Puller(domovoy_home, registry(domovoy_home)).pull("gte-small")
     assert "models import" in str(err.value)
     monkeypatch.delenv("HF_HUB_OFFLINE")
+    off = Puller(domovoy_home, registry(domovoy_home), downloads=False)  # the settings' switch
+    with pytest.raises(DownloadError, match="model downloads are off in the settings"):
+        off.pull("gte-small")
     monkeypatch.setenv("HF_ENDPOINT", "http://hub.example.org")
     with pytest.raises(DownloadError, match="refusing to download over http"):
         Puller(domovoy_home, registry(domovoy_home)).pull("gte-small")
@@ -300,3 +303,28 @@ def test_the_libraries_own_offline_switch_does_not_stop_a_pull(
     keep_libraries_local()  # as an embedder loading in the window does
     Puller(domovoy_home, registry(domovoy_home)).pull("gte-small")
     assert registry(domovoy_home).get("gte-small").installed
+
+
+def test_a_disk_that_fills_up_mid_pull_keeps_what_was_checked_and_says_what_is_needed(
+    hub: TestHub, domovoy_home: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from models import hub as hub_client
+
+    write = hub_client._Sink.write
+
+    def full(self: hub_client._Sink, data: bytes) -> int:
+        if len(data) < 100:  # the companion .onnx.json: the disk is full by then
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write(self, data)
+
+    monkeypatch.setattr(hub_client._Sink, "write", full)
+    with pytest.raises(DownloadError, match="the disk filled up while pulling") as err:
+        Puller(domovoy_home, registry(domovoy_home)).pull("piper-en-lessac-medium")
+    assert "GB more are needed" in str(err.value) and "what was fetched is kept" in str(err.value)
+    assert not registry(domovoy_home).get("piper-en-lessac-medium").installed
+    monkeypatch.setattr(hub_client._Sink, "write", write)
+    before = len(hub.lfs_requests())
+    Puller(domovoy_home, registry(domovoy_home)).pull("piper-en-lessac-medium")
+    assert len(hub.lfs_requests()) == before  # the voice was kept: only its companion came

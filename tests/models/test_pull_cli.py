@@ -114,3 +114,18 @@ def test_a_folder_of_model_files_is_recognised_by_their_names(
     assert files_of(whisper.path) == INSTALLED["faster-whisper-small"]  # no README, no git file
     assert main(["models", "import", str(tmp_path / "nothing")]) == 1
     assert "is not a folder" in capsys.readouterr().err
+
+
+def test_verify_hashes_every_file_of_a_pulled_folder_again(
+    hub: TestHub,  # noqa: F811
+    domovoy_home: Paths,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["models", "pull", "gte-small"]) == 0
+    capsys.readouterr()
+    assert main(["models", "verify", "gte-small"]) == 0
+    assert "all 9 files match their sha256" in capsys.readouterr().out
+    vocab = registry(domovoy_home).get("gte-small").path / "vocab.txt"
+    vocab.write_text("changed\n")
+    assert main(["models", "verify", "gte-small"]) == 1
+    assert "vocab.txt: sha256 is" in capsys.readouterr().err

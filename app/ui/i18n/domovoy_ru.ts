@@ -506,52 +506,67 @@
   <context>
     <name>ModelPulls</name>
     <message>
-      <location filename="../pages/model_pulls.py" line="76" />
+      <location filename="../pages/model_pulls.py" line="84" />
       <source>the starter set is installed</source>
       <translation>стартовый набор установлен</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="79" />
+      <location filename="../pages/model_pulls.py" line="87" />
       <source>The starter set: {0} models, {1}; {2} free</source>
       <translation>Стартовый набор: моделей — {0}, {1}; свободно {2}</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="83" />
+      <location filename="../pages/model_pulls.py" line="91" />
       <source>: it does not fit. Free some space first.</source>
       <translation>: не помещается. Сначала освободите место.</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="90" />
+      <location filename="../pages/model_pulls.py" line="98" />
       <source>the starter set</source>
       <translation>стартовый набор</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="95" />
+      <location filename="../pages/model_pulls.py" line="103" />
       <source>asking the hub what the starter set needs…</source>
       <translation>узнаю у хаба, что нужно стартовому набору…</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="100" />
+      <location filename="../pages/model_pulls.py" line="108" />
       <source>Get the starter set</source>
       <translation>Скачать стартовый набор</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="100" />
+      <location filename="../pages/model_pulls.py" line="108" />
       <source>Download it now?</source>
       <translation>Скачать сейчас?</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="115" />
+      <location filename="../pages/model_pulls.py" line="123" />
       <source>pulling {0}…</source>
       <translation>скачивание {0}…</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="128" />
+      <location filename="../pages/model_pulls.py" line="143" />
+      <source>Import models</source>
+      <translation>Импорт моделей</translation>
+    </message>
+    <message>
+      <location filename="../pages/model_pulls.py" line="155" />
+      <source>imported {0}</source>
+      <translation>импортировано: {0}</translation>
+    </message>
+    <message>
+      <location filename="../pages/model_pulls.py" line="157" />
+      <source>checking the models in {0}…</source>
+      <translation>проверка моделей в {0}…</translation>
+    </message>
+    <message>
+      <location filename="../pages/model_pulls.py" line="163" />
       <source>pausing {0}; pull it again to go on</source>
       <translation>пауза: {0}; скачайте снова, чтобы продолжить</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="133" />
+      <location filename="../pages/model_pulls.py" line="168" />
       <source>{0} installed</source>
       <translation>{0} установлена</translation>
     </message>
@@ -632,108 +647,113 @@
       <translation>Скачать</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="130" />
+      <location filename="../pages/models.py" line="128" />
       <source>Verify</source>
       <translation>Проверить</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="131" />
+      <location filename="../pages/models.py" line="129" />
       <source>Add GGUF…</source>
       <translation>Добавить GGUF…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="132" />
+      <location filename="../pages/models.py" line="130" />
       <source>Remove</source>
       <translation>Удалить</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="133" />
+      <location filename="../pages/models.py" line="131" />
       <source>Promote…</source>
       <translation>Продвинуть…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="134" />
+      <location filename="../pages/models.py" line="132" />
       <source>Roll back…</source>
       <translation>Откатить…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="128" />
+      <location filename="../pages/models.py" line="134" />
       <source>Pause</source>
       <translation>Пауза</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="129" />
+      <location filename="../pages/models.py" line="133" />
       <source>Get the starter set</source>
       <translation>Скачать стартовый набор</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="182" />
+      <location filename="../pages/models.py" line="135" />
+      <source>Import…</source>
+      <translation>Импорт…</translation>
+    </message>
+    <message>
+      <location filename="../pages/models.py" line="185" />
       <source>checking {0}…</source>
       <translation>проверка {0}…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="192" />
-      <location filename="../pages/models.py" line="198" />
+      <location filename="../pages/models.py" line="195" />
+      <location filename="../pages/models.py" line="201" />
       <source>Add a GGUF model</source>
       <translation>Добавить модель GGUF</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="198" />
+      <location filename="../pages/models.py" line="201" />
       <source>Id</source>
       <translation>Идентификатор</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="209" />
+      <location filename="../pages/models.py" line="212" />
       <source>added {0} ({1}, {2})</source>
       <translation>добавлена {0} ({1}, {2})</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="226" />
+      <location filename="../pages/models.py" line="229" />
       <source>Remove model</source>
       <translation>Удаление модели</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="227" />
+      <location filename="../pages/models.py" line="230" />
       <source>Delete {0} from this computer?</source>
       <translation>Удалить {0} с этого компьютера?</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="234" />
+      <location filename="../pages/models.py" line="237" />
       <source>removed {0} ({1} files)</source>
       <translation>удалена {0} (файлов: {1})</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="248" />
+      <location filename="../pages/models.py" line="251" />
       <source>Roll back</source>
       <translation>Откат</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="255" />
+      <location filename="../pages/models.py" line="258" />
       <source>{0} is {1} again</source>
       <translation>{0} — снова {1}</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="264" />
+      <location filename="../pages/models.py" line="267" />
       <source>A new version</source>
       <translation>Новая версия</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="266" />
+      <location filename="../pages/models.py" line="269" />
       <source>Promote to</source>
       <translation>Продвинуть в роль</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="277" />
+      <location filename="../pages/models.py" line="280" />
       <source>{0} passed the control scenarios and now plays {1}</source>
       <translation>{0} прошла контрольные сценарии и теперь в роли {1}</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="280" />
+      <location filename="../pages/models.py" line="283" />
       <source>{0} was rejected: </source>
       <translation>{0} отклонена: </translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="282" />
+      <location filename="../pages/models.py" line="285" />
       <source>evaluating {0} on the control scenarios…</source>
       <translation>проверка {0} на контрольных сценариях…</translation>
     </message>
@@ -1150,77 +1170,82 @@
     </message>
     <message>
       <location filename="../pages/settings.py" line="180" />
-      <source>Offline only: nothing leaves this machine</source>
-      <translation>Только офлайн: ничего не покидает этот компьютер</translation>
+      <source>Offline chat: no message leaves this machine</source>
+      <translation>Офлайн-чат: ни одно сообщение не покидает этот компьютер</translation>
     </message>
     <message>
       <location filename="../pages/settings.py" line="182" />
+      <source>Model downloads from the hub, only when I ask (the Models page, pull)</source>
+      <translation>Скачивание моделей с хаба, только по моей просьбе (страница «Модели», pull)</translation>
+    </message>
+    <message>
+      <location filename="../pages/settings.py" line="186" />
       <source>I agree that my messages go to this server</source>
       <translation>Я согласен, что мои сообщения уходят на этот сервер</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="184" />
+      <location filename="../pages/settings.py" line="188" />
       <source>Names, e-mails, phone and card numbers are scrubbed from what is sent.</source>
       <translation>Имена, адреса почты, номера телефонов и карт вычищаются из того, что отправляется.</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="194" />
+      <location filename="../pages/settings.py" line="198" />
       <source>GPU use</source>
       <translation>Использование GPU</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="196" />
+      <location filename="../pages/settings.py" line="201" />
       <source>Remote provider (OpenAI-compatible)</source>
       <translation>Удалённый сервер (совместимый с OpenAI)</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="199" />
+      <location filename="../pages/settings.py" line="204" />
       <source>Interface language</source>
       <translation>Язык интерфейса</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="201" />
+      <location filename="../pages/settings.py" line="206" />
       <source>Apply</source>
       <translation>Применить</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="203" />
+      <location filename="../pages/settings.py" line="208" />
       <source>Revert</source>
       <translation>Вернуть</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="292" />
-      <location filename="../pages/settings.py" line="310" />
+      <location filename="../pages/settings.py" line="299" />
+      <location filename="../pages/settings.py" line="317" />
       <source>Not applied: {0}</source>
       <translation>Не применено: {0}</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="295" />
+      <location filename="../pages/settings.py" line="302" />
       <source>Applying…</source>
       <translation>Применение…</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="302" />
+      <location filename="../pages/settings.py" line="309" />
       <source>{0}: loading the new model…</source>
       <translation>{0}: загрузка новой модели…</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="304" />
+      <location filename="../pages/settings.py" line="311" />
       <source>Saved.</source>
       <translation>Сохранено.</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="322" />
+      <location filename="../pages/settings.py" line="329" />
       <source>{0}: {1} — loading…</source>
       <translation>{0}: {1} — загрузка…</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="326" />
+      <location filename="../pages/settings.py" line="333" />
       <source>{0}: {1} is ready</source>
       <translation>{0}: {1} готова</translation>
     </message>
     <message>
-      <location filename="../pages/settings.py" line="330" />
+      <location filename="../pages/settings.py" line="337" />
       <source>{0}: {1} failed: {2}</source>
       <translation>{0}: {1} — ошибка: {2}</translation>
     </message>

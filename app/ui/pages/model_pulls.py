@@ -1,14 +1,22 @@
 """The models page's downloads: one model, or the whole starter set (its size and whether it
 fits the disk shown first); one progress bar over every file (speed, time left, the file being
 fetched); Pause keeps what came, and pulling again goes on from there; each model takes its role
-as soon as it is checked (ModelInstalled)."""
+as soon as it is checked (ModelInstalled). Import takes models downloaded on another machine."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
 
 from app.home import Home
 from app.ui.background import Background
@@ -63,7 +71,7 @@ class ModelPulls(QWidget):
             return
         from models.catalogue import STARTER_SET
 
-        puller = Puller(self.home.paths, self.home.registry, bus=self.bus)
+        puller = self._puller()
 
         def plan() -> tuple[list[Plan], int, int]:
             plans = [puller.plan(i) for i in puller.missing(STARTER_SET)]
@@ -113,14 +121,41 @@ class ModelPulls(QWidget):
         self.progress.show()
         self.buttons["Pause"].setEnabled(True)
         self._say(self.tr("pulling {0}…").format(label))
-        puller = Puller(self.home.paths, self.home.registry, bus=self.bus)
+        puller = self._puller()
         self.background.run(
             lambda: work(puller, cancel), self._pulled, self._pull_failed, name="pull"
+        )
+
+    def _puller(self) -> Puller:
+        home = self.home
+        return Puller(
+            home.paths, home.registry, bus=self.bus, downloads=home.config.models.downloads
         )
 
     def _installed(self, manifest: Manifest) -> None:
         """Off the GUI thread, as each model of a set is checked: the page hears it on the bus."""
         self.bus.publish(ModelInstalled(model_id=manifest.id, role=manifest.role))
+
+    def import_folder(self, folder: str = "") -> None:
+        """Models downloaded elsewhere (a hub cache, or the model files), checked and
+        registered as a pull would; each takes its role."""
+        if not folder:
+            folder = QFileDialog.getExistingDirectory(self, self.tr("Import models"))
+            if not folder:
+                return
+        from models.import_dir import import_models
+
+        def work() -> list[str]:
+            found = import_models(self.home.paths, self.home.registry, Path(folder))
+            return [imported.manifest.id for imported in found]
+
+        def imported(ids: list[str]) -> None:
+            for model_id in ids:
+                self._took_role(model_id)
+            self._say(self.tr("imported {0}").format(", ".join(ids)))
+
+        self._say(self.tr("checking the models in {0}…").format(folder))
+        self.background.run(work, imported, self._say, name="import")
 
     def pause(self) -> None:
         if self._cancel is not None:

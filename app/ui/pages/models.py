@@ -132,6 +132,7 @@ class ModelsPage(ModelPulls):
             (row, "Roll back…", self.tr("Roll back…"), self.roll_back),
             (downloads, "Get the starter set", self.tr("Get the starter set"), self.pull_starter),
             (downloads, "Pause", self.tr("Pause"), self.pause),
+            (downloads, "Import…", self.tr("Import…"), self.import_folder),
         ):
             button = QPushButton(label, self)
             button.clicked.connect(action)

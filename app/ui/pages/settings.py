@@ -177,7 +177,11 @@ class SettingsPage(QWidget):
         self.gpu = QComboBox(system)
         self.gpu.addItems(["auto", "cpu"])
         self.gpu.setToolTip(self.tr("auto: models go on the GPU as far as they fit; cpu: never"))
-        self.offline = QCheckBox(self.tr("Offline only: nothing leaves this machine"), system)
+        self.offline = QCheckBox(self.tr("Offline chat: no message leaves this machine"), system)
+        self.downloads = QCheckBox(
+            self.tr("Model downloads from the hub, only when I ask (the Models page, pull)"),
+            system,
+        )
         self.remote_url = QLineEdit(system)
         self.consent = QCheckBox(self.tr("I agree that my messages go to this server"), system)
         scrubbed = QLabel(
@@ -193,6 +197,7 @@ class SettingsPage(QWidget):
         form = QFormLayout(system)
         form.addRow(self.tr("GPU use"), self.gpu)
         form.addRow(self.offline)
+        form.addRow(self.downloads)
         form.addRow(self.tr("Remote provider (OpenAI-compatible)"), self.remote_url)
         form.addRow(self.consent)
         form.addRow(scrubbed)
@@ -262,6 +267,7 @@ class SettingsPage(QWidget):
         self.remote_url.setEnabled(remote.enabled)
         self.consent.setEnabled(remote.enabled)
         self.language.setCurrentIndex(max(0, self.language.findData(config.ui.language)))
+        self.downloads.setChecked(config.models.downloads)
 
     def draft(self) -> Config:
         """The config as the page shows it (validated: a bad value raises ValidationError)."""
@@ -283,6 +289,7 @@ class SettingsPage(QWidget):
             consent=self.consent.isChecked() and not self.offline.isChecked(),
         )
         data["ui"]["language"] = self.language.currentData()
+        data["models"]["downloads"] = self.downloads.isChecked()
         return Config.model_validate(data)
 
     def apply(self) -> None:

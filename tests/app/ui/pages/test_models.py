@@ -173,3 +173,22 @@ def test_the_starter_set_is_sized_first_then_pulled_under_one_bar(
     assert page.progress.isHidden() and not page.buttons["Pause"].isEnabled()
     page.pull_starter(confirm=False)
     qtbot.waitUntil(lambda: page.status.text() == "the starter set is installed", timeout=20000)
+
+
+def test_import_takes_models_downloaded_elsewhere(
+    qtbot: QtBot, demo_home: Home, demo_assistant: Assistant, tmp_path: Path
+) -> None:
+    from tests.models.test_hub_pull import REPOS
+
+    voices = REPOS["rhasspy/piper-voices"][1]
+    for path, data in voices.items():
+        (tmp_path / "downloads" / Path(path).name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "downloads" / Path(path).name).write_bytes(data)
+    page = page_for(qtbot, demo_home, demo_assistant)
+    page.import_folder(str(tmp_path / "downloads"))
+    qtbot.waitUntil(lambda: page.status.text().startswith("imported"), timeout=20000)
+    assert "piper-en-lessac-medium" in page.status.text()
+    rows = {r.id: r for r in page.table.rows}
+    assert rows["piper-ru-irina-medium"].installed and rows["piper-en-lessac-medium"].installed
+    page.import_folder(str(tmp_path / "nowhere"))
+    qtbot.waitUntil(lambda: "is not a folder" in page.status.text(), timeout=20000)

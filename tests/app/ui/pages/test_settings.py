@@ -30,7 +30,10 @@ def test_the_page_shows_the_config_and_apply_changes_nothing_untouched(
     }
     assert page.roles["micro"].model.currentText() == NONE
     assert page.offline.isChecked() and not page.consent.isEnabled()
+    assert page.downloads.isChecked()  # pulls when the user asks, on by default
     assert page.draft() == demo_home.config  # showing and reading back loses nothing
+    page.downloads.setChecked(False)
+    assert not page.draft().models.downloads
 
 
 def test_apply_switches_the_primary_and_the_chat_says_when_it_is_ready(

@@ -43,9 +43,10 @@ class SystemUnderTest(Protocol):
     def ask(self, text: str) -> TurnRecord: ...
 
     def judge(
-        self, role: str, question: str, answer: str, criteria: str
+        self, which: int, question: str, answer: str, criteria: str
     ) -> tuple[bool, float] | None:
-        """The verdict and a 0–1 score of the model playing ``role``; None if it cannot."""
+        """The verdict and a 0–1 score of independent judge ``which`` (0; 1 judges the same
+        items for the agreement), never the model under test; None if there is none."""
 
 
 @dataclass(slots=True)
@@ -114,15 +115,15 @@ def run_scenario(sut: SystemUnderTest, scenario: Scenario) -> ScenarioResult:
             hallucinated.append(1.0 if missing else 0.0)
             check(i, "known_fact", not missing, e.known_fact)
         if e.judge is not None:
-            verdict = sut.judge("secondary", turn.user, record.reply, e.judge)
+            verdict = sut.judge(0, turn.user, record.reply, e.judge)
             if verdict is not None:
                 relevance.append(verdict[1])
                 check(i, "judge", verdict[0], e.judge)
-                second = sut.judge("primary", turn.user, record.reply, e.judge)
+                second = sut.judge(1, turn.user, record.reply, e.judge)
                 if second is not None:
                     agreement.append(1.0 if second[0] == verdict[0] else 0.0)
         if scenario.persona:
-            verdict = sut.judge("secondary", turn.user, record.reply, "; ".join(scenario.persona))
+            verdict = sut.judge(0, turn.user, record.reply, "; ".join(scenario.persona))
             if verdict is not None:
                 persona.append(verdict[1])
     for i, turn in enumerate(scenario.turns):

@@ -59,6 +59,15 @@ JUDGE_METRIC = "moe_judge_latency_ms"
 PLAN_METRIC = "moe_planner_latency_ms"
 
 
+def judge_prompt(question: str, answer: str, criteria: str) -> str:
+    """What a judge is asked: a verdict and a 0–1 score as JSON (JUDGE_SCHEMA)."""
+    return (
+        "You are a strict judge. Judge the answer below against the criteria. Reply with "
+        'JSON: {"verdict": true or false, "score": 0..1, "reason": "..."}.\n\n'
+        f"Criteria: {criteria}\n\nQuestion: {question}\n\nAnswer: {answer}"
+    )
+
+
 class BigModel:
     def __init__(
         self,
@@ -103,11 +112,7 @@ class BigModel:
     ) -> JudgeResult:
         """Does ``answer`` meet ``criteria``? ``expected``: another judge's verdict, for the
         agreement rate. ``kind``: which chain judges (``compare``: the secondary model)."""
-        prompt = (
-            "You are a strict judge. Judge the answer below against the criteria. Reply with "
-            'JSON: {"verdict": true or false, "score": 0..1, "reason": "..."}.\n\n'
-            f"Criteria: {criteria}\n\nQuestion: {question}\n\nAnswer: {answer}"
-        )
+        prompt = judge_prompt(question, answer, criteria)
 
         def work(chain: Kind, cancel: threading.Event) -> dict[str, Any]:
             value, model = self._json(prompt, JUDGE_SCHEMA, chain, "judge", cancel, None)

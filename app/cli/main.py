@@ -93,11 +93,19 @@ def _parser() -> argparse.ArgumentParser:
     pull.add_argument(
         "--stage", metavar="ROLE", help="download into staging, warm it up for ROLE, then promote"
     )
+    pull.add_argument(
+        "--allow-unmeasured", action="store_true", help="with --stage: see `models stage`"
+    )
     pull.set_defaults(command="models", action="cmd_pull")
     stage = msub.add_parser("stage", help="a new version of a role: warm-up eval, then promote")
     stage.add_argument("file", type=Path)
     stage.add_argument("--id", required=True, dest="model_id")
     stage.add_argument("--role", required=True)
+    stage.add_argument(
+        "--allow-unmeasured",
+        action="store_true",
+        help="promote even when a metric could not be measured (no independent judge)",
+    )
     stage.set_defaults(command="models", action="cmd_stage")
     rollback = msub.add_parser("rollback", help="give a role back to its previous model")
     rollback.add_argument("role")
@@ -173,7 +181,10 @@ def _parser() -> argparse.ArgumentParser:
     esub = evaluate.add_subparsers(title="eval commands", required=True)
     erun = esub.add_parser("run", help="run scenarios (default: the control set)")
     erun.add_argument("scenarios", nargs="*", type=Path)
-    erun.add_argument("--model", help="the model that plays the primary role for this run")
+    erun.add_argument("--model", help="the model that plays the role for this run")
+    erun.add_argument(
+        "--role", default="primary", help="the role under test (its request kind answers)"
+    )
     erun.add_argument("--reports", type=Path, default=Path("reports"))
     erun.set_defaults(command="evaluation")
 

@@ -115,7 +115,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
     _report_fit(home, manifest)
     if args.stage:
         print(f"staged {manifest.id} ({_checksums(manifest)})")
-        return _warm_up(home, manifest.id, args.stage)
+        return _warm_up(home, manifest.id, args.stage, allow_unmeasured=args.allow_unmeasured)
     print(f"installed {manifest.id} ({_checksums(manifest)})")
     return 0
 
@@ -195,11 +195,14 @@ def _report_fit(home: Home, manifest: Manifest) -> None:
     )
 
 
-def _warm_up(home: Home, model_id: str, role: str) -> int:
-    from app.evaluation.update_gate import UpdateGate
+def _warm_up(home: Home, model_id: str, role: str, *, allow_unmeasured: bool = False) -> int:
+    from app.evaluation.update_gate import UpdateGate, comparison
 
     print(f"warming up {model_id} as {role} on the control scenarios…", file=sys.stderr)
-    result = UpdateGate(home).warm_up(model_id, role)
+    result = UpdateGate(home).warm_up(model_id, role, allow_unmeasured=allow_unmeasured)
+    print(f"judged by {' and '.join(result.judges) or 'no independent judge'}")
+    for line in comparison(result):
+        print(f"  {line}")
     if result.promoted:
         print(f"promoted {model_id} to {role}; `domovoy models rollback {role}` undoes it")
         return 0
@@ -215,7 +218,7 @@ def cmd_stage(args: argparse.Namespace) -> int:
 
     home = Home.open()
     UpdateGate(home).stage(args.file, model_id=args.model_id, role=args.role)
-    return _warm_up(home, args.model_id, args.role)
+    return _warm_up(home, args.model_id, args.role, allow_unmeasured=args.allow_unmeasured)
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:

@@ -10,47 +10,80 @@ import time
 from pathlib import Path
 
 from app.assistant import Assistant
+from app.evaluation.judges import independent_judges
 from app.home import Home
 from app.memory_and_mood import MemoryAndMood
 from app.wiring import build_assistant
-from core.errors import DomovoyError, TurnTimeout
+from core.errors import DomovoyError, InputError, NoModelForRoleError, TurnTimeout
 from core.events import EventBus, ToolCalled, TurnFailed, TurnFinished
 from eval.metrics import TurnRecord
-from llm.big_model import BigModel
+from llm.router import Kind
 from memory.emotion import main_emotion
 
 
+class VoidRun(DomovoyError):
+    """A reply came from another model than the one under test: nothing of the run counts."""
+
+
+# the request kind that reaches each role first (llm.router.ROLE_FOR_KIND)
+KIND_OF_ROLE: dict[str, Kind] = {
+    "primary": "conversation",
+    "lightweight": "quick",
+    "secondary": "compare",
+    "optional_moe": "deep",
+}
+
+
 class AssistantUnderTest:
+    """The model playing ``role`` answers every turn (its request kind), judged by other models.
+
+    ``model`` plays the role for this run only. The run has a config of its own (a copy:
+    nothing of it reaches the user's), and samples
+    greedily: two runs of one model give the same replies, so two models are compared, not two
+    draws of one. Every reply records which model gave it; one from another model (the
+    candidate failed and the fallback answered) ends the run as void (VoidRun, ``foreign``)."""
+
     def __init__(
-        self, home: Home, *, model: str | None = None, turn_timeout_s: float = 600.0
+        self,
+        home: Home,
+        *,
+        role: str = "primary",
+        model: str | None = None,
+        turn_timeout_s: float = 600.0,
     ) -> None:
+        if role not in KIND_OF_ROLE:
+            raise InputError(
+                f"the {role} role cannot be evaluated on its own",
+                hint=f"stage it for one of {', '.join(KIND_OF_ROLE)}",
+            )
         self._scratch = Path(tempfile.mkdtemp(prefix="domovoy-eval-"))
-        # memory and conversations of its own; its figures (the big model's judging among them)
-        # go to the user's metrics, for `domovoy doctor --metrics`
+        # memory and conversations of its own; its figures go to the user's metrics, for
+        # `domovoy doctor --metrics`
         paths = dataclasses.replace(
             home.paths, data_dir=self._scratch / "data", metrics_at=home.paths.metrics_file
         )
-        self.home = Home(
-            paths=paths, config=home.config, registry=home.registry, metrics=home.metrics
-        )
+        config = home.config.model_copy(deep=True)
+        if model is not None:
+            config.llm.role(role).id = home.registry.get(model).id  # UnknownModelError names it
+        self.home = Home(paths=paths, config=config, registry=home.registry, metrics=home.metrics)
         self.bus = EventBus()
-        assistant, problem = build_assistant(self.home, self.bus, model=model)
-        if problem is not None and not assistant.ready_to_chat:
-            raise problem
+        self.role, self.kind = role, KIND_OF_ROLE[role]
+        assistant, problem = build_assistant(self.home, self.bus)
+        slot = assistant.router.slots.get(role)
+        if slot is None:
+            raise problem or NoModelForRoleError(role, config.llm.role(role).id)
+        for each in assistant.router.slots.values():
+            each.params = dataclasses.replace(each.params, temperature=0.0, seed=0)
         self.assistant: Assistant = assistant
         companion = assistant.service(MemoryAndMood)
         if companion is None:
             raise DomovoyError("the assistant was built without its memory companion")
         self.companion: MemoryAndMood = companion
-        primary = assistant.primary
-        self.model_id = primary.model_id if primary else "?"
+        self.model_id = slot.model_id
+        self.judges = independent_judges(self.bus, assistant.router.slots, self.model_id)
+        self.foreign: list[str] = []  # replies that came from another model: "model: why"
         self.turn_timeout_s = turn_timeout_s
         self._keys: dict[str, str] = {}
-        big = assistant.service(BigModel)
-        if big is None:
-            raise DomovoyError("the assistant was built without the big model's service")
-        self.big: BigModel = big
-        self._verdicts: dict[tuple[str, str, str], bool] = {}  # the secondary's, per answer
         assistant.start()
 
     def close(self) -> None:
@@ -79,7 +112,7 @@ class AssistantUnderTest:
         off = self.bus.subscribe(ToolCalled, lambda e: tools.append(e.tool))
         start = time.perf_counter()
         try:
-            turn = self.assistant.submit(text)
+            turn = self.assistant.submit(text, kind=self.kind)
             try:
                 ending: TurnFinished | TurnFailed = turn.result(self.turn_timeout_s)
             except TurnTimeout as exc:
@@ -91,6 +124,11 @@ class AssistantUnderTest:
         self.companion.drain()  # the mood reading of this turn is done
         finished = ending if isinstance(ending, TurnFinished) else None
         reply = ending.text if isinstance(ending, TurnFinished) else f"[failed] {ending.message}"
+        used = finished.model_used if finished else ""
+        if used != self.model_id:
+            why = finished.fallback_reason if finished else ending.message  # type: ignore[union-attr]
+            self.foreign.append(f"{used or 'no model'} answered {text[:40]!r}: {why}")
+            raise VoidRun(f"{used or 'no model'} answered instead of {self.model_id}: {why}")
         return TurnRecord(
             user=text,
             reply=reply,
@@ -100,21 +138,14 @@ class AssistantUnderTest:
             recalled=[self._keys[i] for i in self.companion.last_recalled if i in self._keys],
             tools=tools,
             mood=main_emotion(self.companion.mood.current()),
-            model_used=finished.model_used if finished else "",
+            model_used=used,
         )
 
     def judge(
-        self, role: str, question: str, answer: str, criteria: str
+        self, which: int, question: str, answer: str, criteria: str
     ) -> tuple[bool, float] | None:
-        """A verdict through the big model's judging service: the secondary model's (``compare``
-        chain), or the big model's (``deep``), which is told the secondary's verdict on the same
-        answer, for the agreement rate (§19's moe_judge_agreement_rate)."""
-        key = (question, answer, criteria)
-        if role == "secondary":
-            result = self.big.judge(question, answer, criteria, kind="compare")
-            if result.ok:
-                self._verdicts[key] = result.verdict
-        else:
-            expected = self._verdicts.get(key)
-            result = self.big.judge(question, answer, criteria, kind="deep", expected=expected)
-        return (result.verdict, result.score) if result.ok else None
+        """The verdict and score of independent judge ``which`` (0, then 1 for the agreement);
+        None when there is no such judge or it gave none."""
+        if which >= len(self.judges):
+            return None
+        return self.judges[which](question, answer, criteria)

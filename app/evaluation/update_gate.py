@@ -32,7 +32,18 @@ THRESHOLDS: dict[str, tuple[bool, float]] = {
     "hallucination_rate": (False, 0.10),
 }
 
-Evaluate = Callable[[Home, str], dict[str, float | None]]  # home, model id → metric totals
+
+@dataclass(slots=True)
+class Evaluation:
+    """One run of the control scenarios: each metric's total (None: not measured), the replies
+    that came from another model than the one under test, and who judged."""
+
+    totals: dict[str, float | None]
+    foreign: list[str] = field(default_factory=list)
+    judges: list[str] = field(default_factory=list)
+
+
+Evaluate = Callable[[Home, str, str], Evaluation]  # a home of its own, model id, role
 
 
 @dataclass(slots=True)
@@ -43,15 +54,27 @@ class GateResult:
     totals: dict[str, float | None]
     baseline: dict[str, float | None]
     reasons: list[str] = field(default_factory=list)
+    judges: list[str] = field(default_factory=list)
 
 
-def compare(totals: dict[str, float | None], baseline: dict[str, float | None]) -> list[str]:
-    """Why the candidate is worse than the baseline; empty when it may be promoted."""
+def compare(
+    totals: dict[str, float | None],
+    baseline: dict[str, float | None],
+    *,
+    allow_unmeasured: bool = False,
+) -> list[str]:
+    """Why the candidate may not be promoted; empty when it may. A metric the candidate's run
+    could not measure blocks promotion unless ``allow_unmeasured``: a model whose judge calls
+    all failed is not thereby judged good."""
     reasons = []
     for metric, (higher_better, allowed) in THRESHOLDS.items():
         new, old = totals.get(metric), baseline.get(metric)
-        if new is None or old is None:
+        if new is None:
+            if not allow_unmeasured:
+                reasons.append(f"{metric} was not measured")
             continue
+        if old is None:
+            continue  # the baseline has none: nothing to be worse than
         if higher_better and new < old * (1 - allowed):
             reasons.append(
                 f"{metric} {new:.3f} is more than {allowed:.0%} below the baseline {old:.3f}"
@@ -61,6 +84,29 @@ def compare(totals: dict[str, float | None], baseline: dict[str, float | None]) 
                 f"{metric} {new:.3f} is over the baseline {old:.3f} by more than {allowed:g}"
             )
     return reasons
+
+
+def comparison(result: GateResult) -> list[str]:
+    """The decision as a table: each gated metric's baseline, the candidate's figure, the
+    worst change allowed, and its verdict."""
+    lines = [f"{'metric':<20} {'baseline':>9} {'candidate':>9} {'allowed':>9}  verdict"]
+    for metric, (higher_better, allowed) in THRESHOLDS.items():
+        old, new = result.baseline.get(metric), result.totals.get(metric)
+        if new is None:
+            verdict = "not measured"
+        elif old is None:
+            verdict = "no baseline"
+        elif higher_better:
+            verdict = "worse" if new < old * (1 - allowed) else "ok"
+        else:
+            verdict = "worse" if new > old + allowed else "ok"
+        limit = f"-{allowed:.0%}" if higher_better else f"+{allowed:g}"
+        lines.append(f"{metric:<20} {_figure(old):>9} {_figure(new):>9} {limit:>9}  {verdict}")
+    return lines
+
+
+def _figure(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
 
 
 def next_revision(revision: str) -> str:
@@ -112,29 +158,38 @@ class UpdateGate:
         atomic_write_text(self.staging / f"{model_id}.yaml", manifest.to_yaml())
         return manifest
 
-    def warm_up(self, model_id: str, role: str) -> GateResult:
-        """Run the control scenarios on the staged model and decide: promote or reject."""
+    def warm_up(self, model_id: str, role: str, *, allow_unmeasured: bool = False) -> GateResult:
+        """Run the control scenarios on the staged model in ``role`` and decide: promote or
+        reject. Every reply scored must be the candidate's: one from a fallback voids the run."""
         staged = self._staged(model_id)
         baseline = self._baseline(role)
-        candidate = self._with_manifest(staged)
-        candidate.config.llm.role(role).id = model_id
-        totals = self.evaluate(candidate, model_id)
-        reasons = compare(totals, baseline)
-        result = GateResult(model_id, role, not reasons, totals, baseline, reasons)
+        run = self.evaluate(self._evaluation_home(staged), model_id, role)
+        reasons = []
+        if run.foreign:
+            reasons.append(
+                f"void: {len(run.foreign)} replies did not come from {model_id} "
+                f"(first: {run.foreign[0]})"
+            )
+        reasons += compare(run.totals, baseline, allow_unmeasured=allow_unmeasured)
+        promoted = not reasons
+        result = GateResult(model_id, role, promoted, run.totals, baseline, reasons, run.judges)
         atomic_write_text(
             self.staging / f"{model_id}.report.json",
             json.dumps(
                 {
-                    "promoted": not reasons,
-                    "totals": totals,
+                    "promoted": promoted,
+                    "role": role,
+                    "judges": run.judges,
+                    "totals": run.totals,
                     "baseline": baseline,
                     "reasons": reasons,
+                    "foreign": run.foreign,
                 },
                 indent=1,
             ),
         )
-        if not reasons:
-            self.promote(model_id, role, totals)
+        if promoted:
+            self.promote(model_id, role, run.totals)
         return result
 
     # --- promotion and rollback ----------------------------------------------------------------
@@ -163,8 +218,7 @@ class UpdateGate:
         if previous:
             history.setdefault(role, []).append(previous)
         atomic_write_text(self.history_file, json.dumps(history, indent=1))
-        self.home.config.llm.role(role).id = model_id
-        config_mod.save(self.home.config, self.home.paths.config_file)
+        self._give_role(role, model_id)
         if totals is not None:
             self._save_baseline(role, totals)
         self.home.registry = Registry.load(self.home.paths, [CATALOGUE_DIR])
@@ -176,13 +230,19 @@ class UpdateGate:
         if not history.get(role):
             raise InputError(f"there is no earlier {role} model to go back to")
         previous = history[role].pop()
-        self.home.config.llm.role(role).id = previous
-        config_mod.save(self.home.config, self.home.paths.config_file)
+        self._give_role(role, previous)
         atomic_write_text(self.history_file, json.dumps(history, indent=1))
         self.baselines.joinpath(f"{role}.json").unlink(missing_ok=True)  # measured anew next time
         return previous
 
     # --- helpers -------------------------------------------------------------------------------
+
+    def _give_role(self, role: str, model_id: str) -> None:
+        """This role, and nothing else of the config, changes: read from the file, saved."""
+        config = config_mod.load(self.home.paths.config_file)
+        config.llm.role(role).id = model_id
+        config_mod.save(config, self.home.paths.config_file)
+        self.home.config = config
 
     def _staged(self, model_id: str) -> Manifest:
         file = self.staging / f"{model_id}.yaml"
@@ -197,12 +257,13 @@ class UpdateGate:
             raise ManifestError(problems)
         return manifest
 
-    def _with_manifest(self, manifest: Manifest) -> Home:
+    def _evaluation_home(self, staged: Manifest | None = None) -> Home:
+        """A home for one evaluation run: the registry (with the staged model, if any) and a
+        copy of the config that the run may change; the gate's own stays as it is."""
         registry = Registry.load(self.home.paths, [CATALOGUE_DIR])
-
-        registry._entries[manifest.id] = Entry(
-            manifest, self.staging / f"{manifest.id}.yaml", "user", Path(manifest.path)
-        )
+        if staged is not None:
+            file = self.staging / f"{staged.id}.yaml"
+            registry.include(Entry(staged, file, "user", Path(staged.path)))
         config = self.home.config.model_copy(deep=True)
         return Home(paths=self.home.paths, config=config, registry=registry)
 
@@ -213,12 +274,15 @@ class UpdateGate:
             return {k: (None if v is None else float(v)) for k, v in data.items()}
         except (OSError, ValueError):
             pass
-        active = self.home.config.llm.role(role).id
-        if not active:
+        # the model that plays the role now (a starter-kit model may stand in for the chosen)
+        active = self.home.registry.player_id(role, self.home.config.llm.role(role).id)
+        if active is None:
             return {}  # nothing to compare with: the first model of a role passes on its own
-        totals = self.evaluate(self.home, active)
-        self._save_baseline(role, totals)
-        return totals
+        run = self.evaluate(self._evaluation_home(), active, role)
+        if run.foreign:
+            return {}  # the active model could not answer: no baseline to keep
+        self._save_baseline(role, run.totals)
+        return run.totals
 
     def _save_baseline(self, role: str, totals: dict[str, float | None]) -> None:
         atomic_write_text(self.baselines / f"{role}.json", json.dumps(totals, indent=1))
@@ -231,14 +295,17 @@ class UpdateGate:
         return {str(k): [str(x) for x in v] for k, v in data.items()}
 
 
-def run_control_scenarios(home: Home, model_id: str) -> dict[str, float | None]:
-    from app.evaluation.under_test import AssistantUnderTest
+def run_control_scenarios(home: Home, model_id: str, role: str) -> Evaluation:
+    from app.evaluation.under_test import AssistantUnderTest, VoidRun
     from eval.runner import run
     from eval.scenario import load_scenarios
 
-    control = CONTROL_DIR
-    sut = AssistantUnderTest(home, model=model_id)
+    sut = AssistantUnderTest(home, role=role, model=model_id)
+    judges = [j.model_id for j in sut.judges]
     try:
-        return run(sut, load_scenarios([control])).totals
+        totals = run(sut, load_scenarios([CONTROL_DIR])).totals
+    except VoidRun:
+        return Evaluation({}, list(sut.foreign), judges)  # the first foreign reply ends it
     finally:
         sut.close()
+    return Evaluation(totals, [], judges)

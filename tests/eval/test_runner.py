@@ -26,7 +26,7 @@ class Scripted:
 
     model_id = "scripted"
 
-    def __init__(self, replies: list[TurnRecord], verdicts: dict[str, tuple[bool, float]]) -> None:
+    def __init__(self, replies: list[TurnRecord], verdicts: dict[int, tuple[bool, float]]) -> None:
         self.replies = replies
         self.verdicts = verdicts
         self.resets = 0
@@ -42,9 +42,9 @@ class Scripted:
         return self.replies.pop(0)
 
     def judge(
-        self, role: str, question: str, answer: str, criteria: str
+        self, which: int, question: str, answer: str, criteria: str
     ) -> tuple[bool, float] | None:
-        return self.verdicts.get(role)
+        return self.verdicts.get(which)
 
 
 def scenario_file(tmp_path: Path) -> Path:
@@ -88,7 +88,7 @@ def test_exact_metrics_on_a_scripted_run(tmp_path: Path) -> None:
         TurnRecord("q2", "I'm sorry to hear that.", 2000, 5, 6, mood="calm"),
         TurnRecord("q3", "You like green tea.", 700, 5, 10, recalled=["tea"], mood="sadness"),
     ]
-    sut = Scripted(replies, {"secondary": (True, 0.8), "primary": (False, 0.3)})
+    sut = Scripted(replies, {0: (True, 0.8), 1: (False, 0.3)})
     report = run(sut, [load_scenario(scenario_file(tmp_path))])
     m = report.results[0].metrics
     assert sut.resets == 1 and sut.seeded == {"cat": "My cat is Barsik", "tea": "I like sencha"}
@@ -113,9 +113,7 @@ def test_reports_json_markdown_and_plots_with_drift(tmp_path: Path) -> None:
             TurnRecord("q2", "ok", 100, 5, 1, mood="sadness"),
             TurnRecord("q3", "sencha", 100, 5, 1, recalled=["tea"], mood="sadness"),
         ]
-        report = run(
-            Scripted(replies, {"secondary": (True, 0.5 + run_number / 4)}), [load_scenario(file)]
-        )
+        report = run(Scripted(replies, {0: (True, 0.5 + run_number / 4)}), [load_scenario(file)])
         report.started += run_number  # two distinct runs
         files = write(report, folder)
     data = json.loads(files["json"].read_text(encoding="utf-8"))
@@ -155,16 +153,13 @@ def test_eval_run_on_the_demo_models_writes_the_reports(
 
     assert main(["models", "install-demo"]) == 0
     folder = tmp_path / "reports"
-    assert main(["eval", "run", "--reports", str(folder)]) == 0
+    assert main(["eval", "run", "--reports", str(folder)]) == 1  # noise fails the control set
     out = capsys.readouterr().out
-    assert "pass_rate" in out and "report:" in out
+    assert "pass_rate" in out and "report:" in out and "FAILED " in out
+    assert "demo-tiny-llama as primary, judged by " in out  # other models than the one tested
     report = json.loads(next(folder.glob("eval-*.json")).read_text(encoding="utf-8"))
     assert report["model"] == "demo-tiny-llama" and len(report["results"]) >= 3
     tools = [t["tools"] for r in report["results"] if r["name"] == "tools-en" for t in r["turns"]]
     assert tools == [["calculate"], ["time"]]  # the real tool step ran
     assert list((folder / "plots").glob("*.png"))
-    # the judging went through the big model's service: §19's figures are kept for the doctor
-    # (the agreement rate needs a judge that gives JSON: noise models give none; see test_big_model)
-    assert main(["doctor", "--metrics"]) == 0
-    figures = capsys.readouterr().out
-    assert "moe_judge_latency_ms: n=" in figures and "moe_memory_resident_sec = " in figures
+    assert main(["doctor", "--metrics"]) == 0  # the run's figures are kept for the doctor

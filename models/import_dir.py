@@ -28,7 +28,7 @@ from core.registry.catalogue import Entry
 from core.registry.checksum import git_blob_id, sha256_file
 from models.hub import RemoteFile, select
 from models.install import write_manifest
-from models.pull import FOLDER_FORMATS, INCOMING, Plan, Wanted, place, registered
+from models.pull import FOLDER_FORMATS, INCOMING, Plan, Wanted, matches, place, registered
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,12 +177,10 @@ def _install(paths: Paths, plan: Plan, local: dict[str, tuple[RemoteFile, Path]]
         for wanted in plan.files:
             source = Path(wanted.url)
             digest = sha256_file(source)
-            if wanted.sha256 is not None and digest != wanted.sha256:
-                raise ChecksumMismatchError(source, wanted.sha256, digest)
-            if wanted.blob_id is not None and git_blob_id(source) != wanted.blob_id:
-                raise ChecksumMismatchError(
-                    source, f"git blob {wanted.blob_id}", f"git blob {git_blob_id(source)}"
-                )
+            if not matches(source, wanted, digest):  # the pull's own check
+                expected = wanted.sha256 or f"git blob {wanted.blob_id}"
+                actual = digest if wanted.sha256 else f"git blob {git_blob_id(source)}"
+                raise ChecksumMismatchError(source, expected, actual)
             target = incoming / wanted.name
             target.parent.mkdir(parents=True, exist_ok=True)
             try:

@@ -245,7 +245,7 @@ class Puller:
         done = incoming / wanted.name
         if done.exists():  # fetched and checked by an earlier run: checked again, not fetched
             digest = sha256_file(done)
-            if _matches(done, wanted, digest):
+            if matches(done, wanted, digest):
                 meter.skipped(wanted.size or done.stat().st_size)
                 return digest
             done.unlink()
@@ -281,7 +281,7 @@ class Puller:
                 hint="run pull again to continue",
             )
         digest = sha256_file(partial)
-        if not _matches(partial, wanted, digest):
+        if not matches(partial, wanted, digest):
             expected = wanted.sha256 or f"git blob {wanted.blob_id}"
             actual = digest if wanted.sha256 else f"git blob {git_blob_id(partial)}"
             shutil.rmtree(incoming, ignore_errors=True)  # nothing of this model is kept
@@ -304,7 +304,8 @@ def incoming_bytes(paths: Paths, model_id: str) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
-def _matches(path: Path, wanted: Wanted, digest: str) -> bool:
+def matches(path: Path, wanted: Wanted, digest: str) -> bool:
+    """``path`` (whose sha256 is ``digest``) is the file ``wanted`` names."""
     if wanted.sha256 is not None:
         return digest == wanted.sha256
     if wanted.blob_id is not None:

@@ -62,7 +62,13 @@ class ModelPulls(QWidget):
         model_id = self.selected_id()
         if not model_id or self._cancel is not None:
             return
-        self._start(model_id, [model_id], lambda puller, cancel: puller.pull(model_id, cancel))
+
+        def work(puller: Puller, cancel: threading.Event) -> Manifest:
+            manifest = puller.pull(model_id, cancel)
+            self._installed(manifest)  # one way to take its role: ModelInstalled, as for a set
+            return manifest
+
+        self._start(model_id, [model_id], work)
 
     def pull_starter(self, *, confirm: bool = True) -> None:
         """Every role's model not installed yet: the plan (sizes, the disk) first, then one
@@ -133,7 +139,8 @@ class ModelPulls(QWidget):
         )
 
     def _installed(self, manifest: Manifest) -> None:
-        """Off the GUI thread, as each model of a set is checked: the page hears it on the bus."""
+        """Off the GUI thread, as each model is checked: the page hears it on the bus, and the
+        model takes its role (``_took_role``, on the GUI thread)."""
         self.bus.publish(ModelInstalled(model_id=manifest.id, role=manifest.role))
 
     def import_folder(self, folder: str = "") -> None:
@@ -163,8 +170,8 @@ class ModelPulls(QWidget):
             self._say(self.tr("pausing {0}; pull it again to go on").format(self._pulling))
 
     def _pulled(self, _result: object) -> None:
-        for model_id in self._pulling_ids:
-            self._took_role(model_id)
+        self.home.reload_registry()  # the roles were taken as each model came (ModelInstalled)
+        self.refresh()
         self._end_pull(self.tr("{0} installed").format(self._pulling))
 
     def _took_role(self, model_id: str) -> None:

@@ -64,6 +64,7 @@ class MemoryAndMood:
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self.last_recalled: list[str] = []  # ids recalled for the latest turn (evals read it)
+        self.last_context: tuple[str, ...] = ()  # and the lines of them the prompt carried
         self._felt: dict[str, Reading] = {}  # user messages read before their prompt was built
         bus.subscribe(TurnStarted, self._user_spoke)
         bus.subscribe(TurnFinished, self._assistant_spoke)
@@ -127,6 +128,7 @@ class MemoryAndMood:
     def context(self, text: str) -> TurnContext:
         memories: tuple[str, ...] = ()
         profile = ""
+        self.last_recalled, self.last_context = [], ()
         if self.memory is not None and (self.ready.is_set() or self._threads):
             try:
                 light = self.pressure() is not None
@@ -140,6 +142,7 @@ class MemoryAndMood:
                 found = [r for r in found if r.on_topic]
                 self.last_recalled = [r.memory.id for r in found]
                 memories = tuple(r.line() for r in found)
+                self.last_context = memories
                 profile = self.keeper.summary() if self.keeper is not None else ""
             except Exception:  # recall failing must not cost the answer
                 log.exception("recall failed")

@@ -7,14 +7,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from eval.metrics import (
-    TurnRecord,
-    emotion_latency,
-    mean,
-    precision_at_k,
-    reciprocal_rank,
-    token_efficiency,
-)
+from eval import metrics as m
+from eval.metrics import TurnRecord
 from eval.scenario import Scenario
 
 METRICS = (
@@ -27,8 +21,12 @@ METRICS = (
     "emotion_latency_ms",
     "token_efficiency",
     "hallucination_rate",
+    "first_token_ms",
+    "total_ms",
+    "within_budget",
     "judge_agreement",
 )
+KEEPS_TO_MEMORY = "The reply keeps to what the assistant knew and adds no other facts."
 
 
 class SystemUnderTest(Protocol):
@@ -43,18 +41,24 @@ class SystemUnderTest(Protocol):
     def ask(self, text: str) -> TurnRecord: ...
 
     def judge(
-        self, which: int, question: str, answer: str, criteria: str
+        self, which: int, question: str, answer: str, criterion: str, context: str = ""
     ) -> tuple[bool, float] | None:
         """The verdict and a 0–1 score of independent judge ``which`` (0; 1 judges the same
-        items for the agreement), never the model under test; None if there is none."""
+        items for the agreement), never the model under test; None if there is none.
+        ``context``: what the assistant had to go by (the memories recalled)."""
 
 
 @dataclass(slots=True)
 class Check:
+    """One expectation of one turn. A required check that fails fails the scenario; one that is
+    not required (a question about something never said) is scored and reported only: small
+    models invent, and how often is the hallucination rate, gated against the baseline."""
+
     turn: int
     name: str
     passed: bool
     detail: str = ""
+    required: bool = True
 
 
 @dataclass(slots=True)
@@ -64,6 +68,11 @@ class ScenarioResult:
     checks: list[Check]
     metrics: dict[str, float | None]
 
+    @property
+    def passed(self) -> bool:
+        """Every required check held (the judged scores are metrics, not checks)."""
+        return all(c.passed for c in self.checks if c.required)
+
 
 @dataclass(slots=True)
 class RunReport:
@@ -72,28 +81,41 @@ class RunReport:
     seconds: float
     results: list[ScenarioResult] = field(default_factory=list)
     totals: dict[str, float | None] = field(default_factory=dict)
+    judges: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[str]:
+        return [r.name for r in self.results if not r.passed]
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def run_scenario(sut: SystemUnderTest, scenario: Scenario) -> ScenarioResult:
+    """The turns, each reply checked (the checks decide whether the scenario passes) and
+    scored (the metrics; judged ones only where an independent judge gave a verdict)."""
     sut.reset()
     sut.seed(scenario.memories)
     turns: list[TurnRecord] = []
     checks: list[Check] = []
-    relevance, precision, rr, persona, agreement = [], [], [], [], []
-    hallucinated: list[float] = []
-    latency_turns: list[float] = []
-    latency_ms: list[float] = []
+    scores: dict[str, list[float]] = {name: [] for name in METRICS}
+    persona = scenario.persona
 
-    def check(i: int, name: str, ok: bool, detail: str = "") -> None:
-        checks.append(Check(i, name, ok, detail))
+    def check(i: int, name: str, ok: bool, detail: str = "", *, required: bool = True) -> None:
+        checks.append(Check(i, name, ok, detail, required))
+
+    def judged(turn: TurnRecord, criterion: str, context: str = "") -> float | None:
+        """The score of the first judge that gives one."""
+        for which in (0, 1):
+            if (verdict := sut.judge(which, turn.user, turn.reply, criterion, context)) is not None:
+                return verdict[1]
+        return None
 
     for i, turn in enumerate(scenario.turns):
         record = sut.ask(turn.user)
         turns.append(record)
         reply = record.reply.lower()
+        knew = " ".join(record.context)
         e = turn.expect
         if e.contains:
             check(
@@ -103,53 +125,66 @@ def run_scenario(sut: SystemUnderTest, scenario: Scenario) -> ScenarioResult:
             check(i, "not_contains", bad.lower() not in reply, bad)
         for bad in e.must_not:
             check(i, "must_not", bad.lower() not in reply, bad)
-        if e.within_ms is not None:
-            check(i, "within_ms", record.latency_ms <= e.within_ms, f"{record.latency_ms:.0f} ms")
         if e.tool is not None:
             check(i, "tool", e.tool in record.tools, f"called {record.tools}")
+        budget = m.within_budget(record, scenario.budget.first_token_ms, scenario.budget.total_ms)
+        if budget is not None:
+            scores["within_budget"].append(1.0 if budget else 0.0)
+            check(
+                i, "budget", budget,
+                f"first token {record.first_token_ms:.0f} ms, all {record.latency_ms:.0f} ms",
+            )  # fmt: skip
         if e.recalled:
-            precision.append(precision_at_k(record.recalled, e.recalled))
-            rr.append(reciprocal_rank(record.recalled, e.recalled))
+            scores["precision_at_k"].append(m.precision_at_k(record.recalled, e.recalled))
+            scores["mrr"].append(m.reciprocal_rank(record.recalled, e.recalled))
         if e.known_fact is not None:
-            missing = e.known_fact.lower() not in reply
-            hallucinated.append(1.0 if missing else 0.0)
-            check(i, "known_fact", not missing, e.known_fact)
+            supported = judged(record, KEEPS_TO_MEMORY, knew)
+            wrong = m.hallucinated_known(record.reply, e.known_fact, supported)
+            scores["hallucination_rate"].append(1.0 if wrong else 0.0)
+            check(i, "known_fact", e.known_fact.lower() in reply, e.known_fact)
+        if e.never_said:
+            made_up = m.invented(record.reply)
+            scores["hallucination_rate"].append(1.0 if made_up else 0.0)
+            check(i, "never_said", not made_up, "says it does not know", required=False)
         if e.judge is not None:
-            verdict = sut.judge(0, turn.user, record.reply, e.judge)
-            if verdict is not None:
-                relevance.append(verdict[1])
-                check(i, "judge", verdict[0], e.judge)
-                second = sut.judge(1, turn.user, record.reply, e.judge)
-                if second is not None:
-                    agreement.append(1.0 if second[0] == verdict[0] else 0.0)
-        if scenario.persona:
-            verdict = sut.judge(0, turn.user, record.reply, "; ".join(scenario.persona))
-            if verdict is not None:
-                persona.append(verdict[1])
+            criterion = f"{e.judge}. {m.relevance_criterion(record.context)}"
+            verdicts = [
+                v for w in (0, 1) if (v := sut.judge(w, record.user, record.reply, criterion, knew))
+            ]
+            if verdicts:  # the first judge that gave one; both, for their agreement
+                scores["rag_relevance"].append(verdicts[0][1])
+            if len(verdicts) == 2:
+                scores["judge_agreement"].append(1.0 if verdicts[0][0] == verdicts[1][0] else 0.0)
+        if not persona.empty:
+            tone = judged(record, f"The reply is {persona.tone}") if persona.tone else None
+            kept = m.persona_checks(
+                record.reply, language=persona.language, max_words=persona.max_words,
+                plain=persona.plain, name=persona.name, tone=tone,
+            )  # fmt: skip
+            if (share := m.persona_adherence(kept)) is not None:
+                scores["persona_adherence"].append(share)
+        scores["first_token_ms"].append(record.first_token_ms)
+        scores["total_ms"].append(record.latency_ms)
     for i, turn in enumerate(scenario.turns):
         if turn.expect.emotional_event:
-            found = emotion_latency(turns, i, turn.expect.emotional_event)
+            found = m.reply_tone_latency(turns, i, turn.expect.emotional_event)
             check(i, "emotion_reflected", found is not None, turn.expect.emotional_event)
             if found is not None:
-                latency_turns.append(float(found[0]))
-                latency_ms.append(found[1])
-    metrics: dict[str, float | None] = {
-        "pass_rate": mean([1.0 if c.passed else 0.0 for c in checks]),
-        "rag_relevance": mean(relevance),
-        "precision_at_k": mean(precision),
-        "mrr": mean(rr),
-        "persona_adherence": mean(persona),
-        "emotion_latency_turns": mean(latency_turns),
-        "emotion_latency_ms": mean(latency_ms),
-        "token_efficiency": token_efficiency(turns),
-        "hallucination_rate": mean(hallucinated),
-        "judge_agreement": mean(agreement),
-    }
-    return ScenarioResult(scenario.name, turns, checks, metrics)
+                scores["emotion_latency_turns"].append(float(found[0]))
+                scores["emotion_latency_ms"].append(found[1])
+    figures: dict[str, float | None] = {name: m.mean(values) for name, values in scores.items()}
+    figures["pass_rate"] = m.mean([1.0 if c.passed else 0.0 for c in checks if c.required])
+    figures["token_efficiency"] = m.token_efficiency(turns)
+    for name in ("first_token_ms", "total_ms"):
+        figures[name] = m.median(scores[name])
+    return ScenarioResult(scenario.name, turns, checks, figures)
 
 
 def run(sut: SystemUnderTest, scenarios: Sequence[Scenario]) -> RunReport:
     start = time.time()
     results = [run_scenario(sut, s) for s in scenarios]
-    totals = {m: mean([v for r in results if (v := r.metrics.get(m)) is not None]) for m in METRICS}
+    totals = {
+        name: m.mean([v for r in results if (v := r.metrics.get(name)) is not None])
+        for name in METRICS
+    }
     return RunReport(sut.model_id, start, time.time() - start, results, totals)

@@ -1,20 +1,28 @@
 """Scenario files (YAML): turns with expectations, not asserts buried in tests (design seed §11).
 
 name: remembers-the-cat
-persona: ["Answers in the user's language", "Is warm and brief"]   # checklist, judged 0–1
-memories: {cat: "My cat is called Barsik"}                         # seeded before the turns
+persona:                            # a checklist per rule (eval.metrics.persona_checks)
+  language: en                      # every reply in this language
+  max_words: 60                     # and no longer than this
+  plain: true                       # no markdown (it is spoken)
+  name: domovoy                     # never calls itself a language model or another name
+  tone: "warm and brief"            # judged by an independent judge
+budget: {first_token_ms: 20000, total_ms: 60000}   # each turn's latency budget
+memories: {cat: "My cat is called Barsik"}         # seeded before the turns
 turns:
   - user: "What is my cat called?"
     expect:
       contains: ["Barsik"]          # any of these
       not_contains: ["I don't know"]
       must_not: ["As an AI"]        # things that must never happen
-      recalled: [cat]               # memories that should be recalled (precision@k, MRR)
-      known_fact: "Barsik"          # a question about known memory content
+      recalled: [cat]               # golden memories (precision@k, MRR over all recalled)
+      known_fact: "Barsik"          # a question about remembered content (hallucination)
       tool: calculate               # the tool expected to be called
-      judge: "Is the answer correct and friendly?"
-      within_ms: 30000
-      emotional_event: sadness      # the user shows this emotion here: tone must follow
+      judge: "The reply names the cat"   # judged with the recalled memories (relevance)
+      emotional_event: sadness      # the user shows this emotion here: the reply's tone follows
+  - user: "What is my dog called?"
+    expect:
+      never_said: true              # never told: "I don't know", not an invention
 """
 
 from __future__ import annotations
@@ -37,8 +45,31 @@ class Expect(BaseModel):
     known_fact: str | None = None
     tool: str | None = None
     judge: str | None = None
-    within_ms: float | None = Field(None, gt=0)
     emotional_event: str | None = None
+    never_said: bool = False
+
+
+class Persona(BaseModel):
+    """The persona's rules, each checked on every reply (eval.metrics.persona_checks)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: str | None = None
+    max_words: int | None = Field(None, gt=0)
+    plain: bool = False
+    name: str | None = None
+    tone: str | None = None  # judged: its register
+
+    @property
+    def empty(self) -> bool:
+        return self == Persona()
+
+
+class Budget(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    first_token_ms: float | None = Field(None, gt=0)
+    total_ms: float | None = Field(None, gt=0)
 
 
 class Turn(BaseModel):
@@ -53,7 +84,8 @@ class Scenario(BaseModel):
 
     name: str = Field(min_length=1)
     language: str = "en"
-    persona: list[str] = []
+    persona: Persona = Persona()
+    budget: Budget = Budget()
     memories: dict[str, str] = {}
     turns: list[Turn] = Field(min_length=1)
     control: bool = False  # part of the warm-up set a new model must pass before promotion

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 Role = Literal["system", "user", "assistant", "tool"]
 Effort = Literal["low", "medium", "high"]
@@ -117,6 +117,20 @@ class LLM(Protocol):
         cancel: Cancel | None = None,
     ) -> Generator[Output, None, None]:
         """Yield the reply as it is produced; stop early once ``cancel`` is set."""
+        ...
+
+
+@runtime_checkable
+class Chooser(Protocol):
+    """A model that can say how likely each of a few short answers is, from one read of the
+    prompt: a judge's Yes or No as a probability, not as generated text."""
+
+    def choice_logprobs(
+        self, messages: Sequence[ChatMessage], params: GenerationParams, choices: Sequence[str]
+    ) -> list[float]:
+        """The log-probability that the reply to ``messages`` begins with each choice (its first
+        token); raises GenerationError where the reply cannot begin with an answer (a harmony
+        model reasons first)."""
         ...
 
 

@@ -293,6 +293,42 @@ class LlamaCppLLM:
                 for text in raw:
                     yield Delta(text=text)
 
+    def choice_logprobs(
+        self, messages: Sequence[ChatMessage], params: GenerationParams, choices: Sequence[str]
+    ) -> list[float]:
+        """One read of the prompt, then the log-softmax of the next token's logits at each
+        choice's first token (the KV cache of the longest common prefix is reused)."""
+        import numpy as np
+        from llama_cpp import llama_get_logits_ith
+
+        if self.render_special:
+            raise GenerationError(f"{self.model_id!r} reasons before it answers: ask it for JSON")
+        self.load()
+        prompt = self.render(messages, params)
+        with self._lock:
+            llama = self._llama
+            if llama is None:
+                raise GenerationError(f"model {self.model_id!r} was unloaded mid-turn")
+            tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+            if len(tokens) >= llama.n_ctx():
+                raise GenerationError(f"the prompt ({len(tokens)} tokens) fills the context")
+            kept = 0
+            for a, b in zip(llama._input_ids[: llama.n_tokens], tokens[:-1], strict=False):
+                if a != b:
+                    break
+                kept += 1
+            llama.n_tokens = kept
+            llama.eval(tokens[kept:])
+            logits = np.ctypeslib.as_array(
+                llama_get_logits_ith(llama.ctx, -1), shape=(llama.n_vocab(),)
+            ).astype(np.float64)
+            shifted = logits - logits.max()
+            log_softmax = shifted - np.log(np.exp(shifted).sum())
+            firsts = [
+                llama.tokenize(c.encode("utf-8"), add_bos=False, special=False) for c in choices
+            ]
+            return [float(log_softmax[f[0]]) if f else float("-inf") for f in firsts]
+
     def _generate(
         self,
         llama: Any,

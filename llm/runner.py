@@ -178,6 +178,7 @@ class Runner:
             "render": lambda: engine.render(messages, params),
             "count": lambda: engine.count_tokens(messages, params),
             "prefill": lambda: engine.prefill(messages, params),
+            "choose": lambda: engine.choice_logprobs(messages, params, request["choices"]),
         }
         if op in calls:
             self.send({"id": rid, "value": calls[op]()})

@@ -163,6 +163,13 @@ class SupervisedLLM:
         with self._lock:
             return str(self._call("render", **_request(messages, params)))
 
+    def choice_logprobs(
+        self, messages: Sequence[ChatMessage], params: GenerationParams, choices: Sequence[str]
+    ) -> list[float]:
+        with self._lock:
+            reply = self._call("choose", choices=list(choices), **_request(messages, params))
+            return [float(x) for x in reply]
+
     def prefill(self, messages: Sequence[ChatMessage], params: GenerationParams) -> None:
         with self._lock:
             if self._loaded:

@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
     sut = AssistantUnderTest(Home.open(starter=True), role=args.role, model=args.model)
     try:
         report = run(sut, scenarios)
+        report.judges = [j.model_id for j in sut.judges]
     except VoidRun as exc:
         print(f"void: {exc}")
         return 1
@@ -34,9 +35,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"{metric:<24} {'not measured' if value is None else f'{value:.3f}'}")
     for problem in sut.foreign:
         print(f"void: {problem}")
-    failed = [r for r in report.results if not all(c.passed for c in r.checks)]
+    failed = [r for r in report.results if not r.passed]
     for result in failed:
-        names = ", ".join(f"{c.name} (turn {c.turn + 1})" for c in result.checks if not c.passed)
+        names = ", ".join(
+            f"{c.name} (turn {c.turn + 1})" for c in result.checks if c.required and not c.passed
+        )
         print(f"FAILED {result.name}: {names}")
     print(f"report: {files['json']}\n        {files['markdown']}")
     return 1 if failed or sut.foreign else 0

@@ -7,18 +7,19 @@ import dataclasses
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from app.assistant import Assistant
-from app.evaluation.judges import independent_judges
+from app.evaluation.judges import independent_judges, judge_roles
 from app.home import Home
 from app.memory_and_mood import MemoryAndMood
 from app.wiring import build_assistant
 from core.errors import DomovoyError, InputError, NoModelForRoleError, TurnTimeout
 from core.events import EventBus, ToolCalled, TurnFailed, TurnFinished
-from eval.metrics import TurnRecord
+from eval.metrics import UNSEEDED, TurnRecord
+from llm.base import ChatMessage
 from llm.router import Kind
-from memory.emotion import main_emotion
 
 
 class VoidRun(DomovoyError):
@@ -49,6 +50,7 @@ class AssistantUnderTest:
         *,
         role: str = "primary",
         model: str | None = None,
+        judges: Sequence[str] | None = None,
         turn_timeout_s: float = 600.0,
     ) -> None:
         if role not in KIND_OF_ROLE:
@@ -80,7 +82,12 @@ class AssistantUnderTest:
             raise DomovoyError("the assistant was built without its memory companion")
         self.companion: MemoryAndMood = companion
         self.model_id = slot.model_id
-        self.judges = independent_judges(self.bus, assistant.router.slots, self.model_id)
+        # judges cast as the config had it before this run: the model this one stands in for
+        # may judge; the same roles judge the baseline's run and the candidate's (the gate's)
+        cast = dataclasses.replace(self.home, config=home.config)
+        if judges is None:
+            judges = judge_roles(cast, self.model_id)
+        self.judges = independent_judges(self.bus, cast, judges, assistant.router.slots)
         self.foreign: list[str] = []  # replies that came from another model: "model: why"
         self.turn_timeout_s = turn_timeout_s
         self._keys: dict[str, str] = {}
@@ -88,6 +95,8 @@ class AssistantUnderTest:
 
     def close(self) -> None:
         self.assistant.shutdown()
+        for judge in self.judges:
+            judge.close()
         shutil.rmtree(self._scratch, ignore_errors=True)
 
     def reset(self) -> None:
@@ -129,23 +138,36 @@ class AssistantUnderTest:
             why = finished.fallback_reason if finished else ending.message  # type: ignore[union-attr]
             self.foreign.append(f"{used or 'no model'} answered {text[:40]!r}: {why}")
             raise VoidRun(f"{used or 'no model'} answered instead of {self.model_id}: {why}")
+        recalled = self.companion.last_recalled
         return TurnRecord(
             user=text,
             reply=reply,
             latency_ms=latency,
-            user_tokens=len(text.split()),
+            first_token_ms=finished.timings.first_token_ms if finished else latency,
+            user_tokens=self._tokens(text),
             reply_tokens=finished.timings.tokens if finished else 0,
-            recalled=[self._keys[i] for i in self.companion.last_recalled if i in self._keys],
+            recalled=[self._keys.get(i, f"{UNSEEDED}{i}") for i in recalled],
+            context=list(self.companion.last_context),
             tools=tools,
-            mood=main_emotion(self.companion.mood.current()),
+            reply_emotions=dict(self.companion.reader.quick_read(reply).emotions),
             model_used=used,
         )
 
+    def _tokens(self, text: str) -> int:
+        """The user's message in the model's own tokens (its prompt with and without it)."""
+        slot = self.assistant.router.slots[self.role]
+        try:
+            with_it = slot.count_tokens([ChatMessage(role="user", content=text)])
+            without = slot.count_tokens([ChatMessage(role="user", content="")])
+        except DomovoyError:
+            return len(text.split())  # the model is gone: words stand in for its tokens
+        return max(1, with_it - without)
+
     def judge(
-        self, which: int, question: str, answer: str, criteria: str
+        self, which: int, question: str, answer: str, criterion: str, context: str = ""
     ) -> tuple[bool, float] | None:
         """The verdict and score of independent judge ``which`` (0, then 1 for the agreement);
         None when there is no such judge or it gave none."""
         if which >= len(self.judges):
             return None
-        return self.judges[which](question, answer, criteria)
+        return self.judges[which](question, answer, criterion, context)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.evaluation.judges import judge_roles
 from app.home import Home
 from core import config as config_mod
 from core.errors import InputError, ManifestError
@@ -41,9 +42,12 @@ class Evaluation:
     totals: dict[str, float | None]
     foreign: list[str] = field(default_factory=list)
     judges: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # the scenarios whose checks did not hold
 
 
-Evaluate = Callable[[Home, str, str], Evaluation]  # a home of its own, model id, role
+# a home of its own, the model id, its role, and the roles whose models judge (the same for the
+# baseline's run and the candidate's)
+Evaluate = Callable[[Home, str, str, Sequence[str]], Evaluation]
 
 
 @dataclass(slots=True)
@@ -55,6 +59,7 @@ class GateResult:
     baseline: dict[str, float | None]
     reasons: list[str] = field(default_factory=list)
     judges: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # the candidate's failed control scenarios
 
 
 def compare(
@@ -162,17 +167,21 @@ class UpdateGate:
         """Run the control scenarios on the staged model in ``role`` and decide: promote or
         reject. Every reply scored must be the candidate's: one from a fallback voids the run."""
         staged = self._staged(model_id)
-        baseline = self._baseline(role)
-        run = self.evaluate(self._evaluation_home(staged), model_id, role)
-        reasons = []
-        if run.foreign:
-            reasons.append(
+        judges = judge_roles(self.home, model_id)
+        run = self.evaluate(self._evaluation_home(staged), model_id, role, judges)
+        if run.foreign:  # nothing of it counts: no baseline is needed to reject it
+            baseline = {}
+            reasons = [
                 f"void: {len(run.foreign)} replies did not come from {model_id} "
                 f"(first: {run.foreign[0]})"
-            )
-        reasons += compare(run.totals, baseline, allow_unmeasured=allow_unmeasured)
+            ]
+        else:
+            baseline = self._baseline(role, judges)
+            reasons = compare(run.totals, baseline, allow_unmeasured=allow_unmeasured)
         promoted = not reasons
-        result = GateResult(model_id, role, promoted, run.totals, baseline, reasons, run.judges)
+        result = GateResult(
+            model_id, role, promoted, run.totals, baseline, reasons, run.judges, run.failed
+        )
         atomic_write_text(
             self.staging / f"{model_id}.report.json",
             json.dumps(
@@ -183,20 +192,26 @@ class UpdateGate:
                     "totals": run.totals,
                     "baseline": baseline,
                     "reasons": reasons,
+                    "failed": run.failed,
                     "foreign": run.foreign,
                 },
                 indent=1,
             ),
         )
         if promoted:
-            self.promote(model_id, role, run.totals)
+            self.promote(model_id, role, run.totals, self._judge_ids(judges))
         return result
 
     # --- promotion and rollback ----------------------------------------------------------------
 
     def promote(
-        self, model_id: str, role: str, totals: dict[str, float | None] | None = None
+        self,
+        model_id: str,
+        role: str,
+        totals: dict[str, float | None] | None = None,
+        judges: Sequence[str] = (),
     ) -> Manifest:
+        """``totals``: the candidate's figures, kept as the role's baseline (by ``judges``)."""
         staged = self._staged(model_id)
         source = Path(staged.path)
         target = self.active / model_id / source.name
@@ -220,7 +235,7 @@ class UpdateGate:
         atomic_write_text(self.history_file, json.dumps(history, indent=1))
         self._give_role(role, model_id)
         if totals is not None:
-            self._save_baseline(role, totals)
+            self._save_baseline(role, totals, judges)
         self.home.registry = Registry.load(self.home.paths, [CATALOGUE_DIR])
         return promoted
 
@@ -267,25 +282,38 @@ class UpdateGate:
         config = self.home.config.model_copy(deep=True)
         return Home(paths=self.home.paths, config=config, registry=registry)
 
-    def _baseline(self, role: str) -> dict[str, float | None]:
+    def _baseline(self, role: str, judges: Sequence[str]) -> dict[str, float | None]:
+        """The active model's figures in ``role``, judged by the models of ``judges``: kept from
+        an earlier run by the same judges, else measured now (and kept)."""
+        ids = self._judge_ids(judges)
         file = self.baselines / f"{role}.json"
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
-            return {k: (None if v is None else float(v)) for k, v in data.items()}
-        except (OSError, ValueError):
-            pass
+            if data.get("judges") == ids:
+                return {k: (None if v is None else float(v)) for k, v in data["totals"].items()}
+        except (OSError, ValueError, AttributeError, KeyError):
+            pass  # none kept, another judge's, or unreadable: measured again
         # the model that plays the role now (a starter-kit model may stand in for the chosen)
         active = self.home.registry.player_id(role, self.home.config.llm.role(role).id)
         if active is None:
             return {}  # nothing to compare with: the first model of a role passes on its own
-        run = self.evaluate(self._evaluation_home(), active, role)
+        run = self.evaluate(self._evaluation_home(), active, role, judges)
         if run.foreign:
             return {}  # the active model could not answer: no baseline to keep
-        self._save_baseline(role, run.totals)
+        self._save_baseline(role, run.totals, ids)
         return run.totals
 
-    def _save_baseline(self, role: str, totals: dict[str, float | None]) -> None:
-        atomic_write_text(self.baselines / f"{role}.json", json.dumps(totals, indent=1))
+    def _judge_ids(self, roles: Sequence[str]) -> list[str]:
+        config, registry = self.home.config, self.home.registry
+        return [str(registry.player_id(r, config.llm.role(r).id)) for r in roles]
+
+    def _save_baseline(
+        self, role: str, totals: dict[str, float | None], judges: Sequence[str]
+    ) -> None:
+        atomic_write_text(
+            self.baselines / f"{role}.json",
+            json.dumps({"judges": list(judges), "totals": totals}, indent=1),
+        )
 
     def _history(self) -> dict[str, list[str]]:
         try:
@@ -295,17 +323,19 @@ class UpdateGate:
         return {str(k): [str(x) for x in v] for k, v in data.items()}
 
 
-def run_control_scenarios(home: Home, model_id: str, role: str) -> Evaluation:
+def run_control_scenarios(
+    home: Home, model_id: str, role: str, judges: Sequence[str] | None = None
+) -> Evaluation:
     from app.evaluation.under_test import AssistantUnderTest, VoidRun
     from eval.runner import run
     from eval.scenario import load_scenarios
 
-    sut = AssistantUnderTest(home, role=role, model=model_id)
-    judges = [j.model_id for j in sut.judges]
+    sut = AssistantUnderTest(home, role=role, model=model_id, judges=judges)
+    judged_by = [j.model_id for j in sut.judges]
     try:
-        totals = run(sut, load_scenarios([CONTROL_DIR])).totals
+        report = run(sut, load_scenarios([CONTROL_DIR]))
     except VoidRun:
-        return Evaluation({}, list(sut.foreign), judges)  # the first foreign reply ends it
+        return Evaluation({}, list(sut.foreign), judged_by)  # the first foreign reply ends it
     finally:
         sut.close()
-    return Evaluation(totals, [], judges)
+    return Evaluation(report.totals, [], judged_by, report.failed)

@@ -3,7 +3,7 @@ roll back."""
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -65,15 +65,18 @@ def fixed(table: dict[str, dict[str, float]]):  # type: ignore[no-untyped-def]
     records the id, the role and whether the home it was given is the gate's own."""
     calls: list[tuple[str, str]] = []
     homes: list[Home] = []
+    judges: list[list[str]] = []
 
-    def evaluate(home: Home, model_id: str, role: str) -> Evaluation:
+    def evaluate(home: Home, model_id: str, role: str, judged_by: Sequence[str]) -> Evaluation:
         calls.append((model_id, role))
+        judges.append(list(judged_by))
         homes.append(home)
         home.config.llm.primary.id = "scribbled-by-the-run"  # a run's own config: harmless
         return Evaluation(dict(table[model_id]), judges=["another-model"])
 
     evaluate.calls = calls  # type: ignore[attr-defined]
     evaluate.homes = homes  # type: ignore[attr-defined]
+    evaluate.judges = judges  # type: ignore[attr-defined]
     return evaluate
 
 
@@ -123,8 +126,9 @@ def test_pull_into_staging_warm_up_promote_and_roll_back(
     result = gate.warm_up("phi-next", "lightweight")
     assert result.promoted and result.judges == ["another-model"]
     # the candidate and the baseline each in the role, each with a config of its own
-    assert evaluate.calls == [("demo-tiny-phi3", "lightweight"), ("phi-next", "lightweight")]
+    assert evaluate.calls == [("phi-next", "lightweight"), ("demo-tiny-phi3", "lightweight")]
     assert all(h.config is not home.config for h in evaluate.homes)
+    assert evaluate.judges == [["secondary", "primary"]] * 2  # the same judges score both runs
     fresh = Home.open()
     assert fresh.config.llm.lightweight.id == "phi-next"
     assert fresh.config.llm.primary == before.llm.primary  # only the role changed

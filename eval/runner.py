@@ -11,21 +11,22 @@ from eval import metrics as m
 from eval.metrics import TurnRecord
 from eval.scenario import Scenario
 
-METRICS = (
-    "pass_rate",
-    "rag_relevance",
-    "precision_at_k",
-    "mrr",
-    "persona_adherence",
-    "emotion_latency_turns",
-    "emotion_latency_ms",
-    "token_efficiency",
-    "hallucination_rate",
-    "first_token_ms",
-    "total_ms",
-    "within_budget",
-    "judge_agreement",
-)
+# each metric and what it measures (eval/metrics.py defines them); the reports say it
+METRICS: dict[str, str] = {
+    "pass_rate": "share of the required checks that held",
+    "rag_relevance": "the judge's score of how well the reply uses what was recalled",
+    "precision_at_k": "share of everything recalled that was a golden memory",
+    "mrr": "1 / rank of the first golden memory among everything recalled",
+    "persona_adherence": "share of the persona's rules the reply kept",
+    "emotion_latency_turns": "turns until the reply's own tone follows the user's feeling",
+    "emotion_latency_ms": "milliseconds until the reply's own tone follows the user's feeling",
+    "token_efficiency": "output tokens per user token",
+    "hallucination_rate": "share of fact questions answered with an invention",
+    "first_token_ms": "median time to the first token",
+    "total_ms": "median time to the whole reply",
+    "within_budget": "share of turns within the scenario's time budget",
+    "judge_agreement": "share of items on which two independent judges agree",
+}
 KEEPS_TO_MEMORY = "The reply keeps to what the assistant knew and adds no other facts."
 
 

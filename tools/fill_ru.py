@@ -11,6 +11,20 @@ from pathlib import Path
 TS = Path(__file__).resolve().parents[1] / "app" / "ui" / "i18n" / "domovoy_ru.ts"
 
 RU = {
+    "not measured": "не измерено",
+    "metric": "метрика",
+    "baseline": "эталон",
+    "candidate": "кандидат",
+    "allowed": "допуск",
+    "verdict": "вердикт",
+    "ok": "в норме",
+    "worse": "хуже",
+    "no baseline": "нет эталона",
+    "pending": "ожидает",
+    "Evaluate": "Оценить",
+    "Promote {0}": "Продвинуть {0}",
+    "{0} will run the control scenarios as {1} and is compared with:": "{0} пройдёт контрольные сценарии в роли {1}; сравнение с эталоном:",
+    "{0} will run the control scenarios as {1}; its baseline first": "{0} пройдёт контрольные сценарии в роли {1}; сначала будет измерен эталон",
     "You:": "Вы:",
     "domovoy:": "домовой:",
     "Message (Enter sends, Shift+Enter for a new line)": "Сообщение (Enter — отправить, Shift+Enter — новая строка)",

@@ -203,6 +203,8 @@ def _warm_up(home: Home, model_id: str, role: str, *, allow_unmeasured: bool = F
     print(f"judged by {' and '.join(result.judges) or 'no independent judge'}")
     for line in comparison(result):
         print(f"  {line}")
+    if result.report is not None:
+        print(f"report: {result.report}")
     if result.promoted:
         print(f"promoted {model_id} to {role}; `domovoy models rollback {role}` undoes it")
         return 0

@@ -20,6 +20,7 @@ from core.errors import InputError, ManifestError
 from core.fs import atomic_write_text
 from core.registry import Entry, Manifest, Registry, parse_file
 from core.registry.checksum import ChecksumCache
+from eval.runner import RunReport
 from eval.scenarios import CONTROL_DIR
 from models.catalogue import CATALOGUE_DIR
 from models.gguf_info import read_gguf_info
@@ -43,6 +44,7 @@ class Evaluation:
     foreign: list[str] = field(default_factory=list)
     judges: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # the scenarios whose checks did not hold
+    report: RunReport | None = None  # the whole run, for its written report
 
 
 # a home of its own, the model id, its role, and the roles whose models judge (the same for the
@@ -60,6 +62,7 @@ class GateResult:
     reasons: list[str] = field(default_factory=list)
     judges: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # the candidate's failed control scenarios
+    report: Path | None = None  # the Markdown report of the candidate's run
 
 
 def compare(
@@ -91,13 +94,21 @@ def compare(
     return reasons
 
 
-def comparison(result: GateResult) -> list[str]:
+HEADER = ("metric", "baseline", "candidate", "allowed", "verdict")
+
+
+def comparison_rows(
+    baseline: dict[str, float | None], totals: dict[str, float | None] | None = None
+) -> list[tuple[str, str, str, str, str]]:
     """The decision as a table: each gated metric's baseline, the candidate's figure, the
-    worst change allowed, and its verdict."""
-    lines = [f"{'metric':<20} {'baseline':>9} {'candidate':>9} {'allowed':>9}  verdict"]
+    worst change allowed, and its verdict ("pending" before the candidate has run)."""
+    rows = []
     for metric, (higher_better, allowed) in THRESHOLDS.items():
-        old, new = result.baseline.get(metric), result.totals.get(metric)
-        if new is None:
+        old = baseline.get(metric)
+        new = None if totals is None else totals.get(metric)
+        if totals is None:
+            verdict = "pending"
+        elif new is None:
             verdict = "not measured"
         elif old is None:
             verdict = "no baseline"
@@ -106,7 +117,18 @@ def comparison(result: GateResult) -> list[str]:
         else:
             verdict = "worse" if new > old + allowed else "ok"
         limit = f"-{allowed:.0%}" if higher_better else f"+{allowed:g}"
-        lines.append(f"{metric:<20} {_figure(old):>9} {_figure(new):>9} {limit:>9}  {verdict}")
+        rows.append((metric, _figure(old), _figure(new), limit, verdict))
+    return rows
+
+
+def comparison(result: GateResult) -> list[str]:
+    """The comparison table as text lines."""
+    widths = (20, 9, 9, 9)
+    lines = []
+    for row in [HEADER, *comparison_rows(result.baseline, result.totals)]:
+        figures = [c.rjust(w) for c, w in zip(row[1:4], widths[1:], strict=True)]
+        cells = [row[0].ljust(widths[0]), *figures]
+        lines.append(" ".join(cells) + "  " + row[4])
     return lines
 
 
@@ -182,6 +204,7 @@ class UpdateGate:
         result = GateResult(
             model_id, role, promoted, run.totals, baseline, reasons, run.judges, run.failed
         )
+        result.report = self._write_report(result, run)
         atomic_write_text(
             self.staging / f"{model_id}.report.json",
             json.dumps(
@@ -194,6 +217,7 @@ class UpdateGate:
                     "reasons": reasons,
                     "failed": run.failed,
                     "foreign": run.foreign,
+                    "report": None if result.report is None else str(result.report),
                 },
                 indent=1,
             ),
@@ -252,6 +276,20 @@ class UpdateGate:
 
     # --- helpers -------------------------------------------------------------------------------
 
+    def _write_report(self, result: GateResult, run: Evaluation) -> Path | None:
+        """The candidate's run as a report that opens with the gate's decision, beside the
+        earlier runs for the role (their drift): ``DATA/reports/ROLE/``."""
+        if run.report is None:
+            return None
+        from eval.report import Decision, write
+
+        verdict = f"{'promoted to' if result.promoted else 'rejected for'} {result.role}"
+        rows = comparison_rows(result.baseline, result.totals)
+        decision = Decision(verdict, result.reasons, HEADER, rows)
+        run.report.judges = list(result.judges)
+        folder = self.home.paths.data_dir / "reports" / result.role
+        return write(run.report, folder, decision)["markdown"]
+
     def _give_role(self, role: str, model_id: str) -> None:
         """This role, and nothing else of the config, changes: read from the file, saved."""
         config = config_mod.load(self.home.paths.config_file)
@@ -286,13 +324,9 @@ class UpdateGate:
         """The active model's figures in ``role``, judged by the models of ``judges``: kept from
         an earlier run by the same judges, else measured now (and kept)."""
         ids = self._judge_ids(judges)
-        file = self.baselines / f"{role}.json"
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-            if data.get("judges") == ids:
-                return {k: (None if v is None else float(v)) for k, v in data["totals"].items()}
-        except (OSError, ValueError, AttributeError, KeyError):
-            pass  # none kept, another judge's, or unreadable: measured again
+        kept = self.kept_baseline(role, judges)
+        if kept is not None:
+            return kept
         # the model that plays the role now (a starter-kit model may stand in for the chosen)
         active = self.home.registry.player_id(role, self.home.config.llm.role(role).id)
         if active is None:
@@ -302,6 +336,20 @@ class UpdateGate:
             return {}  # the active model could not answer: no baseline to keep
         self._save_baseline(role, run.totals, ids)
         return run.totals
+
+    def kept_baseline(
+        self, role: str, judges: Sequence[str] | None = None
+    ) -> dict[str, float | None] | None:
+        """The role's baseline kept from an earlier run by the same judges (``judges``: roles;
+        None: any judges); None when it must be measured."""
+        file = self.baselines / f"{role}.json"
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            if judges is None or data.get("judges") == self._judge_ids(judges):
+                return {k: (None if v is None else float(v)) for k, v in data["totals"].items()}
+        except (OSError, ValueError, AttributeError, KeyError):
+            pass  # none kept or unreadable
+        return None
 
     def _judge_ids(self, roles: Sequence[str]) -> list[str]:
         config, registry = self.home.config, self.home.registry
@@ -338,4 +386,4 @@ def run_control_scenarios(
         return Evaluation({}, list(sut.foreign), judged_by)  # the first foreign reply ends it
     finally:
         sut.close()
-    return Evaluation(report.totals, [], judged_by, report.failed)
+    return Evaluation(report.totals, [], judged_by, report.failed, report)

@@ -8,7 +8,7 @@ import yaml
 
 from core.errors import ScenarioError
 from eval.metrics import UNSEEDED, TurnRecord
-from eval.report import write
+from eval.report import Decision, write
 from eval.runner import run
 from eval.scenario import load_scenario, load_scenarios
 
@@ -132,12 +132,30 @@ def test_reports_json_markdown_and_plots_with_drift(tmp_path: Path) -> None:
     data = json.loads(files["json"].read_text(encoding="utf-8"))
     assert data["totals"]["rag_relevance"] == 0.75
     markdown = files["markdown"].read_text(encoding="utf-8")
-    assert (
-        "| rag_relevance | 0.750 |" in markdown and "![pass_rate](plots/pass_rate.png)" in markdown
-    )
-    png = files["plot:rag_relevance"]
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert markdown.startswith("# Eval run: scripted")
+    assert "**0 of 1 scenarios passed**; failed: exact" in markdown  # the verdict comes first
+    assert "| rag_relevance | 0.750 | +0.250 |" in markdown  # 0.75 after 0.5: its drift
+    assert "![pass_rate](plots/pass_rate.png)" in markdown
+    assert "![overview](plots/overview.png)" in markdown
+    for png in (files["plot:rag_relevance"], files["plot:overview"]):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(list(folder.glob("eval-*.json"))) == 2
+
+
+def test_a_gate_report_opens_with_its_decision(tmp_path: Path) -> None:
+    replies = [TurnRecord(f"q{i}", "no idea", 100, 5, 2) for i in range(1, 5)]
+    report = run(Scripted(replies, {}), [load_scenario(scenario_file(tmp_path))])
+    decision = Decision(
+        "rejected for lightweight",
+        ["pass_rate 0.300 is more than 5% below the baseline 0.700"],
+        ("metric", "baseline", "candidate", "allowed", "verdict"),
+        [("pass_rate", "0.700", "0.300", "-5%", "worse")],
+    )
+    markdown = write(report, tmp_path / "reports", decision)["markdown"].read_text("utf-8")
+    head = markdown.split("## Metrics")[0]
+    assert "**rejected for lightweight**" in head and "- pass_rate 0.300 is more" in head
+    assert "| pass_rate | 0.700 | 0.300 | -5% | worse |" in head
+    assert "no independent judge" in head  # the scripted run had none named
 
 
 def test_a_bad_scenario_names_file_and_field(tmp_path: Path) -> None:

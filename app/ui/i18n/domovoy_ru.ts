@@ -243,6 +243,64 @@
     </message>
   </context>
   <context>
+    <name>GateTable</name>
+    <message>
+      <location filename="../pages/gate_table.py" line="23" />
+      <source>metric</source>
+      <translation>метрика</translation>
+    </message>
+    <message>
+      <location filename="../pages/gate_table.py" line="24" />
+      <source>baseline</source>
+      <translation>эталон</translation>
+    </message>
+    <message>
+      <location filename="../pages/gate_table.py" line="25" />
+      <source>candidate</source>
+      <translation>кандидат</translation>
+    </message>
+    <message>
+      <location filename="../pages/gate_table.py" line="26" />
+      <source>allowed</source>
+      <translation>допуск</translation>
+    </message>
+    <message>
+      <location filename="../pages/gate_table.py" line="27" />
+      <source>verdict</source>
+      <translation>вердикт</translation>
+    </message>
+    <message>
+      <location filename="../pages/gate_table.py" line="30" />
+      <source>ok</source>
+      <translation>в норме</translation>
+    </message>
+    <message>
+      <location filename="../pages/gate_table.py" line="31" />
+      <source>worse</source>
+      <translation>хуже</translation>
+    </message>
+    <message>
+      <location filename="../pages/gate_table.py" line="32" />
+      <source>not measured</source>
+      <translation>не измерено</translation>
+    </message>
+    <message>
+      <location filename="../pages/gate_table.py" line="33" />
+      <source>no baseline</source>
+      <translation>нет эталона</translation>
+    </message>
+    <message>
+      <location filename="../pages/gate_table.py" line="34" />
+      <source>pending</source>
+      <translation>ожидает</translation>
+    </message>
+    <message>
+      <location filename="../pages/gate_table.py" line="69" />
+      <source>Evaluate</source>
+      <translation>Оценить</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
       <location filename="../main_window.py" line="69" />
@@ -506,67 +564,67 @@
   <context>
     <name>ModelPulls</name>
     <message>
-      <location filename="../pages/model_pulls.py" line="84" />
+      <location filename="../pages/model_pulls.py" line="90" />
       <source>the starter set is installed</source>
       <translation>стартовый набор установлен</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="87" />
+      <location filename="../pages/model_pulls.py" line="93" />
       <source>The starter set: {0} models, {1}; {2} free</source>
       <translation>Стартовый набор: моделей — {0}, {1}; свободно {2}</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="91" />
+      <location filename="../pages/model_pulls.py" line="97" />
       <source>: it does not fit. Free some space first.</source>
       <translation>: не помещается. Сначала освободите место.</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="98" />
+      <location filename="../pages/model_pulls.py" line="104" />
       <source>the starter set</source>
       <translation>стартовый набор</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="103" />
+      <location filename="../pages/model_pulls.py" line="109" />
       <source>asking the hub what the starter set needs…</source>
       <translation>узнаю у хаба, что нужно стартовому набору…</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="108" />
+      <location filename="../pages/model_pulls.py" line="114" />
       <source>Get the starter set</source>
       <translation>Скачать стартовый набор</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="108" />
+      <location filename="../pages/model_pulls.py" line="114" />
       <source>Download it now?</source>
       <translation>Скачать сейчас?</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="123" />
+      <location filename="../pages/model_pulls.py" line="129" />
       <source>pulling {0}…</source>
       <translation>скачивание {0}…</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="143" />
+      <location filename="../pages/model_pulls.py" line="150" />
       <source>Import models</source>
       <translation>Импорт моделей</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="155" />
+      <location filename="../pages/model_pulls.py" line="162" />
       <source>imported {0}</source>
       <translation>импортировано: {0}</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="157" />
+      <location filename="../pages/model_pulls.py" line="164" />
       <source>checking the models in {0}…</source>
       <translation>проверка моделей в {0}…</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="163" />
+      <location filename="../pages/model_pulls.py" line="170" />
       <source>pausing {0}; pull it again to go on</source>
       <translation>пауза: {0}; скачайте снова, чтобы продолжить</translation>
     </message>
     <message>
-      <location filename="../pages/model_pulls.py" line="168" />
+      <location filename="../pages/model_pulls.py" line="175" />
       <source>{0} installed</source>
       <translation>{0} установлена</translation>
     </message>
@@ -574,37 +632,37 @@
   <context>
     <name>ModelTable</name>
     <message>
-      <location filename="../pages/models.py" line="41" />
+      <location filename="../pages/models.py" line="46" />
       <source>Model</source>
       <translation>Модель</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="42" />
+      <location filename="../pages/models.py" line="47" />
       <source>Role</source>
       <translation>Роль</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="43" />
+      <location filename="../pages/models.py" line="48" />
       <source>Size</source>
       <translation>Размер</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="44" />
+      <location filename="../pages/models.py" line="49" />
       <source>Fit</source>
       <translation>Влезает</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="45" />
+      <location filename="../pages/models.py" line="50" />
       <source>Status</source>
       <translation>Состояние</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="46" />
+      <location filename="../pages/models.py" line="51" />
       <source>From</source>
       <translation>Откуда</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="83" />
+      <location filename="../pages/models.py" line="88" />
       <source>(demo)</source>
       <translation>(демо)</translation>
     </message>
@@ -612,148 +670,164 @@
   <context>
     <name>ModelsPage</name>
     <message>
-      <location filename="../pages/models.py" line="49" />
+      <location filename="../pages/models.py" line="54" />
       <source>fits</source>
       <translation>влезает</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="50" />
+      <location filename="../pages/models.py" line="55" />
       <source>tight</source>
       <translation>впритык</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="51" />
+      <location filename="../pages/models.py" line="56" />
       <source>too big</source>
       <translation>слишком большая</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="52" />
+      <location filename="../pages/models.py" line="57" />
       <source>unknown</source>
       <translation>неизвестно</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="55" />
+      <location filename="../pages/models.py" line="60" />
       <source>catalogue</source>
       <translation>каталог</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="56" />
+      <location filename="../pages/models.py" line="61" />
       <source>added by you</source>
       <translation>добавлена вами</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="127" />
+      <location filename="../pages/models.py" line="134" />
       <source>Pull</source>
       <translation>Скачать</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="128" />
+      <location filename="../pages/models.py" line="135" />
       <source>Verify</source>
       <translation>Проверить</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="129" />
+      <location filename="../pages/models.py" line="136" />
       <source>Add GGUF…</source>
       <translation>Добавить GGUF…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="130" />
+      <location filename="../pages/models.py" line="137" />
       <source>Remove</source>
       <translation>Удалить</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="131" />
+      <location filename="../pages/models.py" line="138" />
       <source>Promote…</source>
       <translation>Продвинуть…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="132" />
+      <location filename="../pages/models.py" line="139" />
       <source>Roll back…</source>
       <translation>Откатить…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="134" />
+      <location filename="../pages/models.py" line="141" />
       <source>Pause</source>
       <translation>Пауза</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="133" />
+      <location filename="../pages/models.py" line="140" />
       <source>Get the starter set</source>
       <translation>Скачать стартовый набор</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="135" />
+      <location filename="../pages/models.py" line="142" />
       <source>Import…</source>
       <translation>Импорт…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="185" />
+      <location filename="../pages/models.py" line="192" />
       <source>checking {0}…</source>
       <translation>проверка {0}…</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="195" />
-      <location filename="../pages/models.py" line="201" />
+      <location filename="../pages/models.py" line="202" />
+      <location filename="../pages/models.py" line="208" />
       <source>Add a GGUF model</source>
       <translation>Добавить модель GGUF</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="201" />
+      <location filename="../pages/models.py" line="208" />
       <source>Id</source>
       <translation>Идентификатор</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="212" />
+      <location filename="../pages/models.py" line="219" />
       <source>added {0} ({1}, {2})</source>
       <translation>добавлена {0} ({1}, {2})</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="229" />
+      <location filename="../pages/models.py" line="236" />
       <source>Remove model</source>
       <translation>Удаление модели</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="230" />
+      <location filename="../pages/models.py" line="237" />
       <source>Delete {0} from this computer?</source>
       <translation>Удалить {0} с этого компьютера?</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="237" />
+      <location filename="../pages/models.py" line="244" />
       <source>removed {0} ({1} files)</source>
       <translation>удалена {0} (файлов: {1})</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="251" />
+      <location filename="../pages/models.py" line="258" />
       <source>Roll back</source>
       <translation>Откат</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="258" />
+      <location filename="../pages/models.py" line="265" />
       <source>{0} is {1} again</source>
       <translation>{0} — снова {1}</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="267" />
+      <location filename="../pages/models.py" line="276" />
       <source>A new version</source>
       <translation>Новая версия</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="269" />
+      <location filename="../pages/models.py" line="278" />
       <source>Promote to</source>
       <translation>Продвинуть в роль</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="280" />
+      <location filename="../pages/models.py" line="287" />
+      <source>{0} will run the control scenarios as {1} and is compared with:</source>
+      <translation>{0} пройдёт контрольные сценарии в роли {1}; сравнение с эталоном:</translation>
+    </message>
+    <message>
+      <location filename="../pages/models.py" line="289" />
+      <source>{0} will run the control scenarios as {1}; its baseline first</source>
+      <translation>{0} пройдёт контрольные сценарии в роли {1}; сначала будет измерен эталон</translation>
+    </message>
+    <message>
+      <location filename="../pages/models.py" line="291" />
+      <location filename="../pages/models.py" line="321" />
+      <source>Promote {0}</source>
+      <translation>Продвинуть {0}</translation>
+    </message>
+    <message>
+      <location filename="../pages/models.py" line="312" />
       <source>{0} passed the control scenarios and now plays {1}</source>
       <translation>{0} прошла контрольные сценарии и теперь в роли {1}</translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="283" />
+      <location filename="../pages/models.py" line="316" />
       <source>{0} was rejected: </source>
       <translation>{0} отклонена: </translation>
     </message>
     <message>
-      <location filename="../pages/models.py" line="285" />
+      <location filename="../pages/models.py" line="305" />
       <source>evaluating {0} on the control scenarios…</source>
       <translation>проверка {0} на контрольных сценариях…</translation>
     </message>

@@ -7,12 +7,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.home import Home
 from app.ui.background import Background
+from app.ui.pages.gate_table import GateTable
 from app.ui.pages.model_pulls import ModelPulls, size_text
 from app.ui.translation import shown
 from app.ui.widgets.tables import Index, RowsTable
@@ -35,6 +37,9 @@ from app.views import models as model_list
 from app.views.models import FitEstimate, ModelRow
 from app.views.settings import CHOOSABLE_ROLES, Settings
 from core.events import EventBus
+
+if TYPE_CHECKING:
+    from app.evaluation.update_gate import GateResult
 
 T = TypeVar("T")
 COLUMNS = (
@@ -121,6 +126,8 @@ class ModelsPage(ModelPulls):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.before: GateTable | None = None  # the gate's table before the warm-up, and after
+        self.after: GateTable | None = None
         self.buttons: dict[str, QPushButton] = {}
         row, downloads = QHBoxLayout(), QHBoxLayout()
         for line, name, label, action in (
@@ -259,7 +266,9 @@ class ModelsPage(ModelPulls):
 
         self.background.run(work, self._added_or_removed, self._say, name="rollback")
 
-    def promote(self, file: str = "", model_id: str = "", role: str = "") -> None:
+    def promote(
+        self, file: str = "", model_id: str = "", role: str = "", *, ask: bool = True
+    ) -> None:
         """A new version through the update gate: staged, warmed up on the control scenarios
         and promoted only if it is no worse; the previous one is kept for roll back."""
         if not file:
@@ -270,20 +279,51 @@ class ModelsPage(ModelPulls):
         if not file or not role:
             return
         model_id = model_id or Path(file).stem
-        from app.evaluation.update_gate import UpdateGate
+        from app.evaluation.update_gate import UpdateGate, comparison_rows
 
-        def work() -> str:
-            gate = UpdateGate(self.home)
+        gate = UpdateGate(self.home)
+        kept = gate.kept_baseline(role)
+        if kept is not None:
+            summary = self.tr("{0} will run the control scenarios as {1} and is compared with:")
+        else:
+            summary = self.tr("{0} will run the control scenarios as {1}; its baseline first")
+        before = GateTable(
+            self.tr("Promote {0}").format(model_id),
+            summary.format(model_id, role),
+            comparison_rows(kept or {}),
+            ask=True,
+            parent=self,
+        )  # fmt: skip
+        self.before = before
+        if ask and before.exec() != QDialog.DialogCode.Accepted:
+            return
+
+        def work() -> GateResult:
             gate.stage(Path(file), model_id=model_id, role=role)
-            result = self._live(lambda: gate.warm_up(model_id, role))
-            if result.promoted:
-                return self.tr("{0} passed the control scenarios and now plays {1}").format(
-                    model_id, role
-                )
-            return self.tr("{0} was rejected: ").format(model_id) + "; ".join(result.reasons)
+            return self._live(lambda: gate.warm_up(model_id, role))
 
         self._say(self.tr("evaluating {0} on the control scenarios…").format(model_id))
-        self.background.run(work, self._added_or_removed, self._say, name="promote")
+        self.background.run(work, self._evaluated, self._say, name="promote")
+
+    def _evaluated(self, result: GateResult) -> None:
+        from app.evaluation.update_gate import comparison_rows
+
+        if result.promoted:
+            summary = self.tr("{0} passed the control scenarios and now plays {1}").format(
+                result.model_id, result.role
+            )
+        else:
+            summary = self.tr("{0} was rejected: ").format(result.model_id) + "; ".join(
+                result.reasons
+            )
+        self._added_or_removed(summary)
+        self.after = GateTable(
+            self.tr("Promote {0}").format(result.model_id),
+            summary,
+            comparison_rows(result.baseline, result.totals),
+            parent=self,
+        )
+        self.after.open()
 
     def _live(self, change: Callable[[], T]) -> T:
         """Run a change that rewrites the config (roll back, promote), then apply the new

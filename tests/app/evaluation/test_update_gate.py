@@ -195,6 +195,10 @@ def test_the_real_warm_up_evaluates_the_candidate_in_its_role_judged_by_others(
     assert after.llm.lightweight.id == ("phi-next" if result.promoted else "demo-tiny-phi3")
     report = json.loads((domovoy_home.models_dir / "staging" / "phi-next.report.json").read_text())
     assert report["role"] == "lightweight" and report["judges"] == result.judges
+    assert result.report is not None and report["report"] == str(result.report)
+    markdown = result.report.read_text(encoding="utf-8")  # the verdict and the table come first
+    assert markdown.split("## Metrics")[0].count("| persona_adherence |") == 1
+    assert ("**promoted to lightweight**" if result.promoted else "**rejected for") in markdown
 
 
 def test_a_candidate_that_cannot_load_is_rejected_not_scored_through_the_fallback(

@@ -17,6 +17,7 @@ from core.errors import InputError
 from core.events import DownloadProgress
 from models.catalogue import STARTER_SET
 from models.testing.hub import TestHub
+from tests.app.evaluation.test_update_gate import fixed, scores
 from tests.models.test_hub_pull import hub  # noqa: F401
 from tests.models.test_pull import BLOB, SHA, Behaviour, catalogue, server  # noqa: F401
 
@@ -122,6 +123,30 @@ def test_add_a_gguf_and_roll_back_without_history(
 
     page.roll_back("primary")
     qtbot.waitUntil(lambda: "no earlier primary" in page.status.text(), timeout=10000)
+
+
+def test_promote_shows_the_comparison_before_and_after(
+    qtbot: QtBot,
+    demo_home: Home,
+    demo_assistant: Assistant,
+    tiny_models: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    evaluate = fixed(
+        {"demo-tiny-llama": scores(pass_rate=0.8), "llama-next": scores(pass_rate=0.5)}
+    )
+    monkeypatch.setattr("app.evaluation.update_gate.run_control_scenarios", evaluate)
+    page = ModelsPage(demo_home, demo_assistant.bus)
+    qtbot.addWidget(page)
+    page.promote(str(tiny_models["llama"]), "llama-next", "primary", ask=False)
+    before = page.before.cells()  # no baseline kept yet: measured first, the candidate pending
+    assert ["pass_rate", "—", "—", "-5%", "pending"] in before
+    assert "its baseline first" in page.before.summary.text()
+    qtbot.waitUntil(lambda: page.after is not None, timeout=30000)
+    assert page.after is not None
+    assert ["pass_rate", "0.800", "0.500", "-5%", "worse"] in page.after.cells()
+    assert "llama-next was rejected: pass_rate" in page.after.summary.text()
+    assert demo_home.config.llm.primary.id == "demo-tiny-llama"
 
 
 def test_a_cut_download_shows_where_it_paused_and_pull_resumes_it(

@@ -1,9 +1,8 @@
 """The llama.cpp backend (llama-cpp-python): a GGUF, its own chat template, streamed text.
 
 The prompt is rendered from the chat template the GGUF carries (Jinja, through llama-cpp-python's
-formatter) and generated with ``create_completion``, so the bytes fed to llama.cpp are exactly
-the template's and the KV cache is reused for the longest common prefix of consecutive prompts.
-"""
+formatter) and generated with ``create_completion``: the bytes fed to llama.cpp are exactly the
+template's, and the KV cache is reused for the longest common prefix of consecutive prompts."""
 
 from __future__ import annotations
 
@@ -296,38 +295,17 @@ class LlamaCppLLM:
     def choice_logprobs(
         self, messages: Sequence[ChatMessage], params: GenerationParams, choices: Sequence[str]
     ) -> list[float]:
-        """One read of the prompt, then the log-softmax of the next token's logits at each
-        choice's first token (the KV cache of the longest common prefix is reused)."""
-        import numpy as np
-        from llama_cpp import llama_get_logits_ith
+        """Each choice's log-probability as the next token (llm/choice.py)."""
+        from llm.choice import next_token_logprobs
 
         if self.render_special:
             raise GenerationError(f"{self.model_id!r} reasons before it answers: ask it for JSON")
         self.load()
         prompt = self.render(messages, params)
         with self._lock:
-            llama = self._llama
-            if llama is None:
+            if (llama := self._llama) is None:
                 raise GenerationError(f"model {self.model_id!r} was unloaded mid-turn")
-            tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
-            if len(tokens) >= llama.n_ctx():
-                raise GenerationError(f"the prompt ({len(tokens)} tokens) fills the context")
-            kept = 0
-            for a, b in zip(llama._input_ids[: llama.n_tokens], tokens[:-1], strict=False):
-                if a != b:
-                    break
-                kept += 1
-            llama.n_tokens = kept
-            llama.eval(tokens[kept:])
-            logits = np.ctypeslib.as_array(
-                llama_get_logits_ith(llama.ctx, -1), shape=(llama.n_vocab(),)
-            ).astype(np.float64)
-            shifted = logits - logits.max()
-            log_softmax = shifted - np.log(np.exp(shifted).sum())
-            firsts = [
-                llama.tokenize(c.encode("utf-8"), add_bos=False, special=False) for c in choices
-            ]
-            return [float(log_softmax[f[0]]) if f else float("-inf") for f in firsts]
+            return next_token_logprobs(llama, prompt, choices)
 
     def _generate(
         self,
@@ -418,6 +396,5 @@ def _grammar(json_schema: str) -> Any:
 
 
 def _token_text(llama: Any, token: int) -> str:
-    if token < 0:
-        return ""
-    return bytes(llama.detokenize([token], special=True)).decode("utf-8", errors="replace")
+    text = bytes(llama.detokenize([token], special=True)) if token >= 0 else b""
+    return text.decode("utf-8", errors="replace")

@@ -116,7 +116,8 @@ def _save(fig: Any, file: Path) -> Path:
     return file
 
 
-def _figure(value: float | None) -> str:
+def figure(value: float | None) -> str:
+    """A metric's total as reports and tables show it ("—": not measured)."""
     return "—" if value is None else f"{value:.3f}"
 
 
@@ -151,7 +152,7 @@ def _markdown(
         values = [p[1] for p in series.get(metric, [])]
         moved = drift(values)
         shift = "—" if moved is None else f"{moved:+.3f}"
-        lines.append(_row([metric, _figure(report.totals.get(metric)), shift, meaning]))
+        lines.append(_row([metric, figure(report.totals.get(metric)), shift, meaning]))
     if OVERVIEW in plots:
         lines += ["", f"![{OVERVIEW}]({plots[OVERVIEW].relative_to(folder)})"]
     for metric, meaning in METRICS.items():
@@ -159,7 +160,7 @@ def _markdown(
             continue
         values = [p[1] for p in series[metric]]
         moved = drift(values)
-        lines += ["", f"### {metric}", "", f"{meaning}: {_figure(report.totals.get(metric))}"]
+        lines += ["", f"### {metric}", "", f"{meaning}: {figure(report.totals.get(metric))}"]
         if moved is not None:
             lines[-1] += f", {moved:+.3f} against the mean of {len(values) - 1} earlier runs"
         lines += ["", f"![{metric}]({plots[metric].relative_to(folder)})"]

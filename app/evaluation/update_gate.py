@@ -20,6 +20,7 @@ from core.errors import InputError, ManifestError
 from core.fs import atomic_write_text
 from core.registry import Entry, Manifest, Registry, parse_file
 from core.registry.checksum import ChecksumCache
+from eval.report import figure
 from eval.runner import RunReport
 from eval.scenarios import CONTROL_DIR
 from models.catalogue import CATALOGUE_DIR
@@ -117,7 +118,7 @@ def comparison_rows(
         else:
             verdict = "worse" if new > old + allowed else "ok"
         limit = f"-{allowed:.0%}" if higher_better else f"+{allowed:g}"
-        rows.append((metric, _figure(old), _figure(new), limit, verdict))
+        rows.append((metric, figure(old), figure(new), limit, verdict))
     return rows
 
 
@@ -130,10 +131,6 @@ def comparison(result: GateResult) -> list[str]:
         cells = [row[0].ljust(widths[0]), *figures]
         lines.append(" ".join(cells) + "  " + row[4])
     return lines
-
-
-def _figure(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
 
 
 def next_revision(revision: str) -> str:
@@ -323,10 +320,10 @@ class UpdateGate:
     def _baseline(self, role: str, judges: Sequence[str]) -> dict[str, float | None]:
         """The active model's figures in ``role``, judged by the models of ``judges``: kept from
         an earlier run by the same judges, else measured now (and kept)."""
-        ids = self._judge_ids(judges)
         kept = self.kept_baseline(role, judges)
         if kept is not None:
             return kept
+        ids = self._judge_ids(judges)
         # the model that plays the role now (a starter-kit model may stand in for the chosen)
         active = self.home.registry.player_id(role, self.home.config.llm.role(role).id)
         if active is None:

@@ -92,8 +92,11 @@ def test_the_gate_on_the_starter_model(home: Home, tmp_path: Path) -> None:
     gate.stage(qwen, model_id="qwen-next", role="lightweight")
     same = gate.warm_up("qwen-next", "lightweight")
     assert same.promoted, same.reasons
-    timeless = {k: v for k, v in same.totals.items() if not k.endswith("_ms")}
-    assert timeless == {k: v for k, v in same.baseline.items() if not k.endswith("_ms")}
+    for metric, old in same.baseline.items():  # the same file: the same figures, but for the
+        new = same.totals[metric]  # spread of llama.cpp's prompt-cache reuse and the recall's clock
+        if not metric.endswith("_ms"):
+            assert (new is None) == (old is None), (metric, old, new)
+            assert new is None or abs(new - old) <= 0.05, (metric, old, new)
     assert same.report is not None and "**promoted to lightweight**" in same.report.read_text()
     after = config_mod.load(home.paths.config_file)
     assert after.llm.lightweight.id == "qwen-next"

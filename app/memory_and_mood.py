@@ -21,6 +21,7 @@ from core.translatable import said
 from llm.prompt import TurnContext
 from memory.embeddings import Embedder
 from memory.emotion import EmotionalState, EmotionClassifier, Reading
+from memory.recall import worth_attention
 from memory.reflection import MemoryKeeper
 from memory.service import MemoryService, importance_heuristic
 
@@ -137,9 +138,7 @@ class MemoryAndMood:
                 # neither waits for them nor is answered as if nothing had been said before.
                 words_only = not (self.ready.is_set() and self.warm.is_set())
                 found = self.memory.recall(text, self.recall_k, light=light, words_only=words_only)
-                # what is only recent or important, not about the question, would lead a small
-                # model astray ("The sky is blue, the capital of France is Paris.")
-                found = [r for r in found if r.on_topic]
+                found = worth_attention(found)
                 self.last_recalled = [r.memory.id for r in found]
                 memories = tuple(r.line() for r in found)
                 self.last_context = memories

@@ -135,9 +135,17 @@ def reply_tone_latency(
     elapsed = 0.0
     for offset, turn in enumerate(turns[event_at:]):
         elapsed += turn.latency_ms
-        if turn.reply_emotions.get(emotion, 0.0) >= TONE_FOLLOWS:
+        if turn.reply_emotions.get(emotion, 0.0) >= TONE_FOLLOWS and not echoes(turn):
             return offset, elapsed
     return None
+
+
+def echoes(turn: TurnRecord) -> bool:
+    """The reply only repeats the user's message (a small model's way of not answering): its
+    words are all the user's, give or take punctuation and case."""
+    said = set(re.findall(r"\w+", turn.user.lower()))
+    replied = re.findall(r"\w+", turn.reply.lower())
+    return bool(replied) and all(word in said for word in replied)
 
 
 # --- tokens ----------------------------------------------------------------------------------

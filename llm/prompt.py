@@ -92,18 +92,23 @@ class PromptBuilder:
         summarized: int = 0,
     ) -> Prompt:
         context = context or TurnContext()
-        user = self.templates.render(
+        note = self.templates.render(
             "turn_context.j2",
-            text=text,
             mood=context.mood,
             memories=list(context.memories),
             tools=context.tools,
             profile=context.profile,
         )
+        # The turn's context is a note of its own just before the user's words, not a part of
+        # them: a small model took it for what the user said (it answered a sad message with
+        # "I can't assist with that" and a Russian one with "your mood is low"). A harmony
+        # template reads only the first system message, so it gets the note inside the user's
+        # message instead (llm.chat_template).
         messages = [
             ChatMessage(role="system", content=self.system(summary)),
             *history,
-            ChatMessage(role="user", content=user),
+            *([ChatMessage(role="system", content=note)] if note else []),
+            ChatMessage(role="user", content=text),
         ]
         return Prompt(messages=messages, version=self.version, summarized=summarized)
 
@@ -129,14 +134,17 @@ def fit(
     answers in another's place with a smaller context: the one it was built for compacted its
     history into the summary instead, before any model was asked."""
     kept = list(messages)
+    first = 1 if kept and kept[0].role == "system" else 0
+    turn = 1  # the user's message, and the turn's context note before it
+    while turn < len(kept) - first and kept[-1 - turn].role == "system":
+        turn += 1
     while True:
         used = count(kept)
         if used + reply <= context:
             return kept
-        history = len(kept) - 2 if kept and kept[0].role == "system" else len(kept) - 1
+        history = len(kept) - first - turn
         if history < 1:
             raise too_long(used, reply, context, model_id)
-        first = 1 if kept[0].role == "system" else 0
         del kept[first : first + min(2, history)]
 
 

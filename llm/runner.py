@@ -33,8 +33,6 @@ from typing import IO, Any
 from core.errors import DomovoyError, GenerationError, ModelFileError, ModelLoadError
 from llm.base import ChatMessage, Delta, GenerationParams, Output, ToolCallRequest
 
-NICE = 5  # the runner's CPU priority below the app's (Unix niceness)
-
 
 def messages_json(messages: Sequence[ChatMessage]) -> list[list[Any]]:
     """``[role, content]``, and ``[recipient, arguments, content_type]`` for a tool call."""
@@ -208,14 +206,6 @@ def _read_ahead(path: Path) -> None:
 def main() -> None:
     # Ctrl+C in a terminal reaches the whole process group: the parent decides, not the runner
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A little below the window: when both want the CPU, the window draws first (idle, it
-    # takes nothing from generation); what a runner does is never worth a frozen window.
-    # And a batch job to the scheduler (SCHED_BATCH, which any user may choose): it never
-    # preempts the window's thread when it wakes; llama.cpp's threads, started later, inherit it.
-    with contextlib.suppress(OSError, AttributeError):  # no nice() on Windows
-        os.nice(NICE)
-    with contextlib.suppress(OSError, AttributeError):  # Linux only
-        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed from here on goes to stderr, not into the protocol
     sys.stdout = sys.stderr

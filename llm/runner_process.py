@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 SLICE_S = 0.01  # how often a waiting reader looks at its cancel
 EXIT_WAIT_S = 5.0  # a runner asked to exit gets this long before it is killed
 TAIL_LINES = 8
+NICE = 5  # a runner's CPU priority below the app's (Unix niceness)
 _ROOT = Path(__file__).resolve().parent.parent  # where the ``llm`` package lives
 _LIVE: weakref.WeakSet[RunnerProcess] = weakref.WeakSet()
 
@@ -175,13 +176,27 @@ def _popen() -> subprocess.Popen[bytes]:
     # app copies its page tables (a GiB and more: Qt, the memory store) holding the GIL, and
     # the window stalled for tens of milliseconds at every runner start. Nothing else leaks
     # into the runner: Python's descriptors are not inheritable (PEP 446).
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "llm.runner"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=env,
         close_fds=False,
     )
+    _below_the_window(proc.pid)
+    return proc
+
+
+def _below_the_window(pid: int) -> None:
+    """A runner a little below the window: when both want the CPU, the window draws first (idle,
+    it takes nothing from generation). And a batch job to the scheduler (SCHED_BATCH, which any
+    user may choose): it never preempts the window's thread on waking. Set by the app at once,
+    so that the runner's own start (Python, its imports, llama.cpp's) is already below it;
+    every thread the runner starts later inherits both."""
+    with contextlib.suppress(OSError, AttributeError):  # no setpriority() on Windows
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0) + NICE)
+    with contextlib.suppress(OSError, AttributeError):  # Linux only
+        os.sched_setscheduler(pid, os.SCHED_BATCH, os.sched_param(0))
 
 
 _SPARE: list[subprocess.Popen[bytes]] = []

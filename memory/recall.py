@@ -15,6 +15,10 @@ RRF_K = 10  # small: a few dozen candidates, and the first ranks should count
 # cosine similarity above which a memory is on the question's topic without sharing a word with
 # it (all-MiniLM: unrelated sentences sit near 0.1, paraphrases above 0.5)
 ON_TOPIC = 0.4
+# ...and within this much of the closest memory's cosine: where an embedder does not know the
+# language (all-MiniLM on Russian), every sentence sits at 0.6 and more, and only the distance
+# from the best one tells a memory on the topic from one that is not
+NEAR_THE_BEST = 0.15
 HALF_LIFE_DAYS = 14.0
 WEIGHTS = {"relevance": 1.0, "recency": 0.3, "importance": 0.2}
 DENSE_SHARE = 0.6  # relevance = this much cosine similarity, the rest rank fusion
@@ -30,16 +34,20 @@ class Recalled:
     similarity: float = 0.0  # the query's cosine with it (0 when found by words only)
     by_words: bool = False  # found by the full-text index or the entities the query names
 
-    @property
-    def on_topic(self) -> bool:
-        """Close in meaning, or sharing words or names with the question: worth a small
-        model's attention (recency and importance alone bring up what was said lately)."""
-        return self.by_words or self.similarity >= ON_TOPIC
-
     def line(self) -> str:
         day = time.strftime("%Y-%m-%d", time.localtime(self.memory.created_at))
         who = f"{self.memory.speaker}: " if self.memory.speaker else ""
         return f"({day}) {who}{self.memory.text}"
+
+
+def worth_attention(found: Sequence[Recalled]) -> list[Recalled]:
+    """The recalled memories worth a small model's attention, in their order: what shares words
+    or names with the question, and what is close in meaning (on the topic, and near the
+    closest one). What is only recent or important would lead it astray ("The sky is blue,
+    the capital of France is Paris.")."""
+    best = max((r.similarity for r in found), default=0.0)
+    near = max(ON_TOPIC, best - NEAR_THE_BEST)
+    return [r for r in found if r.by_words or r.similarity >= near]
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ from llm.roles import ModelSlot
 from memory.emotion import EmotionalState, EmotionClassifier, Reading
 from memory.fake import HashEmbedder
 from memory.service import MemoryService
-from tests.helpers import wait_until
+from tests.helpers import this_turn, wait_until
 
 
 def test_what_was_said_comes_back_in_a_later_prompt_and_the_mood_follows(tmp_path: Path) -> None:
@@ -38,7 +38,7 @@ def test_what_was_said_comes_back_in_a_later_prompt_and_the_mood_follows(tmp_pat
     assistant.reset()  # a new conversation: only memory can bring it back
     assistant.submit("Как зовут моего кота?")
     assistant.wait(10)
-    prompt = fake.seen[-1][-1].content
+    prompt = this_turn(fake.seen[-1])
     assert "Моего кота зовут Барсик" in prompt and "Your current mood:" in prompt
     assistant.shutdown()
     assert (tmp_path / "emotion.json").exists()  # shutdown saved the mood
@@ -194,7 +194,7 @@ def test_the_first_message_colours_its_own_prompt_and_an_unsure_one_gets_a_secon
     )
     assistant.start()
     assistant.submit("Ура, меня взяли на работу, я так счастлив!").result(10)
-    assert "Your current mood:" in fake.seen[0][-1].content  # this message's joy, at once
+    assert "Your current mood:" in this_turn(fake.seen[0])  # this message's joy, at once
     assert judged == []  # clear words: no model asked, before or after
     companion.drain()
     before = mood.current().valence

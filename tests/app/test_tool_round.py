@@ -14,6 +14,7 @@ from llm.llama_cpp import LlamaCppLLM
 from llm.roles import ModelSlot
 from llm.router import Router
 from tests.app.turns import Recorder
+from tests.helpers import this_turn
 
 
 def test_a_tool_result_reaches_the_answering_model_and_the_user(tmp_path: Path) -> None:
@@ -32,7 +33,7 @@ def test_a_tool_result_reaches_the_answering_model_and_the_user(tmp_path: Path) 
     assert assistant.wait(30)
     called = rec.of(ToolCalled)[0]
     assert isinstance(called, ToolCalled) and called.ok and called.result == "21"
-    prompt = fake.seen[0][-1].content
+    prompt = this_turn(fake.seen[0])
     assert "calculate(expression='3 * 7') → 21" in prompt
     assert assistant.history[0].content == "сколько будет 3 умножить на 7?"  # bare, no context
 

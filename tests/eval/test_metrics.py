@@ -69,6 +69,17 @@ def test_emotion_latency_follows_the_reply_not_the_user() -> None:
     assert m.reply_tone_latency(turns, 2, "sadness") is None  # a cheerful reply: never follows
 
 
+def test_a_reply_that_echoes_the_sad_message_does_not_reflect_it() -> None:
+    sad = "I feel so sad and lonely today."
+    echo = m.TurnRecord(sad, "I feel so sad and lonely today", 1000.0, 8, 8,
+                        reply_emotions={"sadness": 1.0})  # fmt: skip
+    kind = m.TurnRecord(sad, "I'm so sorry you feel sad and lonely.", 1000.0, 8, 9,
+                        reply_emotions={"sadness": 1.0})  # fmt: skip
+    assert m.echoes(echo) and not m.echoes(kind)
+    assert m.reply_tone_latency([echo], 0, "sadness") is None
+    assert m.reply_tone_latency([kind], 0, "sadness") == (0, 1000.0)
+
+
 def test_token_efficiency_is_output_per_user_token() -> None:
     brief, verbose = [turn("ok", reply_tokens=4)], [turn("...", reply_tokens=40)]
     assert m.token_efficiency(brief) == 1.0 < m.token_efficiency(verbose) == 10.0

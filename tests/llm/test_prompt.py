@@ -1,7 +1,8 @@
 from pathlib import Path
 
 from llm.base import ChatMessage
-from llm.prompt import PROMPTS_DIR, PromptBuilder, Templates, TurnContext, _compile
+from llm.chat_template import template_messages
+from llm.prompt import PROMPTS_DIR, PromptBuilder, Templates, TurnContext, _compile, fit
 
 
 def history(n: int) -> list[ChatMessage]:
@@ -26,23 +27,38 @@ def test_the_prefix_stays_the_same_from_turn_to_turn() -> None:
         "and then?",
         TurnContext(mood="cheerful", memories=("a dog",)),
     )
-    prefix = turn1.messages[:-1]  # system + history: everything but the new message
+    prefix = turn1.messages[:-2]  # system + history: all but the turn's note and message
     assert turn2.messages[: len(prefix)] == prefix
     assert turn2.messages[len(prefix)].content == "next"  # the history keeps the bare words
 
 
-def test_per_turn_context_goes_last_inside_the_user_message() -> None:
+def test_per_turn_context_is_a_note_just_before_the_user_message() -> None:
     prompt = PromptBuilder().build(
         history(1), "Как дела?", TurnContext(mood="tired", memories=("(2026-11-20) Masha is ill",))
     )
-    last = prompt.messages[-1]
-    assert last.role == "user" and last.content.endswith("Как дела?")
-    assert (
-        "Your current mood: tired" in last.content and "- (2026-11-20) Masha is ill" in last.content
-    )
-    assert (
-        "tired" not in prompt.messages[0].content
-    )  # the system prompt does not change with the mood
+    note, last = prompt.messages[-2:]
+    assert last.role == "user" and last.content == "Как дела?"  # the user's words alone
+    assert note.role == "system"
+    assert "Your current mood: tired" in note.content
+    assert "- (2026-11-20) Masha is ill" in note.content
+    assert "tired" not in prompt.messages[0].content  # the system prompt does not change with it
+
+
+def test_a_harmony_template_gets_the_note_at_the_head_of_the_user_message() -> None:
+    """gpt-oss's template reads only the first system message: the note would be lost."""
+    prompt = PromptBuilder().build(history(1), "Как дела?", TurnContext(mood="tired"))
+    plain = template_messages(prompt.messages, harmony=False)
+    harmony = template_messages(prompt.messages, harmony=True)
+    assert [m["role"] for m in plain] == ["system", "user", "assistant", "system", "user"]
+    assert [m["role"] for m in harmony] == ["system", "user", "assistant", "user"]
+    assert harmony[-1]["content"] == prompt.messages[-2].content + "\n\nКак дела?"
+
+
+def test_fitting_a_smaller_context_drops_old_exchanges_never_the_note() -> None:
+    prompt = PromptBuilder().build(history(3), "next", TurnContext(mood="calm"))
+    kept = fit(prompt.messages, lambda m: 10 * len(m), context=50, reply=0, model_id="m")
+    assert [m.role for m in kept] == ["system", "user", "assistant", "system", "user"]
+    assert kept[-2:] == prompt.messages[-2:] and kept[1].content == "question 2"
 
 
 def test_without_context_the_user_message_is_the_bare_text() -> None:

@@ -89,7 +89,7 @@ def test_the_model_lives_in_its_own_process_until_it_unloads(llm: SupervisedLLM)
 
 
 def test_the_runner_gives_way_to_the_window(llm: SupervisedLLM) -> None:
-    from llm.runner import NICE
+    from llm.runner_process import NICE
 
     llm.load()
     assert llm.pid is not None

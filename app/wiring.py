@@ -11,7 +11,7 @@ from app.chat_log import ChatLog
 from app.home import Home
 from app.memory_and_mood import MemoryAndMood
 from core import logbook
-from core.config import ROLES, EmbeddingConfig
+from core.config import ROLES
 from core.errors import DomovoyError, GenerationError, ModelFileError, ModelLoadError
 from core.events import EventBus
 from core.metrics import MetricsRecorder
@@ -30,12 +30,7 @@ from llm.supervised import SupervisedLLM
 from llm.tool_step import ToolStep
 from llm.tools import builtin_tools
 from memory.conversations import Conversations
-from memory.embeddings import (
-    CachedEmbedder,
-    EmbedderInfo,
-    SentenceTransformerEmbedder,
-    packaged_minilm,
-)
+from memory.embeddings import CachedEmbedder, configured_embedder, installed_embedder
 from memory.emotion import EmotionalState, EmotionClassifier, Reading, TransformerEmotion
 from memory.entities import EntityExtractor
 from memory.reflection import IMPORTANCE_SCHEMA, MemoryKeeper
@@ -185,32 +180,19 @@ def build_assistant(
     return assistant, problems.get("primary")
 
 
-def _installed_embedder(home: Home, choice: EmbeddingConfig) -> CachedEmbedder | None:
-    if not choice.id or choice.id not in home.registry:
-        return None
-    entry = home.registry.get(choice.id)
-    if not entry.installed or entry.manifest.format != "sentence-transformers":
-        return None
-    info = EmbedderInfo(entry.id, entry.manifest.revision, choice.dim)
-    inner = SentenceTransformerEmbedder(info, entry.path, scheduler=home.scheduler)
-    return CachedEmbedder(inner, home.paths.cache_dir / "embeddings")
-
-
 def embedder_for(home: Home) -> CachedEmbedder:
     """The configured embedding model if installed, else the fallback, else the packaged
-    all-MiniLM-L6-v2 (English only, but always there)."""
-    for choice in (home.config.embeddings.main, home.config.embeddings.fallback):
-        found = _installed_embedder(home, choice)
-        if found is not None:
-            return found
-    info = EmbedderInfo("all-minilm-l6-v2", "packaged", 384)
-    inner = SentenceTransformerEmbedder(info, packaged_minilm(), scheduler=home.scheduler)
-    return CachedEmbedder(inner, home.paths.cache_dir / "embeddings")
+    all-MiniLM-L6-v2."""
+    folder = home.paths.cache_dir / "embeddings"
+    return configured_embedder(home.registry, home.config.embeddings, folder, home.scheduler)
 
 
 def fallback_embedder_for(home: Home, main: CachedEmbedder) -> CachedEmbedder | None:
     """The small model recall switches to under pressure, when installed beside the main one."""
-    found = _installed_embedder(home, home.config.embeddings.fallback)
+    folder = home.paths.cache_dir / "embeddings"
+    found = installed_embedder(
+        home.registry, home.config.embeddings.fallback, folder, home.scheduler
+    )
     return found if found is not None and found.info != main.info else None
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from bench.common import median, say
 from memory.embeddings import (
+    PACKAGED,
     CachedEmbedder,
-    EmbedderInfo,
     SentenceTransformerEmbedder,
     packaged_minilm,
 )
@@ -32,8 +32,7 @@ def run(argv: list[str]) -> dict[str, object]:
     parser = argparse.ArgumentParser(prog="embed_cache")
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args(argv)
-    info = EmbedderInfo("all-minilm-l6-v2", "packaged", 384)
-    model = SentenceTransformerEmbedder(info, packaged_minilm())
+    model = SentenceTransformerEmbedder(PACKAGED, packaged_minilm())
     model.embed(["warm up"])
     uncached, cached = [], []
     for r in range(args.repeats):

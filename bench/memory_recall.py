@@ -15,8 +15,8 @@ from pathlib import Path
 
 from bench.common import say
 from memory.embeddings import (
+    PACKAGED,
     CachedEmbedder,
-    EmbedderInfo,
     SentenceTransformerEmbedder,
     packaged_minilm,
 )
@@ -47,9 +47,8 @@ def run(argv: list[str]) -> dict[str, object]:
 
     rng = random.Random(0)
     folder = Path(tempfile.mkdtemp(prefix="domovoy-recall-"))
-    info = EmbedderInfo("all-minilm-l6-v2", "packaged", 384)
     embedder = CachedEmbedder(
-        SentenceTransformerEmbedder(info, packaged_minilm()), folder / "cache"
+        SentenceTransformerEmbedder(PACKAGED, packaged_minilm()), folder / "cache"
     )
     service = MemoryService(folder / "mem", embedder)
     service.open(check=False)

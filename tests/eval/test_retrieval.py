@@ -5,6 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import yaml
+
+from core.paths import Paths
+from eval import retrieval
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -15,7 +21,7 @@ def write(path: Path, rows: list[dict[str, object]]) -> Path:
     return path
 
 
-def test_recall_and_mrr_on_a_small_set(tmp_path: Path) -> None:
+def small_set(tmp_path: Path) -> tuple[Path, Path]:
     episodes = write(
         tmp_path / "e.jsonl",
         [
@@ -68,6 +74,11 @@ def test_recall_and_mrr_on_a_small_set(tmp_path: Path) -> None:
             {"question": "What is my job?", "evidence": ["5"], "time": "2026-06-01T10:00:00Z"},
         ],
     )
+    return episodes, queries
+
+
+def test_recall_and_mrr_on_a_small_set(tmp_path: Path, domovoy_home: Paths) -> None:
+    episodes, queries = small_set(tmp_path)
     result = subprocess.run(
         [
             sys.executable,
@@ -91,6 +102,36 @@ def test_recall_and_mrr_on_a_small_set(tmp_path: Path) -> None:
     assert figures["n"] == 3 and figures["k"] == 1
     assert figures["recall_at_k"] == 1.0 and figures["mrr"] == 1.0  # the newer home wins
     assert figures["p95_ms"] > 0
+    assert figures["embedder"] == "all-minilm-l6-v2"  # bge-m3 is configured, not installed
+    assert "embedder: all-minilm-l6-v2" in result.stdout
+
+
+def test_the_configured_embedder_is_the_one_measured(
+    tmp_path: Path, domovoy_home: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from core import config as config_mod
+    from memory.embeddings import packaged_minilm
+
+    domovoy_home.ensure()
+    manifest = {
+        "id": "minilm-copy", "family": "minilm", "role": "embedding",
+        "path": str(packaged_minilm()),
+        "format": "sentence-transformers", "quant": "fp32", "context_length": 256,
+        "capabilities": ["embed"], "revision": "copy-1", "checksum_sha256": None,
+        "skip_checksum": True, "metadata": {"dimension": 384},
+    }  # fmt: skip
+    (domovoy_home.manifests_dir / "minilm-copy.yaml").write_text(yaml.safe_dump(manifest))
+    config = config_mod.Config()
+    config.embeddings.main.id, config.embeddings.main.dim = "minilm-copy", 384
+    config_mod.save(config, domovoy_home.config_file)
+    episodes, queries = small_set(tmp_path)
+    assert retrieval.main(["--episodes", str(episodes), "--queries", str(queries), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["embedder"] == "minilm-copy" and figures["recall_at_k"] == 1.0
+    code = retrieval.main(
+        ["--episodes", str(episodes), "--queries", str(queries), "--embedder", "nope"]
+    )
+    assert code == 2 and "embedder 'nope' is not installed" in capsys.readouterr().err
 
 
 def test_the_shipped_scenario_set_is_big_enough_and_consistent() -> None:

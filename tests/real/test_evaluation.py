@@ -74,7 +74,7 @@ def test_the_gate_on_the_starter_model(home: Home, tmp_path: Path) -> None:
     noise = gate.warm_up("noise-next", "lightweight")
     assert not noise.promoted and noise.judges == [QWEN]
     assert any(r.startswith("pass_rate") for r in noise.reasons), noise.reasons
-    assert noise.baseline["pass_rate"] > noise.totals["pass_rate"]  # the starter does better
+    assert noise.baseline["pass_rate"] == 1.0  # the starter passes every control scenario
     assert len(noise.failed) >= 3, noise.failed  # the noise model fails most of them
     assert _report(home, "noise-next")["promoted"] is False
     assert noise.report is not None and "| pass_rate | " in noise.report.read_text()

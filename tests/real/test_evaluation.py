@@ -94,9 +94,10 @@ def test_the_gate_on_the_starter_model(home: Home, tmp_path: Path) -> None:
     assert same.promoted, same.reasons
     for metric, old in same.baseline.items():  # the same file: the same figures, but for the
         new = same.totals[metric]  # spread of llama.cpp's prompt-cache reuse and the recall's clock
-        if not metric.endswith("_ms"):
-            assert (new is None) == (old is None), (metric, old, new)
-            assert new is None or abs(new - old) <= 0.05, (metric, old, new)
+        if not metric.endswith("_ms"):  # (CI saw one reply 56 tokens long against 51 before:
+            assert (new is None) == (old is None), (metric, old, new)  # token_efficiency 2.52
+            spread = max(0.05, 0.10 * abs(old or 0.0))  # against 2.40, so ratios get 10 %)
+            assert new is None or abs(new - old) <= spread, (metric, old, new)
     assert same.report is not None and "**promoted to lightweight**" in same.report.read_text()
     after = config_mod.load(home.paths.config_file)
     assert after.llm.lightweight.id == "qwen-next"

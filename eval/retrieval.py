@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ from core.config import Config, EmbeddingConfig
 from core.errors import DomovoyError
 from core.paths import Paths
 from core.registry import Registry
+from eval.baselines import Baselines, ndcg_at, recall_at, reciprocal_rank
 from memory.embeddings import CachedEmbedder, configured_embedder, installed_embedder
+from memory.recall import worth_attention
 from memory.service import MemoryService, importance_heuristic
 from memory.store import Memory
 
@@ -65,6 +68,49 @@ def embedder_of(paths: Paths, folder: Path, model_id: str | None = None) -> Cach
     return found
 
 
+METHODS = ("domovoy", "hybrid", "dense")  # the assistant's recall, then the two baselines
+
+
+def _memories(episodes: Sequence[dict[str, Any]]) -> list[Memory]:
+    return [
+        Memory(
+            id=str(e["id"]),
+            text=str(e["text"]),
+            speaker=str(e.get("speaker", "")),
+            conversation=str(e.get("conversation", "")),
+            created_at=_time(str(e["time"])),
+            importance=importance_heuristic(str(e["text"]), str(e.get("speaker", ""))),
+        )
+        for e in episodes
+    ]
+
+
+@dataclass(slots=True)
+class Scores:
+    """Each method's recall@k, reciprocal rank and nDCG@k, question by question."""
+
+    recall: list[float] = field(default_factory=list)
+    reciprocal: list[float] = field(default_factory=list)
+    ndcg: list[float] = field(default_factory=list)
+
+    def add(self, ids: Sequence[str], evidence: set[str], k: int) -> None:
+        self.recall.append(recall_at(ids, evidence, k))
+        self.reciprocal.append(reciprocal_rank(ids, evidence))
+        self.ndcg.append(ndcg_at(ids, evidence, k))
+
+    def figures(self) -> dict[str, float]:
+        n = len(self.recall) or 1
+        return {
+            "recall_at_k": round(sum(self.recall) / n, 4),
+            "mrr": round(sum(self.reciprocal) / n, 4),
+            "ndcg": round(sum(self.ndcg) / n, 4),
+        }
+
+
+def _ratio(ours: float, theirs: float) -> float | None:
+    return round(ours / theirs, 3) if theirs else None
+
+
 def evaluate(
     episodes: Sequence[dict[str, Any]],
     queries: Sequence[dict[str, Any]],
@@ -72,48 +118,69 @@ def evaluate(
     home: Path,
     embedder: CachedEmbedder,
 ) -> dict[str, Any]:
-    service = MemoryService(home / "memory", embedder)
-    service.open(check=False)
-    service.ingest(
-        [
-            Memory(
-                id=str(e["id"]),
-                text=str(e["text"]),
-                speaker=str(e.get("speaker", "")),
-                conversation=str(e.get("conversation", "")),
-                created_at=_time(str(e["time"])),
-                importance=importance_heuristic(str(e["text"]), str(e.get("speaker", ""))),
-            )
-            for e in episodes
-        ]
-    )
-    recalls, reciprocal, times = [], [], []
-    changed_hits = []
-    for q in queries:
-        evidence = set(map(str, q["evidence"]))
-        start = time.perf_counter()
-        found = service.recall(str(q["question"]), k, now=_time(str(q["time"])))
-        times.append((time.perf_counter() - start) * 1000)
-        ids = [r.memory.id for r in found]
-        recall = len(evidence & set(ids)) / len(evidence) if evidence else 0.0
-        recalls.append(recall)
-        rank = next((i for i, memory_id in enumerate(ids, start=1) if memory_id in evidence), None)
-        reciprocal.append(1.0 / rank if rank else 0.0)
-        if q.get("changed"):
-            changed_hits.append(recall)
-    service.close()
+    """Each user's episodes (``user``; all one user where unnamed) go into a store of their own,
+    and each question is asked of its user's, through the assistant's recall and both
+    baselines. Questions with no evidence (never said) count apart: ``never_quiet`` is the
+    share of them for which recall brought nothing worth the model's attention."""
+    by_user: dict[str, list[dict[str, Any]]] = {}
+    for e in episodes:
+        by_user.setdefault(str(e.get("user", "")), []).append(e)
+    scores: dict[tuple[str, str, str], Scores] = {}  # (method, "kind"/"language"/"all", value)
+    times: list[float] = []
+    quiet: list[bool] = []
+    for number, (user, rows) in enumerate(by_user.items()):
+        memories = _memories(rows)
+        service = MemoryService(home / f"memory-{number}", embedder)
+        service.open(check=False)
+        service.ingest(memories)
+        baselines = Baselines(memories, embedder)
+        for q in (q for q in queries if str(q.get("user", "")) == user):
+            evidence = set(map(str, q["evidence"]))
+            start = time.perf_counter()
+            found = service.recall(str(q["question"]), k, now=_time(str(q["time"])))
+            times.append((time.perf_counter() - start) * 1000)
+            if not evidence:
+                quiet.append(not worth_attention(found))
+                continue
+            ranked = {"domovoy": [r.memory.id for r in found]}
+            ranked |= baselines.rankings(str(q["question"]), k)
+            groups = [("all", "")]
+            groups += [(g, str(q[g])) for g in ("kind", "language") if q.get(g)]
+            groups += [("changed", "")] if q.get("changed") else []
+            for method, ids in ranked.items():
+                for group in groups:
+                    scores.setdefault((method, *group), Scores()).add(ids, evidence, k)
+        baselines.close()
+        service.close()
     times.sort()
-    n = len(queries)
+    n = len(times)
+    ours = scores.get(("domovoy", "all", ""), Scores()).figures()
     result: dict[str, Any] = {
-        "recall_at_k": round(sum(recalls) / n, 4) if n else 0.0,
-        "mrr": round(sum(reciprocal) / n, 4) if n else 0.0,
+        **ours,
         "p95_ms": round(times[max(0, int(n * 0.95) - 1)], 2) if n else 0.0,
         "n": n,
         "k": k,
         "embedder": embedder.info.model_id,
     }
-    if changed_hits:
-        result["recall_at_k_changed"] = round(sum(changed_hits) / len(changed_hits), 4)
+    for method in METHODS[1:]:
+        theirs = scores.get((method, "all", ""), Scores()).figures()
+        result[method] = theirs
+        result[f"over_{method}"] = _ratio(ours["recall_at_k"], theirs["recall_at_k"])
+    for facet in ("kind", "language"):
+        values = sorted({key[2] for key in scores if key[1] == facet})
+        result[f"by_{facet}"] = {
+            v: {m: scores[(m, facet, v)].figures() for m in METHODS if (m, facet, v) in scores}
+            for v in values
+        }
+    for figures in result["by_language"].values():
+        for method in METHODS[1:]:
+            figures[f"over_{method}"] = _ratio(
+                figures["domovoy"]["recall_at_k"], figures[method]["recall_at_k"]
+            )
+    if ("domovoy", "changed", "") in scores:
+        result["recall_at_k_changed"] = scores[("domovoy", "changed", "")].figures()["recall_at_k"]
+    if quiet:
+        result["never_quiet"] = round(sum(quiet) / len(quiet), 4)
     return result
 
 
@@ -135,7 +202,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     result = evaluate(_lines(args.episodes), _lines(args.queries), args.k, folder, embedder)
     for key, value in result.items():
-        print(f"{key}: {value}")
+        if not isinstance(value, dict):
+            print(f"{key}: {value}")
+    for group in ("by_language", "by_kind"):
+        for value, figures in result.get(group, {}).items():
+            line = "  ".join(
+                f"{m} {f['recall_at_k']:.3f}" for m, f in figures.items() if m in METHODS
+            )
+            print(f"{group[3:]} {value}: recall@{args.k} {line}")
     if args.json:
         print(json.dumps(result))
     return 0

@@ -104,6 +104,10 @@ def test_recall_and_mrr_on_a_small_set(tmp_path: Path, domovoy_home: Paths) -> N
     assert figures["p95_ms"] > 0
     assert figures["embedder"] == "all-minilm-l6-v2"  # bge-m3 is configured, not installed
     assert "embedder: all-minilm-l6-v2" in result.stdout
+    for baseline in ("hybrid", "dense"):  # computed in the same run, each with its ratio
+        assert 0.0 <= figures[baseline]["recall_at_k"] <= 1.0
+        assert figures[f"over_{baseline}"] is None or figures[f"over_{baseline}"] >= 1.0
+    assert set(figures["by_language"]) == set()  # the small set names no language
 
 
 def test_the_configured_embedder_is_the_one_measured(
@@ -149,3 +153,47 @@ def test_the_shipped_scenario_set_is_big_enough_and_consistent() -> None:
     assert all(set(q["evidence"]) <= ids for q in queries)
     assert sum(bool(q.get("changed")) for q in queries) >= 30  # answers that changed over time
     assert {e["id"][:2] for e in episodes} == {"en", "ru"}
+
+
+def _jsonl(file: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_long_dialogue_set_is_long_labelled_and_made_by_its_tool(tmp_path: Path) -> None:
+    """Issue #18's set: months of sessions per user, in both languages, every kind of question,
+    its evidence in the asking user's own conversation; and the committed files are what
+    make_long_dialogues writes from the material."""
+    from eval.scenarios import make_long_dialogues
+
+    folder = ROOT / "eval" / "scenarios" / "memory" / "long"
+    episodes, queries = _jsonl(folder / "episodes.jsonl"), _jsonl(folder / "queries.jsonl")
+    owner = {e["id"]: e["user"] for e in episodes}
+    for user in {e["user"] for e in episodes}:
+        turns = [e for e in episodes if e["user"] == user]
+        assert len(turns) >= 500 and len({e["conversation"] for e in turns}) >= 30, user
+    assert {q["language"] for q in queries} == {"en", "ru"}
+    kinds = {"fact", "preference", "answer", "corrected", "when", "dated", "after", "multihop"}
+    assert {q["kind"] for q in queries} == kinds | {"never"}
+    for q in queries:
+        evidence = q["evidence"]
+        assert isinstance(evidence, list)
+        assert (q["kind"] == "never") == (not evidence), q
+        assert all(owner[i] == q["user"] for i in evidence), q
+    assert all(len(q["evidence"]) == 2 for q in queries if q["kind"] == "multihop")  # type: ignore[arg-type]
+    make_long_dialogues.main(tmp_path)
+    for name in ("episodes.jsonl", "queries.jsonl"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == (folder / name).read_text(
+            encoding="utf-8"
+        ), name
+
+
+def test_the_scores_tell_a_good_ranking_from_a_bad_one() -> None:
+    from eval.baselines import ndcg_at, recall_at, reciprocal_rank
+
+    evidence = {"a", "b"}
+    good, late, bad = ["a", "b", "x", "y"], ["x", "y", "a", "b"], ["x", "y", "z", "w"]
+    assert recall_at(good, evidence, 2) == 1.0 and recall_at(late, evidence, 2) == 0.0
+    assert recall_at(late, evidence, 4) == 1.0 and recall_at(bad, evidence, 4) == 0.0
+    assert reciprocal_rank(good, evidence) == 1.0 and reciprocal_rank(late, evidence) == 1 / 3
+    assert ndcg_at(good, evidence, 4) == pytest.approx(1.0)
+    assert 0.0 < ndcg_at(late, evidence, 4) < 0.7 and ndcg_at(bad, evidence, 4) == 0.0

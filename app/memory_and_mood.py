@@ -21,9 +21,9 @@ from core.translatable import said
 from llm.prompt import TurnContext
 from memory.embeddings import Embedder
 from memory.emotion import EmotionalState, EmotionClassifier, Reading
-from memory.recall import worth_attention
+from memory.recall import importance_heuristic, worth_attention
 from memory.reflection import MemoryKeeper
-from memory.service import MemoryService, importance_heuristic
+from memory.service import MemoryService
 
 log = logging.getLogger(__name__)
 QUIET_WAIT_S = 120.0  # the longest a write waits for a turn to end (a reply that goes on and on)

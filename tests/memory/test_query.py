@@ -1,0 +1,106 @@
+"""Query understanding (memory.query) and what recall does with it, on the real parts."""
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from memory.embeddings import CachedEmbedder, SentenceTransformerEmbedder
+from memory.query import understand
+from memory.service import MemoryService
+
+ASKED = dt.datetime(2026, 5, 31, 13, 0).astimezone()  # local time, as the user's days are
+NOW = ASKED.timestamp()
+
+
+def _day(text: str) -> dt.date | None:
+    span = understand(text, NOW).day
+    return None if span is None else dt.datetime.fromtimestamp(span[0]).date()
+
+
+@pytest.mark.parametrize(
+    ("question", "day", "words"),
+    [
+        ("What was I busy with on 26 April?", dt.date(2026, 4, 26), "What was I busy with?"),
+        ("What did I do on March 3rd?", dt.date(2026, 3, 3), "What did I do?"),
+        ("Чем я занималась 5 апреля?", dt.date(2026, 4, 5), "Чем я занималась?"),
+        ("What happened on 14 December?", dt.date(2025, 12, 14), "What happened?"),  # last year's
+        ("What did I say yesterday?", dt.date(2026, 5, 30), "What did I say?"),
+        ("Что было три дня назад?", dt.date(2026, 5, 28), "Что было?"),
+        ("Что я делала позавчера?", dt.date(2026, 5, 29), "Что я делала?"),
+        ("What is my sister's name?", None, "What is my sister's name?"),
+        ("Is the May exam hard?", None, "Is the May exam hard?"),
+    ],
+)
+def test_the_day_a_question_names(question: str, day: dt.date | None, words: str) -> None:
+    assert _day(question) == day
+    assert understand(question, NOW).words == words
+
+
+@pytest.mark.parametrize(
+    ("question", "anchor"),
+    [
+        ("What news did I share right after talking about the plumber?", "the plumber"),
+        ("What did I tell you after the story about the school play?", "the school play"),
+        ("Какую новость я рассказала сразу после истории про соседей?", "соседей"),
+        ("Что я рассказала после того, как пожаловалась на зарплату?", "пожаловалась на зарплату"),
+        ("What do I do after work?", None),  # not about what was said
+        ("Куда мы ходили после театра?", None),
+    ],
+)
+def test_the_moment_a_question_is_anchored_after(question: str, anchor: str | None) -> None:
+    assert understand(question, NOW).after == anchor
+
+
+@pytest.fixture
+def memory(tmp_path: Path, minilm: SentenceTransformerEmbedder) -> Iterator[MemoryService]:
+    service = MemoryService(
+        tmp_path / "mem", CachedEmbedder(minilm, tmp_path / "cache"), clock=lambda: NOW
+    )
+    service.open()
+    yield service
+    service.close()
+
+
+def _said(memory: MemoryService, days_ago: float, *turns: tuple[str, str]) -> None:
+    when = NOW - days_ago * 86400
+    for n, (speaker, text) in enumerate(turns):
+        memory.remember(text, speaker=speaker, conversation=f"s{days_ago}", when=when + 60 * n)
+
+
+def test_a_named_day_keeps_the_answers_to_that_day(memory: MemoryService) -> None:
+    _said(memory, 40, ("user", "I spent the whole day repainting the kitchen."))
+    _said(memory, 20, ("user", "I spent the whole day at the lake with the kids."))
+    _said(memory, 5, ("user", "I spent the whole day cleaning the garage."))
+    day = (ASKED - dt.timedelta(days=20)).strftime("%d %B").lstrip("0")
+    found = memory.recall(f"What did I do on {day}?", 3)
+    assert [r.memory.text for r in found] == ["I spent the whole day at the lake with the kids."]
+    assert "garage" in memory.recall("What did I do all day?", 1)[0].memory.text  # the newest
+
+
+def test_what_was_said_right_after_comes_first(memory: MemoryService) -> None:
+    _said(
+        memory,
+        10,
+        ("user", "We finally booked a plumber for the leaking sink."),
+        ("assistant", "Good idea."),
+        ("user", "Oh and Emma is expecting a baby in June!"),
+        ("assistant", "That's lovely to hear."),
+        ("user", "The weather is grey again."),
+    )
+    _said(memory, 3, ("user", "The plumber fixed the sink at last."))
+    found = memory.recall("What news did I share right after talking about the plumber?", 3)
+    assert found[0].memory.text == "Oh and Emma is expecting a baby in June!"
+
+
+def test_the_users_reply_takes_the_place_of_the_assistants_question(
+    memory: MemoryService,
+) -> None:
+    _said(
+        memory, 30, ("assistant", "What's your favourite band?"), ("user", "Radiohead, no contest.")
+    )
+    _said(memory, 2, ("user", "There's a band playing in the park tonight."))
+    texts = [r.memory.text for r in memory.recall("Which band do I love most?", 3)]
+    assert "Radiohead, no contest." in texts
+    assert "What's your favourite band?" not in texts  # it says nothing the user told

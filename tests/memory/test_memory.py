@@ -1,6 +1,6 @@
 """Memory on the real parts: MiniLM embeddings, Chroma and SQLite on a temporary folder."""
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -18,13 +18,8 @@ NOW = 1_790_000_000.0
 
 
 @pytest.fixture
-def memory(tmp_path: Path, minilm: SentenceTransformerEmbedder) -> Iterator[MemoryService]:
-    service = MemoryService(
-        tmp_path / "mem", CachedEmbedder(minilm, tmp_path / "cache"), clock=lambda: NOW
-    )
-    service.open()
-    yield service
-    service.close()
+def memory(memory_at: Callable[[float], MemoryService]) -> MemoryService:
+    return memory_at(NOW)
 
 
 def test_recall_finds_what_was_said_by_meaning_and_by_words(memory: MemoryService) -> None:

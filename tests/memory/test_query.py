@@ -1,12 +1,10 @@
 """Query understanding (memory.query) and what recall does with it, on the real parts."""
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-from memory.embeddings import CachedEmbedder, SentenceTransformerEmbedder
 from memory.query import understand
 from memory.service import MemoryService
 
@@ -54,13 +52,8 @@ def test_the_moment_a_question_is_anchored_after(question: str, anchor: str | No
 
 
 @pytest.fixture
-def memory(tmp_path: Path, minilm: SentenceTransformerEmbedder) -> Iterator[MemoryService]:
-    service = MemoryService(
-        tmp_path / "mem", CachedEmbedder(minilm, tmp_path / "cache"), clock=lambda: NOW
-    )
-    service.open()
-    yield service
-    service.close()
+def memory(memory_at: Callable[[float], MemoryService]) -> MemoryService:
+    return memory_at(NOW)
 
 
 def _said(memory: MemoryService, days_ago: float, *turns: tuple[str, str]) -> None:

@@ -22,7 +22,8 @@ ON_TOPIC = 0.4
 NEAR_THE_BEST = 0.15
 HALF_LIFE_DAYS = 14.0
 WEIGHTS = {"relevance": 1.0, "recency": 0.3, "importance": 0.2}
-DENSE_SHARE = 0.6  # relevance = this much cosine similarity, the rest rank fusion
+DENSE_SHARE = 0.4  # relevance = this much cosine similarity, the rest rank fusion
+SPREAD = 0.25
 
 
 def importance_heuristic(text: str, speaker: str = "") -> float:
@@ -117,15 +118,19 @@ def ranked(
     oldest, newest = min(times, default=now), max(times, default=now)
     span = max(newest - oldest, 1.0)
     best_rank = max(ranks.values())
-    best_similarity = max(similarity.values(), default=0.0) or 1.0
+    # the dense share on the candidates' own scale: from the lowest cosine among them to the
+    # highest, so that an embedder whose cosines all sit in 0.2-0.4 (USE) counts as much as one
+    # in 0.1-0.8 (MiniLM); but never a span under SPREAD, or a hair's difference between two
+    # close candidates would count as the whole way
+    low = min(similarity.values(), default=0.0)
+    best_similarity = max(max(similarity.values(), default=0.0) - low, SPREAD)
     scored = []
     for memory_id, rrf in ranks.items():
         memory = found.get(memory_id)
         if memory is None or memory.kind not in kinds:
             continue
-        relevance = DENSE_SHARE * similarity.get(memory_id, 0.0) / best_similarity + (
-            1 - DENSE_SHARE
-        ) * (rrf / best_rank)
+        closeness = max(0.0, similarity.get(memory_id, low) - low) / best_similarity
+        relevance = DENSE_SHARE * closeness + (1 - DENSE_SHARE) * (rrf / best_rank)
         age_days = max(0.0, now - memory.created_at) / 86400
         decay = math.exp(-math.log(2) * age_days / HALF_LIFE_DAYS)
         # Half absolute decay, half place among the candidates: of two memories on the same

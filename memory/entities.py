@@ -76,6 +76,16 @@ def read_dictionaries(
     return found, problems
 
 
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZА-ЯЁ][a-zа-яё]{2,})\b")
+
+
+def names_in(text: str) -> list[str]:
+    """Words that can only be names: capitalised other than at the start of a sentence ("My
+    sister Emma", "зовут Света"). Needs no model and no dictionary; it misses a name that opens
+    the sentence, which the next mention usually makes up for."""
+    return list(dict.fromkeys(m.group(1) for m in _NAME.finditer(text.strip())))
+
+
 class EntityExtractor:
     def __init__(self, folder: Path) -> None:
         self.folder = folder

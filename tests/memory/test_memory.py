@@ -138,6 +138,35 @@ def test_an_index_that_lags_the_store_is_caught_up(
     again.close()
 
 
+def test_an_index_of_other_passages_is_rebuilt_once(
+    tmp_path: Path, minilm: SentenceTransformerEmbedder
+) -> None:
+    """A home whose index holds what an older version embedded ("user (2026-03-01): I like
+    jazz"): its vectors are made again from the words, once, on the next start."""
+    folder = tmp_path / "mem"
+    service = MemoryService(folder, CachedEmbedder(minilm, tmp_path / "cache"))
+    service.open()
+    memory = service.remember("I like jazz", speaker="user").memory
+    stamped = minilm.embed(["user (2026-03-01): I like jazz"])
+    service.index.upsert("episode", [memory.id], stamped)
+    service.store.set_meta("passage", "stamped")
+    service.close()
+    rebuilt: list[int] = []
+    again = MemoryService(folder, CachedEmbedder(minilm, tmp_path / "cache"))
+    real = again.rebuild
+    again.rebuild = lambda *a, **k: (rebuilt.append(1), real(*a, **k))[1]  # type: ignore[method-assign]
+    again.open()
+    assert rebuilt == [1] and again.store.meta("passage") == "words"
+    [(_, similarity)] = again.index.query("episode", minilm.embed(["I like jazz"])[0], 1)
+    assert similarity > 0.99  # the words' own vector, not the stamped one
+    again.close()
+    third = MemoryService(folder, CachedEmbedder(minilm, tmp_path / "cache"))
+    third.rebuild = lambda *a, **k: rebuilt.append(2)  # type: ignore[method-assign]
+    third.open()
+    assert rebuilt == [1]  # not again
+    third.close()
+
+
 def test_one_process_owns_the_memory_folder(tmp_path: Path) -> None:
     info = EmbedderInfo("m", "1", 4)
     first = ChromaIndex(tmp_path / "chroma", info)

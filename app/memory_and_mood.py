@@ -15,11 +15,18 @@ import uuid
 from collections.abc import Callable
 
 from core.durable_writes import DurableWrites
-from core.events import EventBus, MemoryWritten, MigrationProgress, TurnFinished, TurnStarted
+from core.events import (
+    EventBus,
+    MemoryNotice,
+    MemoryWritten,
+    MigrationProgress,
+    TurnFinished,
+    TurnStarted,
+)
 from core.quiet import Quiet
 from core.translatable import said
 from llm.prompt import TurnContext
-from memory.embeddings import Embedder
+from memory.embeddings import Embedder, english_only_notice
 from memory.emotion import EmotionalState, EmotionClassifier, Reading
 from memory.recall import importance_heuristic, worth_attention
 from memory.reflection import MemoryKeeper
@@ -60,6 +67,7 @@ class MemoryAndMood:
         self.settled = threading.Event()  # opening has ended, either way (problem says why not)
         self.warm = threading.Event()  # the embedder and the readers are loaded (or failed to)
         self.problem = ""
+        self.notice = ""  # what the user was told about their memory (MemoryNotice)
         self.writes = DurableWrites(bus, said("the memory"))
         self._inbox: queue.Queue[tuple[str, str] | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
@@ -226,6 +234,11 @@ class MemoryAndMood:
         if self.memory is None:
             return
         self.ready.wait(timeout=120)
+        if speaker == "user" and not self.notice:
+            notice = english_only_notice(self.memory.embedder.info, text)
+            if notice is not None:
+                self.notice = notice
+                self.bus.publish(MemoryNotice(message=notice))
         conversation = self.conversation
         try:  # before the write: a model failing to rate is not the storage failing
             importance = self._rate(text, speaker)

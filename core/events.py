@@ -269,6 +269,14 @@ class VoiceProblem(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MemoryNotice(Event):
+    """Something the user should know about how their memory works (it reads English only,
+    and they speak Russian): said once a session, with what to do."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StorageTrouble(Event):
     """What the user said could not be written (a full disk, a file taken away): it is kept in
     memory and written as soon as it can be; ``resolved`` says that it now has been."""

@@ -12,6 +12,7 @@ TS = Path(__file__).resolve().parents[1] / "app" / "ui" / "i18n" / "domovoy_ru.t
 
 RU = {
     "not measured": "не измерено",
+    "Memory runs on {0}, which reads English only: what you say in Russian is found by its words, not by its meaning. Set [embeddings] main to use-multilingual (installed) or bge-m3 in config.toml.": "Память работает на {0}, а эта модель понимает только английский: сказанное по-русски находится по словам, а не по смыслу. Укажите в config.toml в [embeddings] main модель use-multilingual (она установлена) или bge-m3.",
     "metric": "метрика",
     "baseline": "эталон",
     "candidate": "кандидат",

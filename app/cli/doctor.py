@@ -36,7 +36,18 @@ def collect(home: Home) -> dict[str, Any]:
             for e in home.registry.entries()
         ],
         "roles": {role: _role_fit(home, role, facts) for role in ROLES},
+        "embedder": _embedder(home),
     }
+
+
+def _embedder(home: Home) -> dict[str, Any]:
+    """The embedder memory runs on (the configured one, else the first installed after it)."""
+    from app.wiring import embedder_for
+
+    embedder = embedder_for(home)
+    embedder.close()
+    info = embedder.info
+    return {"id": info.model_id, "dimension": info.dimension, "multilingual": info.multilingual}
 
 
 def _role_fit(home: Home, role: str, facts: Machine) -> dict[str, Any]:
@@ -103,6 +114,14 @@ def render_text(report: dict[str, Any]) -> str:
     if report["registry_problems"]:
         lines.append("Manifest problems:")
         lines += [f"  {p}" for p in report["registry_problems"]]
+    e = report["embedder"]
+    reads = (
+        "multilingual"
+        if e["multilingual"]
+        else "English only: Russian is found by its words, not its meaning; "
+        "set [embeddings] main to use-multilingual"
+    )
+    lines.append(f"Memory embedder: {e['id']} ({e['dimension']} dimensions, {reads})")
     lines.append("Roles:")
     for role, r in report["roles"].items():
         detail = r.get("fit_text") or r["status"]

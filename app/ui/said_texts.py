@@ -34,6 +34,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("Said", "{0}\n  → {1}"),
     QT_TRANSLATE_NOOP("Said", "{0} layers on the GPU"),
     QT_TRANSLATE_NOOP("Said", "CPU"),
+    QT_TRANSLATE_NOOP("Said", "Memory runs on {0}, which reads English only: what you say in Russian is found by its words, not by its meaning. Set [embeddings] main to use-multilingual (installed) or bge-m3 in config.toml."),
     QT_TRANSLATE_NOOP("Said", "{0} — {1:.2f} GiB on the GPU, {2:.2f} GiB in RAM"),
     QT_TRANSLATE_NOOP("Said", "not one layer fits the {0:.2f} GiB of VRAM left: CPU only"),
     QT_TRANSLATE_NOOP("Said", "no GPU: everything on the CPU"),

@@ -203,3 +203,28 @@ def test_the_first_message_colours_its_own_prompt_and_an_unsure_one_gets_a_secon
     assert judged == ["я рад, но мне грустно"] and mood.current().valence < before
     assert prompts_then == [2]  # after this turn's prompt was built, never before it
     assistant.shutdown()
+
+
+def test_a_russian_speaker_on_an_english_only_embedder_is_told_once(tmp_path: Path) -> None:
+    """HashEmbedder says nothing of reading Russian, as MiniLM: the first Russian message
+    brings a notice naming the embedder and what to do; no second one; English brings none."""
+    from core.events import MemoryNotice, TurnStarted
+
+    bus = EventBus(strict=True)
+    notices: list[MemoryNotice] = []
+    written: list[MemoryWritten] = []
+    bus.subscribe(MemoryNotice, notices.append)
+    bus.subscribe(MemoryWritten, written.append)
+    memory = MemoryService(tmp_path / "mem", HashEmbedder())
+    companion = MemoryAndMood(bus, memory, EmotionalState(tmp_path / "e.json"), EmotionClassifier())
+    companion.start()
+    bus.publish(TurnStarted(turn_id=1, text="Good morning, how are you?"))
+    wait_until(lambda: len(written) == 1, timeout=30)
+    assert notices == []
+    for turn, text in ((2, "Моего кота зовут Барсик"), (3, "Мою сестру зовут Маша")):
+        bus.publish(TurnStarted(turn_id=turn, text=text))
+    wait_until(lambda: len(written) == 3, timeout=30)
+    companion.stop()
+    assert len(notices) == 1
+    assert memory.embedder.info.model_id in notices[0].message
+    assert "use-multilingual" in notices[0].message

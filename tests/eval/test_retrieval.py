@@ -102,8 +102,8 @@ def test_recall_and_mrr_on_a_small_set(tmp_path: Path, domovoy_home: Paths) -> N
     assert figures["n"] == 3 and figures["k"] == 1
     assert figures["recall_at_k"] == 1.0 and figures["mrr"] == 1.0  # the newer home wins
     assert figures["p95_ms"] > 0
-    assert figures["embedder"] == "all-minilm-l6-v2"  # bge-m3 is configured, not installed
-    assert "embedder: all-minilm-l6-v2" in result.stdout
+    assert figures["embedder"] == "use-multilingual"  # bge-m3 is configured, not installed
+    assert "embedder: use-multilingual" in result.stdout
     for baseline in ("hybrid", "dense"):  # computed in the same run, each with its ratio
         assert 0.0 <= figures[baseline]["recall_at_k"] <= 1.0
         assert figures[f"over_{baseline}"] is None or figures[f"over_{baseline}"] >= 1.0

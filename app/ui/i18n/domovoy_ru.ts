@@ -1140,31 +1140,36 @@
     </message>
     <message>
       <location filename="../said_texts.py" line="37" />
+      <source>Memory runs on {0}, which reads English only: what you say in Russian is found by its words, not by its meaning. Set [embeddings] main to use-multilingual (installed) or bge-m3 in config.toml.</source>
+      <translation>Память работает на {0}, а эта модель понимает только английский: сказанное по-русски находится по словам, а не по смыслу. Укажите в config.toml в [embeddings] main модель use-multilingual (она установлена) или bge-m3.</translation>
+    </message>
+    <message>
+      <location filename="../said_texts.py" line="38" />
       <source>{0} — {1:.2f} GiB on the GPU, {2:.2f} GiB in RAM</source>
       <translation>{0} — {1:.2f} ГиБ на GPU, {2:.2f} ГиБ в ОЗУ</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="38" />
+      <location filename="../said_texts.py" line="39" />
       <source>not one layer fits the {0:.2f} GiB of VRAM left: CPU only</source>
       <translation>ни один слой не влезает в оставшиеся {0:.2f} ГиБ видеопамяти: только ЦП</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="39" />
+      <location filename="../said_texts.py" line="40" />
       <source>no GPU: everything on the CPU</source>
       <translation>GPU нет: всё на ЦП</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="40" />
+      <location filename="../said_texts.py" line="41" />
       <source>fits the GPU whole</source>
       <translation>целиком влезает в GPU</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="41" />
+      <location filename="../said_texts.py" line="42" />
       <source>{0} of {1} layers on the GPU, the rest on the CPU</source>
       <translation>{0} из {1} слоёв на GPU, остальные на ЦП</translation>
     </message>
     <message>
-      <location filename="../said_texts.py" line="42" />
+      <location filename="../said_texts.py" line="43" />
       <source>all layers on the GPU, the experts of the first {0} in RAM</source>
       <translation>все слои на GPU, эксперты первых {0} — в ОЗУ</translation>
     </message>
@@ -1327,43 +1332,43 @@
   <context>
     <name>StatusLine</name>
     <message>
-      <location filename="../widgets/status_line.py" line="33" />
-      <location filename="../widgets/status_line.py" line="70" />
+      <location filename="../widgets/status_line.py" line="34" />
+      <location filename="../widgets/status_line.py" line="72" />
       <source>context: —</source>
       <translation>контекст: —</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="36" />
+      <location filename="../widgets/status_line.py" line="37" />
       <source>How full the answering model's context is (the prompt plus room for the reply). When it fills, older turns are summarized, never silently dropped.</source>
       <translation>Насколько заполнен контекст отвечающей модели (запрос и место под ответ). Когда он заполняется, старые реплики пересказываются, а не молча отбрасываются.</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="75" />
+      <location filename="../widgets/status_line.py" line="77" />
       <source>context: {0} / {1} ({2:.0%})</source>
       <translation>контекст: {0} / {1} ({2:.0%})</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="80" />
+      <location filename="../widgets/status_line.py" line="82" />
       <source>{0} older messages were summarized by {1} to make room</source>
       <translation>{0} старых сообщений пересказаны моделью {1}, чтобы освободить место</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="87" />
+      <location filename="../widgets/status_line.py" line="89" />
       <source>loading {0} ({1})…</source>
       <translation>загрузка {0} ({1})…</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="91" />
+      <location filename="../widgets/status_line.py" line="93" />
       <source>{0} ready ({1:.0f} ms)</source>
       <translation>{0} готова ({1:.0f} мс)</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="94" />
+      <location filename="../widgets/status_line.py" line="96" />
       <source>{0} failed to load</source>
       <translation>{0} не загрузилась</translation>
     </message>
     <message>
-      <location filename="../widgets/status_line.py" line="101" />
+      <location filename="../widgets/status_line.py" line="103" />
       <source>⚠ {0} is not saved yet</source>
       <translation>⚠ {0}: ещё не сохранено</translation>
     </message>

@@ -15,6 +15,7 @@ from core.events import (
     ContextUsage,
     EmotionChanged,
     HistorySummarized,
+    MemoryNotice,
     ModelLoaded,
     ModelLoadFailed,
     ModelLoading,
@@ -52,6 +53,7 @@ class StatusLine(QObject):
         bridge.on(EmotionChanged, lambda e: self.mood.show_mood(e.main, e.valence, e.arousal))
         bridge.on(VoiceProblem, lambda e: self.say(e.message, 15000))
         bridge.on(StorageTrouble, self._storage)
+        bridge.on(MemoryNotice, lambda e: self.say(shown(e.message), 30000))
 
     def show_mood_of(self, assistant: Assistant) -> None:
         """The mood as it was left (before anything is said this time)."""

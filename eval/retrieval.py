@@ -28,7 +28,14 @@ from core.errors import DomovoyError
 from core.paths import Paths
 from core.registry import Registry
 from eval.baselines import Baselines, ndcg_at, recall_at, reciprocal_rank
-from memory.embeddings import CachedEmbedder, configured_embedder, installed_embedder
+from memory.embeddings import (
+    PACKAGED,
+    CachedEmbedder,
+    SentenceTransformerEmbedder,
+    configured_embedder,
+    installed_embedder,
+    packaged_minilm,
+)
 from memory.recall import importance_heuristic, worth_attention
 from memory.service import MemoryService
 from memory.store import Memory
@@ -57,6 +64,8 @@ def embedder_of(paths: Paths, folder: Path, model_id: str | None = None) -> Cach
     registry = Registry.load(paths, [CATALOGUE_DIR])
     if model_id is None:
         return configured_embedder(registry, config.embeddings, folder)
+    if model_id == PACKAGED.model_id:  # the packaged MiniLM, which has no manifest
+        return CachedEmbedder(SentenceTransformerEmbedder(PACKAGED, packaged_minilm()), folder)
     dim = {c.id: c.dim for c in (config.embeddings.main, config.embeddings.fallback)}
     if model_id in registry:  # else the manifest's own dimension
         dim.setdefault(

@@ -70,6 +70,7 @@ class ChromaIndex:
         self._lock_file: IO[str] | None = None
         self._client: Any = None
         self._collections: dict[str, Any] = {}
+        self._counts: dict[str, int] = {}  # each collection's size, until the next write to it
         self.rebuilt_because = ""  # why the index had to be rebuilt at open, if it did
 
     # --- opening -------------------------------------------------------------------------------
@@ -97,6 +98,7 @@ class ChromaIndex:
 
     def close(self) -> None:
         self._collections.clear()
+        self._counts.clear()
         client, self._client = self._client, None
         release = getattr(client, "close", None)  # frees Chroma's per-path system in this process
         if release is not None:
@@ -148,11 +150,14 @@ class ChromaIndex:
         self, kind: str, ids: Sequence[str], vectors: Vectors, info: EmbedderInfo | None = None
     ) -> None:
         if len(ids):
-            self.collection(kind, info).upsert(ids=list(ids), embeddings=np.asarray(vectors))
+            collection = self.collection(kind, info)
+            self._counts.pop(collection.name, None)
+            collection.upsert(ids=list(ids), embeddings=np.asarray(vectors))
 
     def delete(self, kind: str, ids: Sequence[str]) -> None:
         """From every model's collection of ``kind``: a forgotten memory is gone everywhere."""
         if ids:
+            self._counts.clear()
             for collection in self._client.list_collections():
                 if collection.name.startswith(f"{kind}-"):
                     self._client.get_collection(collection.name).delete(ids=list(ids))
@@ -167,22 +172,29 @@ class ChromaIndex:
             if collection.name.endswith(collection_name("", info)):
                 self._client.delete_collection(collection.name)
                 self._collections.pop(collection.name, None)
+                self._counts.pop(collection.name, None)
                 dropped += 1
         return dropped
 
     def reset(self) -> None:
         self._client.reset()
         self._collections.clear()
+        self._counts.clear()
 
-    def count(self, kind: str) -> int:
-        return int(self.collection(kind).count())
+    def count(self, kind: str, info: EmbedderInfo | None = None) -> int:
+        """How many vectors the collection holds (asked of Chroma once between writes: over
+        100,000 memories the asking takes milliseconds, each recall asks for every kind)."""
+        collection = self.collection(kind, info)
+        if collection.name not in self._counts:
+            self._counts[collection.name] = int(collection.count())
+        return self._counts[collection.name]
 
     def query(
         self, kind: str, vector: Vectors, k: int, info: EmbedderInfo | None = None
     ) -> list[tuple[str, float]]:
         """Ids and cosine similarities of the ``k`` nearest memories of ``kind``."""
         collection = self.collection(kind, info)
-        n = min(k, int(collection.count()))
+        n = min(k, self.count(kind, info))
         if n == 0:
             return []
         result = collection.query(

@@ -369,7 +369,8 @@ class MemoryService:
         closest in meaning first: "what does my sister's husband do?" finds "my sister Emma",
         and through Emma, "Emma married Tom"."""
         names = [n for r in best for n in names_in(r.memory.text)][:NAMED_FROM]
-        ids = [i for name in names for i, _ in self.store.lexical(name, CANDIDATES // 2)]
+        found_by = [self.store.lexical(name, CANDIDATES // 2, common=False) for name in names]
+        ids = [i for hits in found_by for i, _ in hits]
         ids = [i for i in dict.fromkeys(ids) if i not in candidates.ranks]
         if not ids:
             return False

@@ -43,6 +43,7 @@ CREATE INDEX IF NOT EXISTS memories_conversation_time ON memories(conversation, 
 CREATE VIRTUAL TABLE IF NOT EXISTS memories_fts USING fts5(
     text, content='memories', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS memories_vocab USING fts5vocab(memories_fts, 'row');
 CREATE TRIGGER IF NOT EXISTS memories_ai AFTER INSERT ON memories BEGIN
     INSERT INTO memories_fts(rowid, text) VALUES (new.rowid, new.text);
 END;
@@ -246,6 +247,14 @@ class Store:
             ).fetchall()
         return [r["id"] for r in rows]
 
+    def _in_how_many(self, stem: str) -> int:
+        """How many memories have a word that begins with ``stem`` (FTS5's own vocabulary)."""
+        row = self._db.execute(
+            "SELECT COALESCE(SUM(doc), 0) FROM memories_vocab WHERE term >= ? AND term < ?",
+            (stem, stem + "\U0010ffff"),
+        ).fetchone()
+        return int(row[0])
+
     def entity_names(self) -> list[tuple[str, int]]:
         """Every entity mentioned, with how many memories mention it."""
         with self._lock:
@@ -254,10 +263,26 @@ class Store:
             ).fetchall()
         return [(r["entity"], int(r["n"])) for r in rows]
 
-    def lexical(self, text: str, limit: int = 50) -> list[tuple[str, float]]:
-        """FTS5 BM25: ids and scores (higher is better) of memories sharing words with ``text``."""
-        query = fts_query(text)
-        if not query:
+    def lexical(
+        self, text: str, limit: int = 50, *, common: bool = True
+    ) -> list[tuple[str, float]]:
+        """FTS5 BM25: ids and scores (higher is better) of memories sharing words with ``text``.
+
+        A word found in more than ``COMMON`` of the memories (and more than ``COMMON_ROWS``)
+        narrows nothing, and scoring every memory it is in takes long over 100,000 of them: the
+        rarer words are searched for, any of them; where every word is common, all of them
+        together (``common=False``: nothing then)."""
+        with self._lock:
+            found = {stem: self._in_how_many(stem) for stem in fts_terms(text)}
+            present = [s for s, n in found.items() if n]
+            total = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM memories").fetchone()[0]
+        bar = max(COMMON_ROWS, COMMON * total)
+        rare = [s for s in present if found[s] <= bar]
+        if rare:
+            query = " OR ".join(f'"{s}"*' for s in rare)
+        elif present and common:
+            query = " AND ".join(f'"{s}"*' for s in present)
+        else:
             return []
         with self._lock:
             rows = self._db.execute(
@@ -270,6 +295,8 @@ class Store:
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+COMMON = 0.01  # a word in more than this share of the memories...
+COMMON_ROWS = 1000  # ...and in more than this many: searching by it narrows nothing
 _STOP = {
     "и", "в", "на", "с", "что", "как", "а", "то", "это", "по", "не", "ли", "у", "я", "ты", "мы",
     "меня", "мне", "мой", "моя", "моё", "мои", "моего", "где", "кто", "когда", "какой", "какая",
@@ -278,15 +305,19 @@ _STOP = {
 }  # fmt: skip
 
 
-def fts_query(text: str) -> str:
-    """Words of ``text`` as an FTS5 OR-query of stems with prefix matching: "кота" finds "кот"."""
+def fts_terms(text: str) -> list[str]:
+    """The stems of the words of ``text`` that are worth searching by: "кота" → "кот"."""
     terms = []
     for word in _WORD.findall(text.lower()):
         if word in _STOP or len(word) < 2:
             continue
-        stem = word if len(word) < 4 else word[:-1] if len(word) <= 5 else word[:-2]
-        terms.append(f'"{stem}"*')
-    return " OR ".join(dict.fromkeys(terms))
+        terms.append(word if len(word) < 4 else word[:-1] if len(word) <= 5 else word[:-2])
+    return list(dict.fromkeys(terms))
+
+
+def fts_query(text: str) -> str:
+    """Words of ``text`` as an FTS5 OR-query of stems with prefix matching: "кота" finds "кот"."""
+    return " OR ".join(f'"{stem}"*' for stem in fts_terms(text))
 
 
 def _row(m: Memory) -> tuple[object, ...]:

@@ -36,6 +36,7 @@ from memory.embeddings import (
     installed_embedder,
     packaged_minilm,
 )
+from memory.entities import EntityExtractor
 from memory.recall import importance_heuristic, worth_attention
 from memory.service import MemoryService
 from memory.store import Memory
@@ -143,7 +144,9 @@ def evaluate(
     quiet: list[bool] = []
     for number, (user, rows) in enumerate(by_user.items()):
         memories = _memories(rows)
-        service = MemoryService(home / f"memory-{number}", embedder)
+        service = MemoryService(  # as the app builds it (app.wiring.open_memory), on a new home
+            home / f"memory-{number}", embedder, entities=EntityExtractor(home / "entities")
+        )
         service.open(check=False)
         service.ingest(memories)
         baselines = Baselines(memories, embedder)

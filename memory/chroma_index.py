@@ -193,16 +193,29 @@ class ChromaIndex:
         self, kind: str, vector: Vectors, k: int, info: EmbedderInfo | None = None
     ) -> list[tuple[str, float]]:
         """Ids and cosine similarities of the ``k`` nearest memories of ``kind``."""
+        return self.query_many(kind, np.asarray(vector).reshape(1, -1), k, info)[0]
+
+    def vectors(self, kind: str, ids: Sequence[str], info: EmbedderInfo | None = None) -> Vectors:
+        """The indexed vectors of ``ids``, in their order (those not indexed left out)."""
+        found = self.collection(kind, info).get(ids=list(ids), include=["embeddings"])
+        by_id = dict(zip(found["ids"], found["embeddings"], strict=True))
+        return np.asarray([by_id[i] for i in ids if i in by_id], dtype=np.float32)
+
+    def query_many(
+        self, kind: str, vectors: Vectors, k: int, info: EmbedderInfo | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """The same for each of ``vectors``, in one call (each call to Chroma costs more than
+        its search over 100,000 vectors)."""
         collection = self.collection(kind, info)
         n = min(k, self.count(kind, info))
-        if n == 0:
-            return []
+        if n == 0 or not len(vectors):
+            return [[] for _ in range(len(vectors))]
         result = collection.query(
-            query_embeddings=np.asarray(vector).reshape(1, -1), n_results=n, include=["distances"]
+            query_embeddings=np.asarray(vectors), n_results=n, include=["distances"]
         )
         return [
-            (i, 1.0 - float(d))
-            for i, d in zip(result["ids"][0], result["distances"][0], strict=True)
+            [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+            for ids, distances in zip(result["ids"], result["distances"], strict=True)
         ]
 
 

@@ -33,6 +33,13 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 50  # from each of the dense, full-text and entity searches
 PASSAGE = "words"  # what passage() embeds: a change rebuilds the indexes from the store
+CORRECTED_FROM = 2  # the best this many user memories are looked at for a later correction
+SAME_SUBJECT = 0.33  # this close to a memory (USE's cosines; MiniLM's run higher) is its subject
+CHANGED = re.compile(
+    r"\b(instead|now|no longer|any ?more|changed?|moved|swapped|switched|gave up|quit|stopped)\b"
+    r"|(вместо|теперь|больше не|передумал|перенесл|перевел|бросил|перешл|переехал|решили|уже не)",
+    re.IGNORECASE,
+)
 NAMED_FROM = 3  # the best this many recalled lead on to what else names the names they name
 SAME = 0.985  # this similar to an existing memory, same numbers: nothing new (NOOP)
 CLOSE = 0.95  # this similar and from the same speaker: the newer words replace it (UPDATE)
@@ -308,6 +315,8 @@ class MemoryService:
         results = ranked(candidates, found, kinds, now)
         if self._through_names(candidates, found, results[:NAMED_FROM], vector, embedder):
             results = ranked(candidates, found, kinds, now)
+        if vector is not None and embedder is not None:
+            results = self._corrected(results[: k + 2], embedder) + results[k + 2 :]
         if asked.day is not None:
             start, end = asked.day
             results = [r for r in results if start <= r.memory.created_at < end] or results
@@ -384,6 +393,39 @@ class MemoryService:
         order = np.argsort(-scores)
         candidates.dense([(memories[i].id, float(scores[i])) for i in order])
         return True
+
+    def _corrected(self, results: list[Recalled], embedder: Embedder) -> list[Recalled]:
+        """What the user said later in place of one of the best memories ("We're off to
+        Croatia instead", after "a holiday in Portugal"): among the memories closest to it, a
+        later one of the same speaker that says it changed goes just before it."""
+        out = list(results)
+        best_ones = [
+            r for r in results if r.memory.speaker == "user" and r.memory.kind == "episode"
+        ][:CORRECTED_FROM]
+        if not best_ones:
+            return out
+        own = self.index.vectors("episode", [r.memory.id for r in best_ones], embedder.info)
+        if len(own) != len(best_ones):  # the index lags the store: nothing to compare with
+            return out
+        neighbours = self.index.query_many("episode", own, 10, embedder.info)
+        for best, found in zip(best_ones, neighbours, strict=True):
+            memory, near = best.memory, dict(found)
+            later = [
+                m
+                for m in self.store.get_many([i for i in near if i != memory.id]).values()
+                if m.created_at > memory.created_at
+                and m.speaker == memory.speaker
+                and near[m.id] >= SAME_SUBJECT
+                and CHANGED.search(m.text)
+            ]
+            if not later:
+                continue
+            newest = max(later, key=lambda m: m.created_at)
+            out = [r for r in out if r.memory.id != newest.id]  # recalled already: moved up
+            place = next((n for n, r in enumerate(out) if r.memory.id == memory.id), None)
+            if place is not None:  # (not when it was itself moved up as an earlier one's)
+                out.insert(place, dataclasses.replace(best, memory=newest, by_words=False))
+        return out
 
     def _answers(self, candidates: Candidates, found: dict[str, Memory]) -> None:
         """An assistant's question says nothing the user told; the user's reply that follows

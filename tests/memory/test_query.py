@@ -97,3 +97,14 @@ def test_the_users_reply_takes_the_place_of_the_assistants_question(
     texts = [r.memory.text for r in memory.recall("Which band do I love most?", 3)]
     assert "Radiohead, no contest." in texts
     assert "What's your favourite band?" not in texts  # it says nothing the user told
+
+
+def test_a_later_correction_goes_before_what_it_corrects(memory: MemoryService) -> None:
+    _said(memory, 60, ("user", "We're planning a holiday in Portugal this summer."))
+    _said(memory, 40, ("user", "I read an article about the beaches in Portugal."))
+    _said(memory, 20, ("user", "Change of plans, we're off to Croatia instead."))
+    _said(memory, 10, ("user", "Tell me a joke."))
+    texts = [r.memory.text for r in memory.recall("Where are we going on holiday this summer?", 3)]
+    assert texts.index("Change of plans, we're off to Croatia instead.") < texts.index(
+        "We're planning a holiday in Portugal this summer."
+    )

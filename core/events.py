@@ -1,9 +1,8 @@
 """A typed event bus: frozen dataclasses, subscribed to by type, safe to publish from any thread.
 
-Handlers run in the publishing thread, in subscription order. The window does not touch its
-widgets from there: app/ui re-emits the events it needs as Qt signals on the GUI thread.
-A handler that raises is logged with its traceback and the other handlers still run; a bus built
-with ``strict=True`` (tests) re-raises instead.
+Handlers run in the publishing thread, in subscription order; app/ui re-emits the events it
+needs as Qt signals on the GUI thread. A handler that raises is logged with its traceback and the
+other handlers still run; a bus built with ``strict=True`` (tests) re-raises instead.
 """
 
 from __future__ import annotations
@@ -270,8 +269,7 @@ class VoiceProblem(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MemoryNotice(Event):
-    """Something the user should know about how their memory works (it reads English only,
-    and they speak Russian): said once a session, with what to do."""
+    """How their memory works, told once (English only, to a Russian speaker), with what to do."""
 
     message: str
 

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from core.errors import DomovoyError
-from memory.service import MemoryService, passage
+from memory.recall import passage
+from memory.service import MemoryService
 from memory.store import Memory
 
 log = logging.getLogger(__name__)

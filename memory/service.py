@@ -22,25 +22,24 @@ from typing import Literal
 import numpy as np
 
 from core.errors import InputError, StorageError
+from memory import leads
 from memory.chroma_index import ChromaIndex
 from memory.embeddings import Embedder
-from memory.entities import EntityExtractor, names_in
+from memory.entities import EntityExtractor
 from memory.query import understand
-from memory.recall import Candidates, Recalled, importance_heuristic, ranked
+from memory.recall import (
+    CANDIDATES,
+    Candidates,
+    Recalled,
+    importance_heuristic,
+    passage,
+    ranked,
+)
 from memory.store import KINDS, Memory, MemoryKind, Store
 
 log = logging.getLogger(__name__)
 
-CANDIDATES = 50  # from each of the dense, full-text and entity searches
 PASSAGE = "words"  # what passage() embeds: a change rebuilds the indexes from the store
-CORRECTED_FROM = 2  # the best this many user memories are looked at for a later correction
-SAME_SUBJECT = 0.33  # this close to a memory (USE's cosines; MiniLM's run higher) is its subject
-CHANGED = re.compile(
-    r"\b(instead|now|no longer|any ?more|changed?|moved|swapped|switched|gave up|quit|stopped)\b"
-    r"|(вместо|теперь|больше не|передумал|перенесл|перевел|бросил|перешл|переехал|решили|уже не)",
-    re.IGNORECASE,
-)
-NAMED_FROM = 3  # the best this many recalled lead on to what else names the names they name
 SAME = 0.985  # this similar to an existing memory, same numbers: nothing new (NOOP)
 CLOSE = 0.95  # this similar and from the same speaker: the newer words replace it (UPDATE)
 
@@ -307,16 +306,21 @@ class MemoryService:
         vector = None if embedder is None else embedder.embed([asked.words], "query")[0]
         candidates = self._candidates(asked.words, vector, embedder, kinds)
         if asked.day is not None:
-            self._that_day(candidates, asked.day, vector, embedder)
+            leads.that_day(self.store, candidates, asked.day, vector, embedder)
         found = self.store.get_many(list(candidates.ranks))
-        self._answers(candidates, found)
+        leads.answers(self.store, candidates, found)
         if not candidates.ranks:
             return []
         results = ranked(candidates, found, kinds, now)
-        if self._through_names(candidates, found, results[:NAMED_FROM], vector, embedder):
+        if leads.through_names(
+            self.store, candidates, found, results[: leads.NAMED_FROM], vector, embedder
+        ):
             results = ranked(candidates, found, kinds, now)
         if vector is not None and embedder is not None:
-            results = self._corrected(results[: k + 2], embedder) + results[k + 2 :]
+            results = (
+                leads.corrected(self.store, self.index, results[: k + 2], embedder)
+                + results[k + 2 :]
+            )
         if asked.day is not None:
             start, end = asked.day
             results = [r for r in results if start <= r.memory.created_at < end] or results
@@ -349,96 +353,6 @@ class MemoryService:
         candidates.ranked(self.store.by_entities(named, CANDIDATES), by_words=True)
         return candidates
 
-    def _that_day(
-        self,
-        candidates: Candidates,
-        day: tuple[float, float],
-        vector: np.ndarray | None,
-        embedder: Embedder | None,
-    ) -> None:
-        """The named day's memories join the candidates, closest in meaning first."""
-        memories = self.store.between(*day, limit=CANDIDATES * 4)
-        if vector is None or embedder is None or not memories:
-            candidates.ranked((m.id for m in memories), by_words=True)
-            return
-        vectors = embedder.embed([passage(m) for m in memories], "passage")
-        scores = vectors @ vector
-        order = np.argsort(-scores)
-        candidates.dense([(memories[i].id, float(scores[i])) for i in order])
-
-    def _through_names(
-        self,
-        candidates: Candidates,
-        found: dict[str, Memory],
-        best: Sequence[Recalled],
-        vector: np.ndarray | None,
-        embedder: Embedder | None,
-    ) -> bool:
-        """The other memories that name who or what the best ones name join the candidates,
-        closest in meaning first: "what does my sister's husband do?" finds "my sister Emma",
-        and through Emma, "Emma married Tom"."""
-        names = [n for r in best for n in names_in(r.memory.text)][:NAMED_FROM]
-        found_by = [self.store.lexical(name, CANDIDATES // 2, common=False) for name in names]
-        ids = [i for hits in found_by for i, _ in hits]
-        ids = [i for i in dict.fromkeys(ids) if i not in candidates.ranks]
-        if not ids:
-            return False
-        more = self.store.get_many(ids)
-        found |= more
-        memories = list(more.values())
-        if vector is None or embedder is None:
-            candidates.ranked((m.id for m in memories), by_words=True)
-            return True
-        scores = embedder.embed([passage(m) for m in memories], "passage") @ vector
-        order = np.argsort(-scores)
-        candidates.dense([(memories[i].id, float(scores[i])) for i in order])
-        return True
-
-    def _corrected(self, results: list[Recalled], embedder: Embedder) -> list[Recalled]:
-        """What the user said later in place of one of the best memories ("We're off to
-        Croatia instead", after "a holiday in Portugal"): among the memories closest to it, a
-        later one of the same speaker that says it changed goes just before it."""
-        out = list(results)
-        best_ones = [
-            r for r in results if r.memory.speaker == "user" and r.memory.kind == "episode"
-        ][:CORRECTED_FROM]
-        if not best_ones:
-            return out
-        own = self.index.vectors("episode", [r.memory.id for r in best_ones], embedder.info)
-        if len(own) != len(best_ones):  # the index lags the store: nothing to compare with
-            return out
-        neighbours = self.index.query_many("episode", own, 10, embedder.info)
-        for best, found in zip(best_ones, neighbours, strict=True):
-            memory, near = best.memory, dict(found)
-            later = [
-                m
-                for m in self.store.get_many([i for i in near if i != memory.id]).values()
-                if m.created_at > memory.created_at
-                and m.speaker == memory.speaker
-                and near[m.id] >= SAME_SUBJECT
-                and CHANGED.search(m.text)
-            ]
-            if not later:
-                continue
-            newest = max(later, key=lambda m: m.created_at)
-            out = [r for r in out if r.memory.id != newest.id]  # recalled already: moved up
-            place = next((n for n, r in enumerate(out) if r.memory.id == memory.id), None)
-            if place is not None:  # (not when it was itself moved up as an earlier one's)
-                out.insert(place, dataclasses.replace(best, memory=newest, by_words=False))
-        return out
-
-    def _answers(self, candidates: Candidates, found: dict[str, Memory]) -> None:
-        """An assistant's question says nothing the user told; the user's reply that follows
-        it does ("What's your favourite band?" — "Radiohead, no contest."): it takes the
-        question's place."""
-        for memory in list(found.values()):
-            if memory.speaker != "assistant" or not memory.text.rstrip().endswith("?"):
-                continue
-            reply = self.store.following(memory, 1)
-            if reply and reply[0].speaker == "user":
-                found[reply[0].id] = reply[0]
-                candidates.pass_on(memory.id, reply[0].id)
-
 
 def _model_key(embedder: Embedder) -> str:
     info = embedder.info
@@ -447,12 +361,3 @@ def _model_key(embedder: Embedder) -> str:
 
 def _numbers(text: str) -> list[str]:
     return re.findall(r"\d+", text)
-
-
-def passage(memory: Memory) -> str:
-    """What is embedded: the words alone. Who said it and when went in too once ("user
-    (2026-03-01): ..."), which helped MiniLM on the older set; on the long-dialogue set the stamp
-    drowned short turns for the multilingual USE (recall@5 0.78 against 0.86 without), and the
-    older set now does better without it for both. The day a question names is understood from
-    the question (memory.query) instead."""
-    return memory.text

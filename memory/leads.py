@@ -1,0 +1,123 @@
+"""The leads recall follows past its first candidates (issue #18): the day a question names,
+the names the best memories name, a later correction of one of them, and the user's reply to a
+question the assistant asked. Each was measured on the long-dialogue set
+(``eval/scenarios/memory/long``) and kept because it helped there and on the older set."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from memory.chroma_index import ChromaIndex
+from memory.embeddings import Embedder
+from memory.entities import names_in
+from memory.recall import CANDIDATES, Candidates, Recalled, passage
+from memory.store import Memory, Store
+
+CORRECTED_FROM = 2  # the best this many user memories are looked at for a later correction
+SAME_SUBJECT = 0.33  # this close to a memory (USE's cosines; MiniLM's run higher) is its subject
+CHANGED = re.compile(
+    r"\b(instead|now|no longer|any ?more|changed?|moved|swapped|switched|gave up|quit|stopped)\b"
+    r"|(вместо|теперь|больше не|передумал|перенесл|перевел|бросил|перешл|переехал|решили|уже не)",
+    re.IGNORECASE,
+)
+NAMED_FROM = 3  # the best this many recalled lead on to what else names the names they name
+
+
+def that_day(
+    store: Store,
+    candidates: Candidates,
+    day: tuple[float, float],
+    vector: np.ndarray | None,
+    embedder: Embedder | None,
+) -> None:
+    """The named day's memories join the candidates, closest in meaning first."""
+    memories = store.between(*day, limit=CANDIDATES * 4)
+    if vector is None or embedder is None or not memories:
+        candidates.ranked((m.id for m in memories), by_words=True)
+        return
+    vectors = embedder.embed([passage(m) for m in memories], "passage")
+    scores = vectors @ vector
+    order = np.argsort(-scores)
+    candidates.dense([(memories[i].id, float(scores[i])) for i in order])
+
+
+def through_names(
+    store: Store,
+    candidates: Candidates,
+    found: dict[str, Memory],
+    best: Sequence[Recalled],
+    vector: np.ndarray | None,
+    embedder: Embedder | None,
+) -> bool:
+    """The other memories that name who or what the best ones name join the candidates,
+    closest in meaning first: "what does my sister's husband do?" finds "my sister Emma",
+    and through Emma, "Emma married Tom"."""
+    names = [n for r in best for n in names_in(r.memory.text)][:NAMED_FROM]
+    found_by = [store.lexical(name, CANDIDATES // 2, common=False) for name in names]
+    ids = [i for hits in found_by for i, _ in hits]
+    ids = [i for i in dict.fromkeys(ids) if i not in candidates.ranks]
+    if not ids:
+        return False
+    more = store.get_many(ids)
+    found |= more
+    memories = list(more.values())
+    if vector is None or embedder is None:
+        candidates.ranked((m.id for m in memories), by_words=True)
+        return True
+    scores = embedder.embed([passage(m) for m in memories], "passage") @ vector
+    order = np.argsort(-scores)
+    candidates.dense([(memories[i].id, float(scores[i])) for i in order])
+    return True
+
+
+def corrected(
+    store: Store, index: ChromaIndex, results: list[Recalled], embedder: Embedder
+) -> list[Recalled]:
+    """What the user said later in place of one of the best memories ("We're off to
+    Croatia instead", after "a holiday in Portugal"): among the memories closest to it, a
+    later one of the same speaker that says it changed goes just before it."""
+    out = list(results)
+    best_ones = [r for r in results if r.memory.speaker == "user" and r.memory.kind == "episode"][
+        :CORRECTED_FROM
+    ]
+    if not best_ones:
+        return out
+    own = index.vectors("episode", [r.memory.id for r in best_ones], embedder.info)
+    if len(own) != len(best_ones):  # the index lags the store: nothing to compare with
+        return out
+    neighbours = index.query_many("episode", own, 10, embedder.info)
+    for best, found in zip(best_ones, neighbours, strict=True):
+        memory, near = best.memory, dict(found)
+        later = [
+            m
+            for m in store.get_many([i for i in near if i != memory.id]).values()
+            if m.created_at > memory.created_at
+            and m.speaker == memory.speaker
+            and near[m.id] >= SAME_SUBJECT
+            and CHANGED.search(m.text)
+        ]
+        if not later:
+            continue
+        newest = max(later, key=lambda m: m.created_at)
+        out = [r for r in out if r.memory.id != newest.id]  # recalled already: moved up
+        place = next((n for n, r in enumerate(out) if r.memory.id == memory.id), None)
+        if place is not None:  # (not when it was itself moved up as an earlier one's)
+            out.insert(place, dataclasses.replace(best, memory=newest, by_words=False))
+    return out
+
+
+def answers(store: Store, candidates: Candidates, found: dict[str, Memory]) -> None:
+    """An assistant's question says nothing the user told; the user's reply that follows
+    it does ("What's your favourite band?" — "Radiohead, no contest."): it takes the
+    question's place."""
+    for memory in list(found.values()):
+        if memory.speaker != "assistant" or not memory.text.rstrip().endswith("?"):
+            continue
+        reply = store.following(memory, 1)
+        if reply and reply[0].speaker == "user":
+            found[reply[0].id] = reply[0]
+            candidates.pass_on(memory.id, reply[0].id)

@@ -63,11 +63,18 @@ _SAID = re.compile(
 )
 
 
+_FIRST_PERSON = re.compile(
+    r"\b(i|me|my|mine|myself|we|us|our)\b|(?<!\w)(я|мне|меня|мной|мой|моя|моё|мои|мы|нам|нас|наш\w*)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Asked:
     words: str  # the question without what was understood: what to search by
     day: tuple[float, float] | None = None  # the named day: its first and its next midnight
     after: str | None = None  # the anchor: the answer was said right after it
+    about_the_user: bool = False  # asked in the first person: "what did I…", "куда я…"
 
 
 def _month(name: str) -> int:
@@ -129,4 +136,5 @@ def understand(question: str, now: float) -> Asked:
             after = anchor
             words = words[: m.start()].strip()
     words = re.sub(r"\s+([?.!,])", r"\1", " ".join(words.split()))
-    return Asked(words or question.strip(), day, after)
+    about_the_user = bool(_FIRST_PERSON.search(question))
+    return Asked(words or question.strip(), day, after, about_the_user)

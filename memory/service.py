@@ -323,7 +323,10 @@ class MemoryService:
             )
         if asked.day is not None:
             start, end = asked.day
-            results = [r for r in results if start <= r.memory.created_at < end] or results
+            that_day = [r for r in results if start <= r.memory.created_at < end]
+            if asked.about_the_user:  # "what did I do on 14 March?": what the user said then
+                that_day = [r for r in that_day if r.memory.speaker != "assistant"] or that_day
+            results = that_day or results
         if asked.after is not None:
             anchors = self.recall(asked.after, 3, now=now, kinds=kinds, words_only=words_only)
             lead = [m for a in anchors for m in self.store.following(a.memory, 3)]

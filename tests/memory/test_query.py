@@ -64,7 +64,12 @@ def _said(memory: MemoryService, days_ago: float, *turns: tuple[str, str]) -> No
 
 def test_a_named_day_keeps_the_answers_to_that_day(memory: MemoryService) -> None:
     _said(memory, 40, ("user", "I spent the whole day repainting the kitchen."))
-    _said(memory, 20, ("user", "I spent the whole day at the lake with the kids."))
+    _said(
+        memory,
+        20,
+        ("user", "I spent the whole day at the lake with the kids."),
+        ("assistant", "A whole day at the lake sounds lovely."),  # not what the user did
+    )
     _said(memory, 5, ("user", "I spent the whole day cleaning the garage."))
     day = (ASKED - dt.timedelta(days=20)).strftime("%d %B").lstrip("0")
     found = memory.recall(f"What did I do on {day}?", 3)

@@ -43,6 +43,17 @@ _AGO = re.compile(
     r"(days?|weeks?|дн[яей]+|день|недел[юиь]+)\s+(ago|назад)\b",
     re.IGNORECASE,
 )
+WEEKDAYS_EN = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS_RU = ["понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье"]
+# "last Saturday", "в прошлую субботу": the latest such day before today; a bare "on Friday",
+# "в среду" only in a question about the past ("what did I do on Friday?", not "what do I do on
+# Sunday mornings?" nor "what am I doing on Saturday?"); never "on Saturdays", "по субботам"
+_WEEKDAY = re.compile(
+    r"\b(?:(?:on\s+)?(last\s+)?(" + "|".join(WEEKDAYS_EN) + r")(?!s)\b)"
+    r"|(?<!\w)(?:во?\s+)(прошл\w+\s+)?(" + "|".join(WEEKDAYS_RU) + r")(?!\w)",
+    re.IGNORECASE,
+)
+_PAST = re.compile(r"\b(did|was|were|went|had|said|told)\b|\w{2,}(?:ла|ли|л)(?!\w)", re.I)
 _RELATIVE = {
     "the day before yesterday": 2, "позавчера": 2, "yesterday": 1, "вчера": 1, "today": 0,
     "сегодня": 0,
@@ -111,6 +122,12 @@ def _named_day(text: str, today: dt.date) -> tuple[dt.date, tuple[int, int]] | N
         n = int(count) if count.isdigit() else NUMBERS.get(count.lower(), 1)
         unit = 7 if m.group(2).lower().startswith(("week", "недел")) else 1
         return today - dt.timedelta(days=n * unit), m.span()
+    m = _WEEKDAY.search(text)
+    if m is not None and (m.group(1) or m.group(3) or _PAST.search(text)):
+        name = (m.group(2) or m.group(4)).lower()
+        weekday = (WEEKDAYS_EN if m.group(2) else WEEKDAYS_RU).index(name)
+        back = (today.weekday() - weekday) % 7 or 7
+        return today - dt.timedelta(days=back), m.span()
     lowered = text.lower()
     for phrase, back in _RELATIVE.items():
         at = re.search(rf"\b{phrase}\b", lowered)

@@ -27,6 +27,16 @@ def _day(text: str) -> dt.date | None:
         ("What did I say yesterday?", dt.date(2026, 5, 30), "What did I say?"),
         ("Что было три дня назад?", dt.date(2026, 5, 28), "Что было?"),
         ("Что я делала позавчера?", dt.date(2026, 5, 29), "Что я делала?"),
+        ("What did I do last Saturday?", dt.date(2026, 5, 30), "What did I do?"),  # a Sunday
+        ("Where did I go on Friday?", dt.date(2026, 5, 29), "Where did I go?"),
+        ("What did I say on Sunday?", dt.date(2026, 5, 24), "What did I say?"),  # not today
+        ("Что я делала в прошлую субботу?", dt.date(2026, 5, 30), "Что я делала?"),
+        ("Куда я ходил во вторник?", dt.date(2026, 5, 26), "Куда я ходил?"),
+        ("What do I do on Saturdays?", None, "What do I do on Saturdays?"),  # a habit
+        ("What do I do on Sunday mornings?", None, "What do I do on Sunday mornings?"),
+        ("What am I doing on Saturday?", None, "What am I doing on Saturday?"),  # to come
+        ("Что я делаю в субботу?", None, "Что я делаю в субботу?"),
+        ("Что я делаю по субботам?", None, "Что я делаю по субботам?"),
         ("What is my sister's name?", None, "What is my sister's name?"),
         ("Is the May exam hard?", None, "Is the May exam hard?"),
     ],

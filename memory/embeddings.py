@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from core.config import EmbeddingConfig, EmbeddingsConfig
 from core.errors import ModelFileError, ModelLoadError
+from core.language import language_of
 from core.local_only import keep_libraries_local
 from core.registry import Registry
 from core.scheduler import GpuScheduler, Priority
@@ -268,18 +269,9 @@ def configured_embedder(
     return CachedEmbedder(inner, folder)
 
 
-def cyrillic_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    return (
-        sum("а" <= c.lower() <= "я" or c in "ёЁ" for c in letters) / len(letters)
-        if letters
-        else 0.0
-    )
-
-
 def english_only_notice(info: EmbedderInfo, text: str) -> Said | None:
     """What to tell a user who speaks Russian to a memory whose embedder reads English only."""
-    if info.multilingual or cyrillic_share(text) < 0.5:
+    if info.multilingual or language_of(text) != "ru":
         return None
     return said(
         "Memory runs on {0}, which reads English only: what you say in Russian is found by its "

@@ -1,6 +1,6 @@
 """The leads recall follows past its first candidates (issue #18): the day a question names,
-the names the best memories name, a later correction of one of them, and the user's reply to a
-question the assistant asked. Each was measured on the long-dialogue set
+what was said right after what it names, the names the best memories name, a later correction
+of one of them, and the user's reply to a question the assistant asked. Each was measured on the long-dialogue set
 (``eval/scenarios/memory/long``) and kept because it helped there and on the older set."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import numpy as np
 from memory.chroma_index import ChromaIndex
 from memory.embeddings import Embedder
 from memory.entities import names_in
+from memory.query import Asked
 from memory.recall import CANDIDATES, Candidates, Recalled, passage
-from memory.store import Memory, Store
+from memory.store import Memory, MemoryKind, Store
 
 CORRECTED_FROM = 2  # the best this many user memories are looked at for a later correction
 SAME_SUBJECT = 0.33  # this close to a memory (USE's cosines; MiniLM's run higher) is its subject
@@ -35,12 +36,44 @@ def that_day(
     embedder: Embedder | None,
 ) -> None:
     """The named day's memories join the candidates, closest in meaning first."""
-    memories = store.between(*day, limit=CANDIDATES * 4)
+    _join(candidates, store.between(*day, limit=CANDIDATES * 4), vector, embedder)
+
+
+def keep_to_the_day(results: list[Recalled], asked: Asked) -> list[Recalled]:
+    """Only what was said on the day the question names (when any of it was recalled); asked
+    in the first person ("what did I do on 14 March?"), only what the user said then."""
+    if asked.day is None:
+        return results
+    start, end = asked.day
+    that_day = [r for r in results if start <= r.memory.created_at < end]
+    if asked.about_the_user:
+        that_day = [r for r in that_day if r.memory.speaker != "assistant"] or that_day
+    return that_day or results
+
+
+def right_after(
+    store: Store, anchors: Sequence[Recalled], results: list[Recalled], kinds: Sequence[MemoryKind]
+) -> list[Recalled]:
+    """What the user said next after the anchors ("right after the plumber"), first."""
+    lead = [m for a in anchors for m in store.following(a.memory, 3)]
+    lead = [m for m in lead if m.speaker == "user" and m.kind in kinds][:2]
+    first = [Recalled(m, 1.0, 1.0, 0.0, m.importance / 10, by_words=True) for m in lead]
+    ids = {m.id for m in lead}
+    return first + [r for r in results if r.memory.id not in ids]
+
+
+def _join(
+    candidates: Candidates,
+    memories: Sequence[Memory],
+    vector: np.ndarray | None,
+    embedder: Embedder | None,
+) -> None:
+    """``memories`` join the candidates, closest to the question first (by time, with no
+    embedder: recall by words alone)."""
     if vector is None or embedder is None or not memories:
         candidates.ranked((m.id for m in memories), by_words=True)
         return
-    vectors = embedder.embed([passage(m) for m in memories], "passage")
-    scores = vectors @ vector
+    scores = embedder.embed([passage(m) for m in memories], "passage") @ vector
     order = np.argsort(-scores)
     candidates.dense([(memories[i].id, float(scores[i])) for i in order])
 
@@ -64,13 +97,7 @@ def through_names(
         return False
     more = store.get_many(ids)
     found |= more
-    memories = list(more.values())
-    if vector is None or embedder is None:
-        candidates.ranked((m.id for m in memories), by_words=True)
-        return True
-    scores = embedder.embed([passage(m) for m in memories], "passage") @ vector
-    order = np.argsort(-scores)
-    candidates.dense([(memories[i].id, float(scores[i])) for i in order])
+    _join(candidates, list(more.values()), vector, embedder)
     return True
 
 

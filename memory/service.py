@@ -321,19 +321,10 @@ class MemoryService:
                 leads.corrected(self.store, self.index, results[: k + 2], embedder)
                 + results[k + 2 :]
             )
-        if asked.day is not None:
-            start, end = asked.day
-            that_day = [r for r in results if start <= r.memory.created_at < end]
-            if asked.about_the_user:  # "what did I do on 14 March?": what the user said then
-                that_day = [r for r in that_day if r.memory.speaker != "assistant"] or that_day
-            results = that_day or results
+        results = leads.keep_to_the_day(results, asked)
         if asked.after is not None:
             anchors = self.recall(asked.after, 3, now=now, kinds=kinds, words_only=words_only)
-            lead = [m for a in anchors for m in self.store.following(a.memory, 3)]
-            lead = [m for m in lead if m.speaker == "user" and m.kind in kinds][:2]
-            first = [Recalled(m, 1.0, 1.0, 0.0, m.importance / 10, by_words=True) for m in lead]
-            ids = {m.id for m in lead}
-            results = first + [r for r in results if r.memory.id not in ids]
+            results = leads.right_after(self.store, anchors, results, kinds)
         return results[:k]
 
     def _candidates(

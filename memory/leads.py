@@ -1,7 +1,8 @@
 """The leads recall follows past its first candidates (issue #18): the day a question names,
 what was said right after what it names, the names the best memories name, a later correction
-of one of them, and the user's reply to a question the assistant asked. Each was measured on the long-dialogue set
-(``eval/scenarios/memory/long``) and kept because it helped there and on the older set."""
+of one of them, and the user's reply to a question the assistant asked. Each was measured on
+the long-dialogue set (``eval/scenarios/memory/long``) and kept because it helped there and on
+the older set."""
 
 from __future__ import annotations
 

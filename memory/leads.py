@@ -87,18 +87,18 @@ def through_names(
     vector: np.ndarray | None,
     embedder: Embedder | None,
 ) -> bool:
-    """The other memories that name who or what the best ones name join the candidates,
-    closest in meaning first: "what does my sister's husband do?" finds "my sister Emma",
-    and through Emma, "Emma married Tom"."""
+    """The other memories that name who or what the best ones name join the candidates, or
+    count once more where they are among them, closest in meaning first: "what does my
+    sister's husband do?" finds "my sister Emma", and through Emma, "Emma married Tom"."""
     names = [n for r in best for n in names_in(r.memory.text)][:NAMED_FROM]
     found_by = [store.lexical(name, CANDIDATES // 2, common=False) for name in names]
     ids = [i for hits in found_by for i, _ in hits]
-    ids = [i for i in dict.fromkeys(ids) if i not in candidates.ranks]
+    own = {r.memory.id for r in best}
+    ids = [i for i in dict.fromkeys(ids) if i not in own]
     if not ids:
         return False
-    more = store.get_many(ids)
-    found |= more
-    _join(candidates, list(more.values()), vector, embedder)
+    found |= store.get_many([i for i in ids if i not in found])
+    _join(candidates, [found[i] for i in ids if i in found], vector, embedder)
     return True
 
 

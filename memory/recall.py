@@ -130,7 +130,13 @@ def ranked(
         memory = found.get(memory_id)
         if memory is None or memory.kind not in kinds:
             continue
-        closeness = max(0.0, similarity.get(memory_id, low) - low) / best_similarity
+        # a question the user asked comes close in meaning to a question asked of memory by
+        # its form alone, and says nothing they told ("What should I cook tonight?"): only its
+        # words and names count for it
+        asks = memory.text.rstrip().endswith("?")
+        closeness = (
+            0.0 if asks else max(0.0, similarity.get(memory_id, low) - low) / best_similarity
+        )
         relevance = DENSE_SHARE * closeness + (1 - DENSE_SHARE) * (rrf / best_rank)
         age_days = max(0.0, now - memory.created_at) / 86400
         decay = math.exp(-math.log(2) * age_days / HALF_LIFE_DAYS)

@@ -123,3 +123,24 @@ def test_a_later_correction_goes_before_what_it_corrects(memory: MemoryService) 
     assert texts.index("Change of plans, we're off to Croatia instead.") < texts.index(
         "We're planning a holiday in Portugal this summer."
     )
+
+
+def test_a_question_the_user_asked_is_not_what_they_told(memory: MemoryService) -> None:
+    _said(memory, 12, ("user", "Where should we go for a walk this weekend?"))
+    _said(memory, 11, ("user", "Where can I buy good running shoes?"))
+    _said(memory, 10, ("user", "My favourite walk is along the river to the old mill."))
+    texts = [r.memory.text for r in memory.recall("Where do I like to walk?", 3)]
+    assert texts[0] == "My favourite walk is along the river to the old mill.", texts
+
+
+def test_a_name_the_best_memory_names_leads_to_the_answer(memory: MemoryService) -> None:
+    _said(memory, 50, ("user", "Sophie's best friend is called Grace."))
+    _said(memory, 30, ("user", "Grace's family are moving to Spain."))
+    for days_ago, text in enumerate(
+        ["My best mate is moving house next week.", "My best friend from school is moving abroad.",
+         "I'm moving the sofa to the other wall.", "My friend is moving to a bigger flat.",
+         "Where is the best place to buy a sofa?", "Our neighbours are moving out in May."]
+    ):  # fmt: skip
+        _said(memory, days_ago + 1, ("user", text))
+    texts = [r.memory.text for r in memory.recall("Where is Sophie's best friend moving?", 4)]
+    assert "Grace's family are moving to Spain." in texts, texts

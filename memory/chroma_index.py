@@ -71,6 +71,7 @@ class ChromaIndex:
         self._client: Any = None
         self._collections: dict[str, Any] = {}
         self._counts: dict[str, int] = {}  # each collection's size, until the next write to it
+        self._resets = 0  # how many times everything was forgotten (a read may run into one)
         self.rebuilt_because = ""  # why the index had to be rebuilt at open, if it did
 
     # --- opening -------------------------------------------------------------------------------
@@ -177,9 +178,11 @@ class ChromaIndex:
         return dropped
 
     def reset(self) -> None:
-        self._client.reset()
+        self._resets += 1  # before and after: a read that fails on the vanishing tables, or
+        self._client.reset()  # on a collection it took before they were gone, sees the change
         self._collections.clear()
         self._counts.clear()
+        self._resets += 1
 
     def count(self, kind: str, info: EmbedderInfo | None = None) -> int:
         """How many vectors the collection holds (asked of Chroma once between writes: over
@@ -197,7 +200,13 @@ class ChromaIndex:
 
     def vectors(self, kind: str, ids: Sequence[str], info: EmbedderInfo | None = None) -> Vectors:
         """The indexed vectors of ``ids``, in their order (those not indexed left out)."""
-        found = self.collection(kind, info).get(ids=list(ids), include=["embeddings"])
+        resets = self._resets
+        try:
+            found = self.collection(kind, info).get(ids=list(ids), include=["embeddings"])
+        except Exception:
+            if resets != self._resets:  # everything was forgotten meanwhile: nothing is indexed
+                return np.zeros((0, self.info.dimension), dtype=np.float32)
+            raise
         by_id = dict(zip(found["ids"], found["embeddings"], strict=True))
         return np.asarray([by_id[i] for i in ids if i in by_id], dtype=np.float32)
 
@@ -206,13 +215,19 @@ class ChromaIndex:
     ) -> list[list[tuple[str, float]]]:
         """The same for each of ``vectors``, in one call (each call to Chroma costs more than
         its search over 100,000 vectors)."""
-        collection = self.collection(kind, info)
-        n = min(k, self.count(kind, info))
-        if n == 0 or not len(vectors):
-            return [[] for _ in range(len(vectors))]
-        result = collection.query(
-            query_embeddings=np.asarray(vectors), n_results=n, include=["distances"]
-        )
+        resets = self._resets
+        try:
+            collection = self.collection(kind, info)
+            n = min(k, self.count(kind, info))
+            if n == 0 or not len(vectors):
+                return [[] for _ in range(len(vectors))]
+            result = collection.query(
+                query_embeddings=np.asarray(vectors), n_results=n, include=["distances"]
+            )
+        except Exception:
+            if resets != self._resets:  # everything was forgotten meanwhile: nothing is found
+                return [[] for _ in range(len(vectors))]
+            raise
         return [
             [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
             for ids, distances in zip(result["ids"], result["distances"], strict=True)

@@ -1,5 +1,7 @@
 """Memory on the real parts: MiniLM embeddings, Chroma and SQLite on a temporary folder."""
 
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,6 +66,34 @@ def test_forget_one_and_all(memory: MemoryService) -> None:
     assert all("1234" not in r.memory.text for r in memory.recall("pin code", 5))
     assert memory.store.get(kept.id) is not None
     assert memory.forget_all() == 1 and memory.recall("keep", 5) == []
+
+
+def test_forgetting_everything_while_recall_runs_is_no_error(memory: MemoryService) -> None:
+    """The memory page forgets everything while its last search may still be reading: the
+    search finds what is left (nothing), it does not fail on the index being emptied."""
+    failures: list[BaseException] = []
+
+    def search(stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                memory.recall("what about the garden?", 3)
+            except BaseException as exc:  # collected: the test fails on it
+                failures.append(exc)
+                return
+
+    for round_ in range(6):
+        for n in range(5):
+            memory.remember(f"Round {round_}: the note number {n} about the garden.")
+        stop = threading.Event()
+        reader = threading.Thread(target=search, args=(stop,))
+        reader.start()
+        time.sleep(0.05)
+        memory.forget_all()
+        time.sleep(0.05)
+        stop.set()
+        reader.join(30)
+        assert not failures, failures
+    assert memory.store.count() == 0 and memory.recall("garden", 3) == []
 
 
 def test_an_empty_memory_is_refused(memory: MemoryService) -> None:

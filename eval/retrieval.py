@@ -1,6 +1,9 @@
 """Retrieval evaluation: ``python -m eval.retrieval --episodes E.jsonl --queries Q.jsonl --json``
 
-Ingests the episodes into a fresh temporary store, embedded by the embedder the home
+Ingests the episodes into a fresh temporary store (every turn as it is, as an import stores a
+chat history; ``--written``: each turn as the assistant writes what it hears, where a turn said
+again word for word is stored once and a close rewording replaces the older words), embedded
+by the embedder the home
 (``DOMOVOY_HOME``) is configured with, else its fallback, else the packaged MiniLM (``embedder``
 names which; ``--embedder ID`` picks another installed one); runs each query through the very
 recall the assistant uses (at the time the question is asked), and prints ``recall_at_k`` (mean
@@ -99,6 +102,23 @@ def _memories(episodes: Sequence[dict[str, Any]]) -> list[Memory]:
     ]
 
 
+def _written(
+    service: MemoryService, memories: Sequence[Memory]
+) -> tuple[dict[str, str], list[Memory]]:
+    """Each turn written as the assistant writes it (``MemoryService.remember``): a turn said
+    again word for word is not stored twice, and a close rewording by the same speaker
+    replaces the older words. Returns the stored memory each episode went into, and what the
+    store holds, which the baselines search too."""
+    where = {}
+    for m in memories:
+        written = service.remember(
+            m.text, speaker=m.speaker, conversation=m.conversation, when=m.created_at
+        )
+        where[m.id] = written.memory.id
+    stored = service.store.get_many(list(dict.fromkeys(where.values())))
+    return where, list(stored.values())
+
+
 @dataclass(slots=True)
 class Scores:
     """Each method's recall@k, reciprocal rank and nDCG@k, question by question."""
@@ -131,8 +151,11 @@ def evaluate(
     k: int,
     home: Path,
     embedder: CachedEmbedder,
+    *,
+    written: bool = False,
 ) -> dict[str, Any]:
-    """Each user's episodes (``user``; all one user where unnamed) go into a store of their own,
+    """Each user's episodes (``user``; all one user where unnamed) go into a store of their own
+    (as an import stores them, or ``written`` as the assistant writes each turn it hears),
     and each question is asked of its user's, through the assistant's recall and both
     baselines. Questions with no evidence (never said) count apart: ``never_quiet`` is the
     share of them for which recall brought nothing worth the model's attention."""
@@ -148,10 +171,14 @@ def evaluate(
             home / f"memory-{number}", embedder, entities=EntityExtractor(home / "entities")
         )
         service.open(check=False)
-        service.ingest(memories)
-        baselines = Baselines(memories, embedder)
+        if written:
+            where, stored = _written(service, memories)
+        else:  # as an import stores a chat history (memory.portable): every turn as it is
+            service.ingest(memories)
+            where, stored = {}, memories
+        baselines = Baselines(stored, embedder)
         for q in (q for q in queries if str(q.get("user", "")) == user):
-            evidence = set(map(str, q["evidence"]))
+            evidence = {where.get(str(e), str(e)) for e in q["evidence"]}
             start = time.perf_counter()
             found = service.recall(str(q["question"]), k, now=_time(str(q["time"])))
             times.append((time.perf_counter() - start) * 1000)
@@ -177,6 +204,7 @@ def evaluate(
         "n": n,
         "k": k,
         "embedder": embedder.info.model_id,
+        "stored": "as written in conversation" if written else "every turn, as imported",
     }
     for method in METHODS[1:]:
         theirs = scores.get((method, "all", ""), Scores()).figures()
@@ -208,6 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--embedder", metavar="ID", help="an installed embedder, not the configured one"
     )
+    parser.add_argument(
+        "--written",
+        action="store_true",
+        help="each turn written as the assistant writes it in conversation (a turn said again "
+        "word for word is stored once), not every turn as an import stores a chat history",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="domovoy-eval-"))
@@ -216,7 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     except DomovoyError as exc:
         print(f"eval.retrieval: {exc}", file=sys.stderr)
         return 2
-    result = evaluate(_lines(args.episodes), _lines(args.queries), args.k, folder, embedder)
+    result = evaluate(
+        _lines(args.episodes), _lines(args.queries), args.k, folder, embedder, written=args.written
+    )
     for key, value in result.items():
         if not isinstance(value, dict):
             print(f"{key}: {value}")

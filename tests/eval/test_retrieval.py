@@ -197,3 +197,26 @@ def test_the_scores_tell_a_good_ranking_from_a_bad_one() -> None:
     assert reciprocal_rank(good, evidence) == 1.0 and reciprocal_rank(late, evidence) == 1 / 3
     assert ndcg_at(good, evidence, 4) == pytest.approx(1.0)
     assert 0.0 < ndcg_at(late, evidence, 4) < 0.7 and ndcg_at(bad, evidence, 4) == 0.0
+
+
+def test_as_written_a_turn_said_again_is_stored_once_and_still_found(
+    tmp_path: Path, domovoy_home: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    episodes = [
+        {"id": str(n), "conversation": "a", "speaker": "user", "text": text,
+         "time": f"2026-01-0{n}T10:00:00Z"}
+        for n, text in enumerate(["My cat is called Barsik", "I'm so tired today.",
+                                  "I'm so tired today.", "I work as a nurse"], start=1)
+    ]  # fmt: skip
+    queries = [
+        {"question": "How was I feeling?", "evidence": ["3"], "time": "2026-02-01T10:00:00Z"}
+    ]
+    args = ["--episodes", str(write(tmp_path / "e.jsonl", episodes)), "--k", "1", "--json"]
+    args += ["--queries", str(write(tmp_path / "q.jsonl", queries))]
+    assert retrieval.main([*args, "--written"]) == 0
+    written = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert written["stored"] == "as written in conversation"
+    assert written["recall_at_k"] == 1.0  # the evidence is the copy the first saying went into
+    assert retrieval.main(args) == 0
+    imported = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert imported["stored"] == "every turn, as imported"

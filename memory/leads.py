@@ -40,15 +40,20 @@ def that_day(
     _join(candidates, store.between(*day, limit=CANDIDATES * 4), vector, embedder)
 
 
-def keep_to_the_day(results: list[Recalled], asked: Asked) -> list[Recalled]:
+def keep_to_the_day(store: Store, results: list[Recalled], asked: Asked) -> list[Recalled]:
     """Only what was said on the day the question names (when any of it was recalled); asked
-    in the first person ("what did I do on 14 March?"), only what the user said then."""
+    in the first person ("what did I do on 14 March?"), only what the user said then. What
+    was said that day alone goes before what was said on other days too ("I'm so tired
+    today."): the day is told apart by what happened on it. (In conversation the assistant
+    stores a turn said again once; an imported chat history keeps every turn.)"""
     if asked.day is None:
         return results
     start, end = asked.day
     that_day = [r for r in results if start <= r.memory.created_at < end]
     if asked.about_the_user:
         that_day = [r for r in that_day if r.memory.speaker != "assistant"] or that_day
+    said = store.times_said([r.memory.text for r in that_day])
+    that_day.sort(key=lambda r: said.get(r.memory.text, 1) > 1)  # stable: in their order
     return that_day or results
 
 

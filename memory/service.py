@@ -321,7 +321,7 @@ class MemoryService:
                 leads.corrected(self.store, self.index, results[: k + 2], embedder)
                 + results[k + 2 :]
             )
-        results = leads.keep_to_the_day(results, asked)
+        results = leads.keep_to_the_day(self.store, results, asked)
         if asked.after is not None:
             anchors = self.recall(asked.after, 3, now=now, kinds=kinds, words_only=words_only)
             results = leads.right_after(self.store, anchors, results, kinds)

@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS memories (
 );
 CREATE INDEX IF NOT EXISTS memories_kind_time ON memories(kind, created_at);
 CREATE INDEX IF NOT EXISTS memories_conversation_time ON memories(conversation, created_at);
+CREATE INDEX IF NOT EXISTS memories_text ON memories(text);
 CREATE VIRTUAL TABLE IF NOT EXISTS memories_fts USING fts5(
     text, content='memories', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
 );
@@ -203,6 +204,19 @@ class Store:
             ).fetchall()
         return [_memory(r) for r in rows]
 
+    def times_said(self, texts: Sequence[str]) -> dict[str, int]:
+        """How many memories say each of ``texts`` word for word."""
+        unique = list(dict.fromkeys(texts))
+        if not unique:
+            return {}
+        marks = ",".join("?" * len(unique))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT text, COUNT(*) FROM memories WHERE text IN ({marks}) GROUP BY text",
+                unique,
+            ).fetchall()
+        return {str(text): int(count) for text, count in rows}
+
     def following(self, memory: Memory, limit: int = 3) -> list[Memory]:
         """The turns after ``memory`` in its conversation, in order (none outside one)."""
         if not memory.conversation:
@@ -346,7 +360,13 @@ def _memory(row: sqlite3.Row) -> Memory:
         conversation=row["conversation"],
         speaker=row["speaker"],
         importance=row["importance"],
-        entities=tuple(json.loads(row["entities"])),
-        mood=json.loads(row["mood"]),
-        sources=tuple(json.loads(row["sources"])),
+        entities=tuple(_loads(row["entities"], [])),
+        mood=_loads(row["mood"], {}),
+        sources=tuple(_loads(row["sources"], [])),
     )
+
+
+def _loads(text: str, empty: Any) -> Any:
+    """JSON, read only where there is something in it: recall reads a hundred rows a question,
+    and most hold no entities, mood or sources."""
+    return empty if text in ("[]", "{}", "") else json.loads(text)

@@ -5,8 +5,11 @@ from collections.abc import Callable
 
 import pytest
 
+from memory import leads
 from memory.query import understand
+from memory.recall import Recalled
 from memory.service import MemoryService
+from memory.store import Memory
 
 ASKED = dt.datetime(2026, 5, 31, 13, 0).astimezone()  # local time, as the user's days are
 NOW = ASKED.timestamp()
@@ -123,6 +126,29 @@ def test_a_later_correction_goes_before_what_it_corrects(memory: MemoryService) 
     assert texts.index("Change of plans, we're off to Croatia instead.") < texts.index(
         "We're planning a holiday in Portugal this summer."
     )
+
+
+def test_what_was_said_that_day_alone_tells_the_day(memory: MemoryService) -> None:
+    """In an imported chat history, where every turn is kept (the assistant's own writes
+    store a turn said again once)."""
+    said = [(days_ago, "I did the usual today.") for days_ago in (60, 45, 30, 21)]
+    said.append((21, "Spent the afternoon in the garage with the car."))
+    memory.ingest(
+        [
+            Memory(text=text, speaker="user", created_at=NOW - days_ago * 86400 + n)
+            for n, (days_ago, text) in enumerate(said)
+        ]
+    )
+    day = (ASKED - dt.timedelta(days=21)).strftime("%d %B").lstrip("0")
+    asked = understand(f"What did I do on {day}?", NOW)
+    assert asked.day is not None
+    that_day = [Recalled(m, 1.0, 1.0, 0.0, 0.3) for m in memory.store.between(*asked.day)]
+    assert that_day[0].memory.text == "I did the usual today."  # said first
+    kept = leads.keep_to_the_day(memory.store, that_day, asked)
+    assert [r.memory.text for r in kept] == [
+        "Spent the afternoon in the garage with the car.",
+        "I did the usual today.",
+    ]
 
 
 def test_a_question_the_user_asked_is_not_what_they_told(memory: MemoryService) -> None:

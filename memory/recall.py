@@ -92,13 +92,14 @@ class Candidates:
         self.ranked((memory_id for memory_id, _ in found), by_words=False)
 
     def pass_on(self, source: str, target: str) -> None:
-        """``target`` takes ``source``'s place (the better of the two), and ``source`` leaves."""
+        """``target`` takes ``source``'s place in the fusion (the better of the two ranks), and
+        ``source`` leaves; not its closeness in meaning, which a question (the assistant's "Shall
+        I set a reminder?", asked a hundred times) owes to its form: every reply to it would
+        come as close."""
         if source not in self.ranks:
             return
         self.ranks[target] = max(self.ranks.get(target, 0.0), self.ranks.pop(source))
-        self.similarity[target] = max(
-            self.similarity.get(target, 0.0), self.similarity.pop(source, 0.0)
-        )
+        self.similarity.pop(source, None)
         if source in self.worded:
             self.worded.discard(source)
             self.worded.add(target)

@@ -7,7 +7,7 @@ import pytest
 
 from memory import leads
 from memory.query import understand
-from memory.recall import Recalled
+from memory.recall import Candidates, Recalled
 from memory.service import MemoryService
 from memory.store import Memory
 
@@ -115,6 +115,18 @@ def test_the_users_reply_takes_the_place_of_the_assistants_question(
     texts = [r.memory.text for r in memory.recall("Which band do I love most?", 3)]
     assert "Radiohead, no contest." in texts
     assert "What's your favourite band?" not in texts  # it says nothing the user told
+
+
+def test_a_reply_takes_the_questions_rank_not_its_closeness() -> None:
+    """The assistant's "Shall I set a reminder?", asked a hundred times, comes close to any
+    question asked of memory by its form: were its closeness passed on, every reply to it
+    would come as close (the long-dialogue set: "Что я вяжу?" lost to replies to it)."""
+    candidates = Candidates()
+    candidates.dense([("question", 0.9), ("reply", 0.1)])
+    best = candidates.ranks["question"]
+    candidates.pass_on("question", "reply")
+    assert candidates.similarity == {"reply": 0.1}
+    assert candidates.ranks == {"reply": best}
 
 
 def test_a_later_correction_goes_before_what_it_corrects(memory: MemoryService) -> None:

@@ -31,6 +31,7 @@ from memory.recall import (
     CANDIDATES,
     Candidates,
     Recalled,
+    distinct,
     importance_heuristic,
     passage,
     ranked,
@@ -338,9 +339,9 @@ class MemoryService:
         dense: list[tuple[str, float]] = []
         if vector is not None and embedder is not None:
             for kind in kinds:
-                dense += self.index.query(kind, vector, CANDIDATES, embedder.info)
+                dense += self.index.query(kind, vector, 2 * CANDIDATES, embedder.info)
         dense.sort(key=lambda pair: pair[1], reverse=True)
-        candidates.dense(dense[:CANDIDATES])
+        candidates.dense(distinct(dense)[:CANDIDATES])
         candidates.ranked((i for i, _ in self.store.lexical(words, CANDIDATES)), by_words=True)
         # Through the entities the query names: "what do you know about Masha?"
         named = () if embedder is None else self._entities_in(words)

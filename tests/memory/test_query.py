@@ -163,6 +163,19 @@ def test_what_was_said_that_day_alone_tells_the_day(memory: MemoryService) -> No
     ]
 
 
+def test_a_line_said_a_hundred_times_leaves_room_for_the_answer(memory: MemoryService) -> None:
+    """In an imported chat history every turn is kept; copies of one line, each as close to
+    the question as the others, would fill the dense candidates."""
+    lines = ["What shall I eat today?", "I'm hungry.", "Lunch time!"] * 40
+    said = [Memory(text=t, speaker="user", created_at=NOW - 86400 * (1 + n / 10))
+            for n, t in enumerate(lines)]  # fmt: skip
+    said.append(Memory(text="Pasta with pesto is my favourite.", speaker="user",
+                       created_at=NOW - 86400 * 60))  # fmt: skip
+    memory.ingest(said)
+    texts = [r.memory.text for r in memory.recall("Which food do I love?", 5)]
+    assert "Pasta with pesto is my favourite." in texts, texts
+
+
 def test_a_question_the_user_asked_is_not_what_they_told(memory: MemoryService) -> None:
     _said(memory, 12, ("user", "Where should we go for a walk this weekend?"))
     _said(memory, 11, ("user", "Where can I buy good running shoes?"))

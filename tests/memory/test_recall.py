@@ -1,4 +1,4 @@
-from memory.recall import Recalled, worth_attention
+from memory.recall import Recalled, distinct, worth_attention
 from memory.store import Memory
 
 
@@ -18,3 +18,8 @@ def test_words_shared_with_the_question_keep_a_memory_and_off_topic_ones_go() ->
     assert worth_attention([close, named, far]) == [close, named]
     assert worth_attention([far]) == []  # nothing on the topic at all
     assert worth_attention([]) == []
+
+
+def test_the_same_words_said_many_times_count_once_among_the_dense_candidates() -> None:
+    found = [("a1", 0.8123456), ("a2", 0.8123456), ("b", 0.7), ("a3", 0.8123456 - 1e-9)]
+    assert distinct(found) == [("a1", 0.8123456), ("b", 0.7)]

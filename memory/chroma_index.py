@@ -15,8 +15,9 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -72,6 +73,7 @@ class ChromaIndex:
         self._collections: dict[str, Any] = {}
         self._counts: dict[str, int] = {}  # each collection's size, until the next write to it
         self._resets = 0  # how many times everything was forgotten (a read may run into one)
+        self._resetting = threading.Lock()  # no collection is taken while everything is forgotten
         self.rebuilt_because = ""  # why the index had to be rebuilt at open, if it did
 
     # --- opening -------------------------------------------------------------------------------
@@ -139,12 +141,13 @@ class ChromaIndex:
         info = info or self.info
         name = collection_name(kind, info)
         if name not in self._collections:
-            self._collections[name] = self._client.get_or_create_collection(
-                name,
-                embedding_function=None,  # never Chroma's default: it downloads a model
-                configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
-                metadata={"model": info.model_id, "revision": info.revision},
-            )
+            with self._resetting:
+                self._collections[name] = self._client.get_or_create_collection(
+                    name,
+                    embedding_function=None,  # never Chroma's default: it downloads a model
+                    configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
+                    metadata={"model": info.model_id, "revision": info.revision},
+                )
         return self._collections[name]
 
     def upsert(
@@ -178,11 +181,23 @@ class ChromaIndex:
         return dropped
 
     def reset(self) -> None:
-        self._resets += 1  # before and after: a read that fails on the vanishing tables, or
-        self._client.reset()  # on a collection it took before they were gone, sees the change
-        self._collections.clear()
-        self._counts.clear()
-        self._resets += 1
+        with self._resetting:  # counted before and after: a read that fails on the vanishing
+            self._resets += 1  # tables, or on a collection it took before they were gone,
+            self._client.reset()  # sees the change
+            self._collections.clear()
+            self._counts.clear()
+            self._resets += 1
+
+    def _read(self, read: Callable[[], Any], nothing: Any) -> Any:
+        """``read()``, or ``nothing`` where it failed because everything was forgotten meanwhile
+        (Chroma's tables vanished under it, or it held a collection taken before they did)."""
+        resets = self._resets
+        try:
+            return read()
+        except Exception:
+            if resets != self._resets:
+                return nothing
+            raise
 
     def count(self, kind: str, info: EmbedderInfo | None = None) -> int:
         """How many vectors the collection holds (asked of Chroma once between writes: over
@@ -200,13 +215,10 @@ class ChromaIndex:
 
     def vectors(self, kind: str, ids: Sequence[str], info: EmbedderInfo | None = None) -> Vectors:
         """The indexed vectors of ``ids``, in their order (those not indexed left out)."""
-        resets = self._resets
-        try:
-            found = self.collection(kind, info).get(ids=list(ids), include=["embeddings"])
-        except Exception:
-            if resets != self._resets:  # everything was forgotten meanwhile: nothing is indexed
-                return np.zeros((0, self.info.dimension), dtype=np.float32)
-            raise
+        found = self._read(
+            lambda: self.collection(kind, info).get(ids=list(ids), include=["embeddings"]),
+            {"ids": [], "embeddings": []},
+        )
         by_id = dict(zip(found["ids"], found["embeddings"], strict=True))
         return np.asarray([by_id[i] for i in ids if i in by_id], dtype=np.float32)
 
@@ -215,19 +227,20 @@ class ChromaIndex:
     ) -> list[list[tuple[str, float]]]:
         """The same for each of ``vectors``, in one call (each call to Chroma costs more than
         its search over 100,000 vectors)."""
-        resets = self._resets
-        try:
-            collection = self.collection(kind, info)
+        nothing: dict[str, list[list[Any]]] = {
+            "ids": [[]] * len(vectors),
+            "distances": [[]] * len(vectors),
+        }
+
+        def search() -> Any:
             n = min(k, self.count(kind, info))
             if n == 0 or not len(vectors):
-                return [[] for _ in range(len(vectors))]
-            result = collection.query(
+                return nothing
+            return self.collection(kind, info).query(
                 query_embeddings=np.asarray(vectors), n_results=n, include=["distances"]
             )
-        except Exception:
-            if resets != self._resets:  # everything was forgotten meanwhile: nothing is found
-                return [[] for _ in range(len(vectors))]
-            raise
+
+        result = self._read(search, nothing)
         return [
             [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
             for ids, distances in zip(result["ids"], result["distances"], strict=True)

@@ -16,7 +16,7 @@ from memory.chroma_index import ChromaIndex
 from memory.embeddings import Embedder
 from memory.entities import names_in
 from memory.query import Asked
-from memory.recall import CANDIDATES, Candidates, Recalled, passage
+from memory.recall import CANDIDATES, Candidates, Recalled, is_question, passage
 from memory.store import Memory, MemoryKind, Store
 
 CORRECTED_FROM = 2  # the best this many user memories are looked at for a later correction
@@ -148,7 +148,7 @@ def answers(store: Store, candidates: Candidates, found: dict[str, Memory]) -> N
     it does ("What's your favourite band?" — "Radiohead, no contest."): it takes the
     question's place."""
     for memory in list(found.values()):
-        if memory.speaker != "assistant" or not memory.text.rstrip().endswith("?"):
+        if memory.speaker != "assistant" or not is_question(memory.text):
             continue
         reply = store.following(memory, 1)
         if reply and reply[0].speaker == "user":

@@ -27,12 +27,16 @@ DENSE_SHARE = 0.4  # relevance = this much cosine similarity, the rest rank fusi
 SPREAD = 0.25
 
 
+def is_question(text: str) -> bool:
+    return text.rstrip().endswith("?")
+
+
 def importance_heuristic(text: str, speaker: str = "") -> float:
     """A cheap 1–10 rating for when no model rates it: facts, names, numbers and feelings count;
     questions, pleasantries and the assistant's own acknowledgements count less."""
     score = 3.0
     lowered = text.lower()
-    if text.rstrip().endswith("?"):
+    if is_question(text):
         score -= 1
     if len(text.split()) < 4:
         score -= 1
@@ -150,9 +154,10 @@ def ranked(
         # a question the user asked comes close in meaning to a question asked of memory by
         # its form alone, and says nothing they told ("What should I cook tonight?"): only its
         # words and names count for it
-        asks = memory.text.rstrip().endswith("?")
         closeness = (
-            0.0 if asks else max(0.0, similarity.get(memory_id, low) - low) / best_similarity
+            0.0
+            if is_question(memory.text)
+            else max(0.0, similarity.get(memory_id, low) - low) / best_similarity
         )
         relevance = DENSE_SHARE * closeness + (1 - DENSE_SHARE) * (rrf / best_rank)
         age_days = max(0.0, now - memory.created_at) / 86400

@@ -163,10 +163,10 @@ def test_what_was_said_that_day_alone_tells_the_day(memory: MemoryService) -> No
     ]
 
 
-def test_a_line_said_a_hundred_times_leaves_room_for_the_answer(memory: MemoryService) -> None:
+def test_lines_said_many_times_leave_room_for_the_answer(memory: MemoryService) -> None:
     """In an imported chat history every turn is kept; copies of one line, each as close to
     the question as the others, would fill the dense candidates."""
-    lines = ["What shall I eat today?", "I'm hungry.", "Lunch time!"] * 40
+    lines = ["What shall I eat today?", "I'm hungry."] * 30  # more than the 50 candidates
     said = [Memory(text=t, speaker="user", created_at=NOW - 86400 * (1 + n / 10))
             for n, t in enumerate(lines)]  # fmt: skip
     said.append(Memory(text="Pasta with pesto is my favourite.", speaker="user",

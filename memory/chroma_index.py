@@ -213,15 +213,6 @@ class ChromaIndex:
         """Ids and cosine similarities of the ``k`` nearest memories of ``kind``."""
         return self.query_many(kind, np.asarray(vector).reshape(1, -1), k, info)[0]
 
-    def vectors(self, kind: str, ids: Sequence[str], info: EmbedderInfo | None = None) -> Vectors:
-        """The indexed vectors of ``ids``, in their order (those not indexed left out)."""
-        found = self._read(
-            lambda: self.collection(kind, info).get(ids=list(ids), include=["embeddings"]),
-            {"ids": [], "embeddings": []},
-        )
-        by_id = dict(zip(found["ids"], found["embeddings"], strict=True))
-        return np.asarray([by_id[i] for i in ids if i in by_id], dtype=np.float32)
-
     def query_many(
         self, kind: str, vectors: Vectors, k: int, info: EmbedderInfo | None = None
     ) -> list[list[tuple[str, float]]]:

@@ -97,7 +97,7 @@ def through_names(
     sister's husband do?" finds "my sister Emma", and through Emma, "Emma married Tom"."""
     names = [n for r in best for n in names_in(r.memory.text)][:NAMED_FROM]
     found_by = [store.lexical(name, CANDIDATES // 2, common=False) for name in names]
-    ids = [i for hits in found_by for i, _ in hits]
+    ids = [i for hits in found_by for i in hits]
     own = {r.memory.id for r in best}
     ids = [i for i in dict.fromkeys(ids) if i not in own]
     if not ids:
@@ -119,9 +119,7 @@ def corrected(
     ]
     if not best_ones:
         return out
-    own = index.vectors("episode", [r.memory.id for r in best_ones], embedder.info)
-    if len(own) != len(best_ones):  # the index lags the store: nothing to compare with
-        return out
+    own = embedder.embed([passage(r.memory) for r in best_ones])  # cached when they were written
     neighbours = index.query_many("episode", own, 10, embedder.info)
     for best, found in zip(best_ones, neighbours, strict=True):
         memory, near = best.memory, dict(found)

@@ -342,7 +342,7 @@ class MemoryService:
                 dense += self.index.query(kind, vector, 2 * CANDIDATES, embedder.info)
         dense.sort(key=lambda pair: pair[1], reverse=True)
         candidates.dense(distinct(dense)[:CANDIDATES])
-        candidates.ranked((i for i, _ in self.store.lexical(words, CANDIDATES)), by_words=True)
+        candidates.ranked(self.store.lexical(words, CANDIDATES), by_words=True)
         # Through the entities the query names: "what do you know about Masha?"
         named = () if embedder is None else self._entities_in(words)
         candidates.ranked(self.store.by_entities(named, CANDIDATES), by_words=True)

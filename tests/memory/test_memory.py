@@ -13,7 +13,7 @@ from memory.chroma_index import ChromaIndex
 from memory.embeddings import CachedEmbedder, EmbedderInfo, SentenceTransformerEmbedder, cache_key
 from memory.portable import export_memories, import_memories
 from memory.service import MemoryService
-from memory.store import fts_query
+from memory.store import COMMON_ROWS, Memory, Store, fts_query
 
 DAY = 86400.0
 NOW = 1_790_000_000.0
@@ -235,6 +235,28 @@ def test_each_text_is_embedded_once(tmp_path: Path, minilm: SentenceTransformerE
 )
 def test_lexical_queries_match_russian_endings(text: str, expected: str) -> None:
     assert fts_query(text) == expected
+
+
+def test_words_in_thousands_of_memories_find_the_newest_that_have_them_all(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "memory.sqlite3")
+    every = [  # "Маша" and "чай" in more memories than searching by them narrows
+        Memory(text=f"Маша пила чай в {i} часов", created_at=NOW + i)
+        for i in range(COMMON_ROWS + 200)
+    ]
+    rare = [Memory(text=f"Маша пила кофе, чашка {i}", created_at=NOW - i) for i in range(3)]
+    store.add_many(every[:100] + rare + every[100:])
+    newest = [m.id for m in reversed(every)][:50]
+    assert store.lexical("Что Маша говорила про чай?", 50) == newest
+    assert store.lexical("Маша и чай", 10) == newest[:10]  # counted once, the same again
+    assert set(store.lexical("Маша пила кофе?", 3)) == {m.id for m in rare}  # by the rare word
+    store.add(said_once := Memory(text="Маша пила какао", created_at=NOW))
+    assert store.lexical("какао") == [said_once.id]
+    store.delete_all()
+    store.add(after := Memory(text="Маша ушла", created_at=NOW))
+    assert store.lexical("Маша") == [after.id]
+    store.close()
 
 
 def test_recall_is_timed_against_now(memory: MemoryService) -> None:

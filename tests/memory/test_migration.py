@@ -81,9 +81,10 @@ def test_under_pressure_recall_uses_the_small_fallback_model(tmp_path: Path) -> 
     assert service.index.collection("episode", small.info).count() == 1  # written to both
     main.calls = small.calls = 0
     assert service.recall("Barsik", 1, light=True)[0].memory.id == memory.id
-    assert small.calls == 1 and main.calls == 0
+    assert small.calls >= 1 and main.calls == 0  # the query, and the best passages it compares
+    light = small.calls
     assert service.recall("Barsik", 1)[0].memory.id == memory.id
-    assert main.calls == 1
+    assert main.calls >= 1 and small.calls == light
     service.close()
 
 

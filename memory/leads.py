@@ -60,9 +60,15 @@ def keep_to_the_day(store: Store, results: list[Recalled], asked: Asked) -> list
 def right_after(
     store: Store, anchors: Sequence[Recalled], results: list[Recalled], kinds: Sequence[MemoryKind]
 ) -> list[Recalled]:
-    """What the user said next after the anchors ("right after the plumber"), first."""
-    lead = [m for a in anchors for m in store.following(a.memory, 3)]
-    lead = [m for m in lead if m.speaker == "user" and m.kind in kinds][:2]
+    """What the user said next after each of the anchors ("right after the plumber"), first,
+    in the anchors' order: the anchor that is meant may be the third ("the bus broke down on
+    the bridge", after "the evening bus is always full" and "someone left an umbrella on the
+    bus"), and what was said after the first two must leave it room."""
+    following = [
+        [m for m in store.following(a.memory, 3) if m.speaker == "user" and m.kind in kinds]
+        for a in anchors
+    ]
+    lead = list({m.id: m for after in following for m in after[:1]}.values())
     first = [Recalled(m, 1.0, 1.0, 0.0, m.importance / 10, by_words=True) for m in lead]
     ids = {m.id for m in lead}
     return first + [r for r in results if r.memory.id not in ids]

@@ -105,6 +105,28 @@ def test_what_was_said_right_after_comes_first(memory: MemoryService) -> None:
     assert found[0].memory.text == "Oh and Emma is expecting a baby in June!"
 
 
+def test_what_was_said_right_after_each_moment_it_may_mean_comes_first(
+    memory: MemoryService,
+) -> None:
+    """Which of the times the bus came up is meant, recall cannot tell: what was said right
+    after each of them comes first, one line for each, not two after the first."""
+    for days_ago, bus, news, more in [
+        (20, "The evening bus is always full.", "Anyway, I've started learning Spanish.",
+         "It's freezing outside."),
+        (15, "Someone left an umbrella on the bus today.",
+         "By the way, my brother Dan is visiting next week.", "I need to do the laundry."),
+        (10, "The bus broke down on the bridge today.", "Also Irina signed up for dance classes.",
+         "The kids were loud all evening."),
+    ]:  # fmt: skip
+        _said(memory, days_ago, ("user", bus), ("user", news), ("user", more))
+    found = memory.recall("What did I tell you right after the bus story?", 3)
+    assert {r.memory.text for r in found} == {
+        "Anyway, I've started learning Spanish.",
+        "By the way, my brother Dan is visiting next week.",
+        "Also Irina signed up for dance classes.",
+    }
+
+
 def test_the_users_reply_takes_the_place_of_the_assistants_question(
     memory: MemoryService,
 ) -> None:

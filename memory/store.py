@@ -342,8 +342,23 @@ def fts_terms(text: str) -> list[str]:
     for word in _WORD.findall(text.lower()):
         if word in _STOP or len(word) < 2:
             continue
-        terms.append(word if len(word) < 4 else word[:-1] if len(word) <= 5 else word[:-2])
+        terms.append(_stem(word))
     return list(dict.fromkeys(terms))
+
+
+_ENGLISH_ENDING = re.compile(r"(?:'s|ing|ed|es|e|s|y)$")
+
+
+def _stem(word: str) -> str:
+    """A word's stem, searched for as a prefix: Russian loses its last letters ("кота" →
+    "кот"), English only its endings ("commuting" → "commut", "work" stays: "wor" found
+    "word", and "How do I commute to work?" recalled "What's a good word for happy?")."""
+    if len(word) < 4:
+        return word
+    if word.isascii():
+        stem = _ENGLISH_ENDING.sub("", word)
+        return stem if len(stem) >= 3 else word
+    return word[:-1] if len(word) <= 5 else word[:-2]
 
 
 def fts_query(text: str) -> str:

@@ -231,7 +231,12 @@ def test_each_text_is_embedded_once(tmp_path: Path, minilm: SentenceTransformerE
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"), [("кота Барсика", '"кот"* OR "барси"*'), ("the cats", '"cat"*')]
+    ("text", "expected"),
+    [
+        ("кота Барсика", '"кот"* OR "барси"*'),
+        ("the cats", '"cat"*'),
+        ("How do I commute to work?", '"commut"* OR "work"*'),
+    ],
 )
 def test_lexical_queries_match_russian_endings(text: str, expected: str) -> None:
     assert fts_query(text) == expected

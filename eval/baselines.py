@@ -19,7 +19,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from memory.embeddings import Embedder
-from memory.store import Memory, fts_query
+from memory.fts import fts_query
+from memory.store import Memory
 
 FUSION_K = 60  # the usual reciprocal-rank constant
 POOL = 50  # candidates from each of the dense and BM25 lists

@@ -11,9 +11,10 @@ import pytest
 from core.errors import DomovoyError, MemoryLockedError
 from memory.chroma_index import ChromaIndex
 from memory.embeddings import CachedEmbedder, EmbedderInfo, SentenceTransformerEmbedder, cache_key
+from memory.fts import fts_query
 from memory.portable import export_memories, import_memories
 from memory.service import MemoryService
-from memory.store import COMMON_ROWS, Memory, Store, fts_query
+from memory.store import COMMON_ROWS, Memory, Store
 
 DAY = 86400.0
 NOW = 1_790_000_000.0

@@ -39,6 +39,15 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) <= 5 else word[:-2]
 
 
+def fts_match(stem: str, text: str) -> str:
+    """What FTS5 matches for a stem of ``text``: words that begin with it ("кот"* finds
+    "кота"); a short English word said as it is, that word or its plural ("car" finding
+    "carpet" had "What colour is my car?" recall how to get red wine out of one)."""
+    if len(stem) < 4 and stem.isascii() and stem in _WORD.findall(text.lower()):
+        return f'("{stem}" OR "{stem}s")'
+    return f'"{stem}"*'
+
+
 def fts_query(text: str) -> str:
     """Words of ``text`` as an FTS5 OR-query of stems with prefix matching: "кота" finds "кот"."""
-    return " OR ".join(f'"{stem}"*' for stem in fts_terms(text))
+    return " OR ".join(fts_match(stem, text) for stem in fts_terms(text))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from memory.fts import fts_terms
+from memory.fts import fts_match, fts_terms
 from memory.sqlite import open_db, transaction
 
 MemoryKind = Literal["episode", "reflection", "summary", "fact"]
@@ -309,11 +309,14 @@ class Store:
         present = [s for s, n in found.items() if n]
         rare = [s for s in present if found[s] <= bar]
         if rare:
-            query, order = " OR ".join(f'"{s}"*' for s in rare), "bm25(memories_fts)"
+            query, order = " OR ".join(fts_match(s, text) for s in rare), "bm25(memories_fts)"
         elif present and common:  # every one of thousands has them all: BM25 tells them apart
             # by length alone, and scoring them took a third of a recall over 100,000
             # memories; the newest written first
-            query, order = " AND ".join(f'"{s}"*' for s in present), "memories_fts.rowid DESC"
+            query, order = (
+                " AND ".join(fts_match(s, text) for s in present),
+                "memories_fts.rowid DESC",
+            )
         else:
             return []
         with self._lock:

@@ -4,6 +4,7 @@ prefixes."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = {
@@ -14,14 +15,32 @@ _STOP = {
 }  # fmt: skip
 
 
-def fts_terms(text: str) -> list[str]:
-    """The stems of the words of ``text`` that are worth searching by: "кота" → "кот"."""
-    terms = []
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word worth searching by: its stem, and whether it is a short English word said as it
+    is, which matches itself or its plural rather than every word it begins ("car" finding
+    "carpet" had "What colour is my car?" recall how to get red wine out of one)."""
+
+    stem: str
+    exact: bool = False
+
+    @property
+    def match(self) -> str:
+        """What FTS5 matches for it: words that begin with the stem ("кот"* finds "кота")."""
+        return f'("{self.stem}" OR "{self.stem}s")' if self.exact else f'"{self.stem}"*'
+
+
+def fts_terms(text: str) -> list[Term]:
+    """The words of ``text`` that are worth searching by, each once: "кота" → "кот"."""
+    terms: dict[str, Term] = {}
     for word in _WORD.findall(text.lower()):
         if word in _STOP or len(word) < 2:
             continue
-        terms.append(_stem(word))
-    return list(dict.fromkeys(terms))
+        stem = _stem(word)
+        term = Term(stem, exact=stem == word and len(word) < 4 and word.isascii())
+        if stem not in terms or term.exact:  # "cats and a cat": the cat itself, or cats
+            terms[stem] = term
+    return list(terms.values())
 
 
 _ENGLISH_ENDING = re.compile(r"(?:'s|ing|ed|es|e|s|y)$")
@@ -39,15 +58,6 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) <= 5 else word[:-2]
 
 
-def fts_match(stem: str, text: str) -> str:
-    """What FTS5 matches for a stem of ``text``: words that begin with it ("кот"* finds
-    "кота"); a short English word said as it is, that word or its plural ("car" finding
-    "carpet" had "What colour is my car?" recall how to get red wine out of one)."""
-    if len(stem) < 4 and stem.isascii() and stem in _WORD.findall(text.lower()):
-        return f'("{stem}" OR "{stem}s")'
-    return f'"{stem}"*'
-
-
 def fts_query(text: str) -> str:
     """Words of ``text`` as an FTS5 OR-query of stems with prefix matching: "кота" finds "кот"."""
-    return " OR ".join(fts_match(stem, text) for stem in fts_terms(text))
+    return " OR ".join(term.match for term in fts_terms(text))

@@ -64,14 +64,14 @@ def right_after(
     in the anchors' order: the anchor that is meant may be the third ("the bus broke down on
     the bridge", after "the evening bus is always full" and "someone left an umbrella on the
     bus"), and what was said after the first two must leave it room."""
-    following = [
-        [m for m in store.following(a.memory, 3) if m.speaker == "user" and m.kind in kinds]
-        for a in anchors
-    ]
-    lead = list({m.id: m for after in following for m in after[:1]}.values())
-    first = [Recalled(m, 1.0, 1.0, 0.0, m.importance / 10, by_words=True) for m in lead]
-    ids = {m.id for m in lead}
-    return first + [r for r in results if r.memory.id not in ids]
+    lead: dict[str, Memory] = {}
+    for anchor in anchors:  # the user's first line within the next three turns
+        said = [m for m in store.following(anchor.memory, 3) if m.speaker == "user"]
+        said = [m for m in said if m.kind in kinds]
+        if said:
+            lead.setdefault(said[0].id, said[0])
+    first = [Recalled(m, 1.0, 1.0, 0.0, m.importance / 10, by_words=True) for m in lead.values()]
+    return first + [r for r in results if r.memory.id not in lead]
 
 
 def _join(

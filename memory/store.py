@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from memory.fts import fts_match, fts_terms
+from memory.fts import fts_terms
 from memory.sqlite import open_db, transaction
 
 MemoryKind = Literal["episode", "reflection", "summary", "fact"]
@@ -305,18 +305,15 @@ class Store:
         with self._lock:
             total = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM memories").fetchone()[0]
             bar = max(COMMON_ROWS, COMMON * total)
-            found = {stem: self._how_many(stem, total, bar) for stem in fts_terms(text)}
-        present = [s for s, n in found.items() if n]
-        rare = [s for s in present if found[s] <= bar]
+            found = {term: self._how_many(term.stem, total, bar) for term in fts_terms(text)}
+        present = [t for t, n in found.items() if n]
+        rare = [t for t in present if found[t] <= bar]
         if rare:
-            query, order = " OR ".join(fts_match(s, text) for s in rare), "bm25(memories_fts)"
+            query, order = " OR ".join(t.match for t in rare), "bm25(memories_fts)"
         elif present and common:  # every one of thousands has them all: BM25 tells them apart
             # by length alone, and scoring them took a third of a recall over 100,000
             # memories; the newest written first
-            query, order = (
-                " AND ".join(fts_match(s, text) for s in present),
-                "memories_fts.rowid DESC",
-            )
+            query, order = " AND ".join(t.match for t in present), "memories_fts.rowid DESC"
         else:
             return []
         with self._lock:

@@ -16,7 +16,15 @@ from memory.chroma_index import ChromaIndex
 from memory.embeddings import Embedder
 from memory.entities import names_in
 from memory.query import Asked
-from memory.recall import CANDIDATES, Candidates, Recalled, is_question, passage
+from memory.recall import (
+    CANDIDATES,
+    Candidates,
+    Recalled,
+    answers_a_question,
+    exchange,
+    is_question,
+    passage,
+)
 from memory.store import Memory, MemoryKind, Store
 
 CORRECTED_FROM = 2  # the best this many user memories are looked at for a later correction
@@ -26,7 +34,8 @@ CHANGED = re.compile(
     r"|(вместо|теперь|больше не|передумал|перенесл|перевел|бросил|перешл|переехал|решили|уже не)",
     re.IGNORECASE,
 )
-NAMED_FROM = 3  # the best this many recalled lead on to what else names the names they name
+NAMED_FROM = 3  # this many names the best memories name lead on to what else names them
+NAMES_AMONG = 5  # ...the names of the best this many
 
 
 def that_day(
@@ -129,12 +138,12 @@ def corrected(
     neighbours = index.query_many("episode", own, 10, embedder.info)
     for best, found in zip(best_ones, neighbours, strict=True):
         memory, near = best.memory, dict(found)
+        same = [i for i, similarity in near.items() if similarity >= SAME_SUBJECT]
         later = [
             m
-            for m in store.get_many([i for i in near if i != memory.id]).values()
+            for m in store.get_many([i for i in same if i != memory.id]).values()
             if m.created_at > memory.created_at
             and m.speaker == memory.speaker
-            and near[m.id] >= SAME_SUBJECT
             and CHANGED.search(m.text)
         ]
         if not later:
@@ -147,14 +156,27 @@ def corrected(
     return out
 
 
-def answers(store: Store, candidates: Candidates, found: dict[str, Memory]) -> None:
+def answers(
+    store: Store,
+    candidates: Candidates,
+    found: dict[str, Memory],
+    vector: np.ndarray | None,
+    embedder: Embedder | None,
+) -> None:
     """An assistant's question says nothing the user told; the user's reply that follows
     it does ("What's your favourite band?" — "Radiohead, no contest."): it takes the
-    question's place."""
+    question's place, and is as close to the question asked of memory as the two together
+    ("How do you get to the office? Tram, then a ten minute walk.")."""
+    pairs: dict[str, str] = {}
     for memory in list(found.values()):
         if memory.speaker != "assistant" or not is_question(memory.text):
             continue
         reply = store.following(memory, 1)
-        if reply and reply[0].speaker == "user":
+        if reply and answers_a_question(memory, reply[0]):
             found[reply[0].id] = reply[0]
             candidates.pass_on(memory.id, reply[0].id)
+            pairs[reply[0].id] = exchange(memory, reply[0])
+    if pairs and vector is not None and embedder is not None:
+        close = embedder.embed(list(pairs.values()), "passage") @ vector
+        for reply_id, similarity in zip(pairs, close, strict=True):
+            candidates.closer(reply_id, float(similarity))

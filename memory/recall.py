@@ -124,6 +124,10 @@ class Candidates:
             self.worded.discard(source)
             self.worded.add(target)
 
+    def closer(self, memory_id: str, similarity: float) -> None:
+        """``memory_id`` is at least this close to the question."""
+        self.similarity[memory_id] = max(self.similarity.get(memory_id, 0.0), similarity)
+
     def ranked(self, ids: Iterable[str], *, by_words: bool) -> None:
         for rank, memory_id in enumerate(ids):
             self.ranks[memory_id] = self.ranks.get(memory_id, 0.0) + 1.0 / (RRF_K + rank + 1)
@@ -191,6 +195,18 @@ def ranked(
             seen.add(key)
             out.append(r)
     return out
+
+
+def answers_a_question(question: Memory, reply: Memory) -> bool:
+    """``reply`` is the user's answer to the assistant's question ``question``."""
+    return (
+        question.speaker == "assistant" and reply.speaker == "user" and is_question(question.text)
+    )
+
+
+def exchange(question: Memory, reply: Memory) -> str:
+    """What a reply to the assistant's question means: the two together."""
+    return f"{question.text} {reply.text}"
 
 
 def passage(memory: Memory) -> str:

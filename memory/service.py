@@ -31,7 +31,9 @@ from memory.recall import (
     CANDIDATES,
     Candidates,
     Recalled,
+    answers_a_question,
     distinct,
+    exchange,
     importance_heuristic,
     passage,
     ranked,
@@ -158,6 +160,7 @@ class MemoryService:
                         return Written("UPDATE", updated)
             self.store.add(memory)  # committed: acknowledged
             self._index_quietly(kind, [memory.id], vector)
+        self._embed_exchanges([(self.store.before(memory), memory)])
         return Written("ADD", memory)
 
     def _entities_in(self, text: str) -> tuple[str, ...]:
@@ -171,6 +174,7 @@ class MemoryService:
 
     def ingest(self, memories: Sequence[Memory], batch: int = 256) -> None:
         """Many memories at once, as they are (no merging): imports, evaluations, benchmarks."""
+        last: dict[str, Memory] = {}  # each conversation's turn before, in the order given
         for start in range(0, len(memories), batch):
             chunk = [
                 m if m.entities else dataclasses.replace(m, entities=self._entities_in(m.text))
@@ -183,6 +187,28 @@ class MemoryService:
                 by_kind.setdefault(m.kind, []).append(i)
             for kind, rows in by_kind.items():
                 self._index_quietly(kind, [chunk[i].id for i in rows], vectors[rows])
+            pairs = []
+            for m in chunk:
+                pairs.append((last.get(m.conversation), m))
+                if m.conversation:
+                    last[m.conversation] = m
+            self._embed_exchanges(pairs)
+
+    def _embed_exchanges(self, pairs: Sequence[tuple[Memory | None, Memory]]) -> None:
+        """The user's replies to the assistant's questions, each with its question, embedded
+        as it is written (and cached), for recall to read (``memory.leads.answers``)."""
+        texts = [
+            exchange(question, reply)
+            for question, reply in pairs
+            if question is not None
+            and question.created_at <= reply.created_at
+            and answers_a_question(question, reply)
+        ]
+        if texts:
+            try:
+                self.embedder.embed(texts, "passage")
+            except Exception:  # recall embeds them when it needs them
+                log.exception("replies could not be embedded with their questions")
 
     def _index_quietly(self, kind: str, ids: list[str], vectors: np.ndarray) -> None:
         try:
@@ -309,12 +335,12 @@ class MemoryService:
         if asked.day is not None:
             leads.that_day(self.store, candidates, asked.day, vector, embedder)
         found = self.store.get_many(list(candidates.ranks))
-        leads.answers(self.store, candidates, found)
+        leads.answers(self.store, candidates, found, vector, embedder)
         if not candidates.ranks:
             return []
         results = ranked(candidates, found, kinds, now)
         if leads.through_names(
-            self.store, candidates, found, results[: leads.NAMED_FROM], vector, embedder
+            self.store, candidates, found, results[: leads.NAMES_AMONG], vector, embedder
         ):
             results = ranked(candidates, found, kinds, now)
         if vector is not None and embedder is not None:

@@ -234,6 +234,18 @@ class Store:
             ).fetchall()
         return [_memory(r) for r in rows]
 
+    def before(self, memory: Memory) -> Memory | None:
+        """The turn just before ``memory`` in its conversation (none outside one)."""
+        if not memory.conversation:
+            return None
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM memories WHERE conversation = ? AND created_at < ? "
+                "ORDER BY created_at DESC LIMIT 1",
+                (memory.conversation, memory.created_at),
+            ).fetchone()
+        return None if row is None else _memory(row)
+
     def all(self) -> Iterator[Memory]:
         with self._lock:
             rows = self._db.execute("SELECT * FROM memories ORDER BY created_at").fetchall()

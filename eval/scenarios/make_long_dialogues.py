@@ -76,23 +76,36 @@ def conversation(
     misses: dict[int, list[str]] = {}
     for text in spec.get("near_misses", []):
         misses.setdefault(rng.randrange(sessions), []).append(str(text))
+    # A story's own near misses (its subject at other moments) are placed by a generator of
+    # their own, so that adding them leaves the rest of the conversation as it was.
+    nearby = random.Random(f"{name}-near")
+    aside: dict[int, list[str]] = {}
+    for number, story in enumerate(spec["stories"]):
+        told_in = {slot for slot, stories in placed.items() if any(n == number for n, _ in stories)}
+        for text in story.get("near", []):
+            slot = nearby.choice([x for x in range(sessions) if x not in told_in])
+            aside.setdefault(slot, []).append(str(text))
     said, replies = filler[language]["user"], filler[language]["assistant"]
     episodes: list[dict[str, Any]] = []
     ids: dict[tuple[int, int], list[str]] = {}  # (story, part) → the ids of its evidence
     session_of: dict[int, dt.datetime] = {}
     for s, day in enumerate(days):
-        blocks: list[tuple[tuple[int, int] | None, list[Line]]] = [
-            (None, [Line("user", rng.choice(said), False)]) for _ in range(rng.randint(10, 15))
+        # Each block with the generator that draws its times and replies.
+        blocks: list[tuple[tuple[int, int] | None, list[Line], random.Random]] = [
+            (None, [Line("user", rng.choice(said), False)], rng) for _ in range(rng.randint(10, 15))
         ]
         for text in misses.get(s, []):
-            blocks.insert(rng.randint(0, len(blocks)), (None, [Line("user", text, False)]))
+            blocks.insert(rng.randint(0, len(blocks)), (None, [Line("user", text, False)], rng))
         for number, part in placed.get(s, []):
-            blocks.insert(rng.randint(0, len(blocks)), ((number, part), told[number][part]))
+            blocks.insert(rng.randint(0, len(blocks)), ((number, part), told[number][part], rng))
             session_of[number] = day
+        for text in aside.get(s, []):
+            line = Line("user", text, False)
+            blocks.insert(nearby.randint(0, len(blocks)), (None, [line], nearby))
         when = day
-        for key, lines in blocks:
+        for key, lines, draw in blocks:
             for i, line in enumerate(lines):
-                when += dt.timedelta(minutes=rng.randint(1, 3))
+                when += dt.timedelta(minutes=draw.randint(1, 3))
                 episode_id = f"{name}-{len(episodes) + 1:04d}"
                 episodes.append(
                     {
@@ -117,7 +130,7 @@ def conversation(
                             "user": name,
                             "conversation": f"{name}-s{s:02d}",
                             "speaker": "assistant",
-                            "text": rng.choice(replies),
+                            "text": draw.choice(replies),
                             "time": when.isoformat(),
                         }
                     )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 import pytest
 
 from memory import leads
+from memory.embeddings import CachedEmbedder
 from memory.query import understand
 from memory.recall import Candidates, Recalled
 from memory.service import MemoryService
@@ -217,3 +218,58 @@ def test_a_name_the_best_memory_names_leads_to_the_answer(memory: MemoryService)
         _said(memory, days_ago + 1, ("user", text))
     texts = [r.memory.text for r in memory.recall("Where is Sophie's best friend moving?", 4)]
     assert "Grace's family are moving to Spain." in texts, texts
+
+
+def test_a_reply_is_as_close_as_it_and_its_question_together(memory: MemoryService) -> None:
+    """ "Tram, then a ten minute walk." says nothing of work on its own; after "How do you get
+    to the office?" it answers "How do I commute to work?", against newer lines that share
+    the question's words (the long-dialogue set, with its subjects said again)."""
+    _said(
+        memory,
+        40,
+        ("assistant", "How do you get to the office?"),
+        ("user", "Tram, then a ten minute walk."),
+    )
+    for days_ago, text in zip(
+        (80, 70, 60, 20, 10, 5, 3, 2, 1),
+        ["Lunch at work was late again.", "Work was busy today, lots of meetings.",
+         "Someone at work went to a conference in Berlin.",
+         "I'm saving up for a bike to commute on.", "The garden needs a lot of work this spring.",
+         "My work laptop is so slow.", "How far is it to walk to the station?",
+         "Work starts early tomorrow.", "I left my umbrella at work."],
+        strict=True,
+    ):  # fmt: skip
+        _said(memory, days_ago, ("user", text))
+    texts = [r.memory.text for r in memory.recall("How do I commute to work?", 5)]
+    assert "Tram, then a ten minute walk." in texts, texts
+
+
+def test_a_reply_is_embedded_with_its_question_as_it_is_written(
+    memory: MemoryService,
+) -> None:
+    """Recall reads the exchange's vector from the cache: it is not embedded again then."""
+    _said(memory, 3, ("assistant", "Do you have any pets?"), ("user", "Just one, a tabby cat."))
+    _said(memory, 2, ("assistant", "Shall I go on?"), ("assistant", "Are you there?"))
+    embedder = memory.embedder
+    assert isinstance(embedder, CachedEmbedder)
+    assert embedder.cached("Do you have any pets? Just one, a tabby cat.") is not None
+    assert embedder.cached("Shall I go on? Are you there?") is None  # not the user's reply
+    before = embedder.misses
+    memory.recall("Which pets do I have?", 3, now=NOW)
+    assert embedder.misses == before + 1  # the question alone
+
+
+def test_names_come_from_the_best_memories_that_name_anyone(memory: MemoryService) -> None:
+    """The four best may name no one ("my sister is coming to stay"); the fifth's Emma leads
+    on to "Emma married Tom"."""
+    _said(memory, 80, ("user", "My sister Emma is a vet in Leeds."))
+    _said(memory, 60, ("user", "Emma married a lovely man called Tom last spring."))
+    for days_ago, text in zip(
+        (70, 50, 30, 10),
+        ["My sister is coming to stay at the weekend.", "My sister's wedding photos arrived.",
+         "My colleague's sister is a nurse.", "What does a good husband do?"],
+        strict=True,
+    ):  # fmt: skip
+        _said(memory, days_ago, ("user", text))
+    texts = [r.memory.text for r in memory.recall("What does my sister's husband do?", 5)]
+    assert "Emma married a lovely man called Tom last spring." in texts, texts

@@ -20,9 +20,8 @@ from memory.recall import (
     CANDIDATES,
     Candidates,
     Recalled,
-    answers_a_question,
+    asks,
     exchange,
-    is_question,
     passage,
 )
 from memory.store import Memory, MemoryKind, Store
@@ -168,11 +167,9 @@ def answers(
     question's place, and is as close to the question asked of memory as the two together
     ("How do you get to the office? Tram, then a ten minute walk.")."""
     pairs: dict[str, str] = {}
-    for memory in list(found.values()):
-        if memory.speaker != "assistant" or not is_question(memory.text):
-            continue
+    for memory in [m for m in found.values() if asks(m)]:
         reply = store.following(memory, 1)
-        if reply and answers_a_question(memory, reply[0]):
+        if reply and reply[0].speaker == "user":
             found[reply[0].id] = reply[0]
             candidates.pass_on(memory.id, reply[0].id)
             pairs[reply[0].id] = exchange(memory, reply[0])

@@ -197,11 +197,14 @@ def ranked(
     return out
 
 
+def asks(memory: Memory) -> bool:
+    """``memory`` is a question the assistant asked."""
+    return memory.speaker == "assistant" and is_question(memory.text)
+
+
 def answers_a_question(question: Memory, reply: Memory) -> bool:
     """``reply`` is the user's answer to the assistant's question ``question``."""
-    return (
-        question.speaker == "assistant" and reply.speaker == "user" and is_question(question.text)
-    )
+    return reply.speaker == "user" and asks(question)
 
 
 def exchange(question: Memory, reply: Memory) -> str:

@@ -160,7 +160,8 @@ class MemoryService:
                         return Written("UPDATE", updated)
             self.store.add(memory)  # committed: acknowledged
             self._index_quietly(kind, [memory.id], vector)
-        self._embed_exchanges([(self.store.before(memory), memory)])
+        if speaker == "user":
+            self._embed_exchanges([(self.store.before(memory), memory)])
         return Written("ADD", memory)
 
     def _entities_in(self, text: str) -> tuple[str, ...]:
@@ -204,9 +205,12 @@ class MemoryService:
             and question.created_at <= reply.created_at
             and answers_a_question(question, reply)
         ]
-        if texts:
+        if not texts:
+            return
+        for embedder in (self.embedder, self.fallback):  # the fallback recalls under pressure
             try:
-                self.embedder.embed(texts, "passage")
+                if embedder is not None:
+                    embedder.embed(texts, "passage")
             except Exception:  # recall embeds them when it needs them
                 log.exception("replies could not be embedded with their questions")
 

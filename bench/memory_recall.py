@@ -3,8 +3,10 @@
 The real parts: the embedder a home runs on when nothing else is installed (the multilingual
 USE; ``--embedder minilm`` for the packaged MiniLM), Chroma and SQLite on a temporary folder.
 The memories are generated sentences in Russian and English spread over a year, in
-conversations of 40 turns; the queries are asked once to warm the embedding cache, then timed
-through the very recall the assistant uses. Also timed: indexing a year of daily conversation
+conversations of 40 turns; one in ten of the user's says something changed ("Теперь ...", five
+times the share on the long-dialogue set), for recall's look for a later correction. The
+queries are asked once to warm the embedding cache, then timed through the very recall the
+assistant uses. Also timed: indexing a year of daily conversation
 (365 days of 40 turns, the first 14,600 memories).
 """
 
@@ -75,7 +77,7 @@ def run(argv: list[str]) -> dict[str, object]:
     for first in range(0, args.n, batch):
         memories = [
             Memory(
-                text=sentence(rng),
+                text=("Теперь " if i % 20 == 0 else "") + sentence(rng),
                 speaker=("user", "assistant")[i % 2],
                 conversation=f"c{i // 40}",
                 created_at=now - 365 * 86400 * (1 - i / args.n),

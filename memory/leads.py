@@ -7,12 +7,11 @@ the older set."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
-from memory.chroma_index import ChromaIndex
+from memory.changes import Changes
 from memory.embeddings import Embedder
 from memory.entities import names_in
 from memory.query import Asked
@@ -26,13 +25,8 @@ from memory.recall import (
 )
 from memory.store import Memory, MemoryKind, Store
 
-CORRECTED_FROM = 2  # the best this many user memories are looked at for a later correction
+CORRECTED_FROM = 3  # the best this many user memories are looked at for a later correction
 SAME_SUBJECT = 0.33  # this close to a memory (USE's cosines; MiniLM's run higher) is its subject
-CHANGED = re.compile(
-    r"\b(instead|now|no longer|any ?more|changed?|moved|swapped|switched|gave up|quit|stopped)\b"
-    r"|(вместо|теперь|больше не|передумал|перенесл|перевел|бросил|перешл|переехал|решили|уже не)",
-    re.IGNORECASE,
-)
 NAMED_FROM = 3  # this many names the best memories name lead on to what else names them
 NAMES_AMONG = 5  # ...the names of the best this many
 
@@ -121,37 +115,22 @@ def through_names(
     return True
 
 
-def corrected(
-    store: Store, index: ChromaIndex, results: list[Recalled], embedder: Embedder
-) -> list[Recalled]:
+def corrected(changes: Changes, results: list[Recalled], embedder: Embedder) -> list[Recalled]:
     """What the user said later in place of one of the best memories ("We're off to
-    Croatia instead", after "a holiday in Portugal"): among the memories closest to it, a
-    later one of the same speaker that says it changed goes just before it."""
+    Croatia instead", after "a holiday in Portugal"): the closest to it of the later memories
+    of the same subject that say it changed goes just before it."""
     out = list(results)
     best_ones = [r for r in results if r.memory.speaker == "user" and r.memory.kind == "episode"][
         :CORRECTED_FROM
     ]
-    if not best_ones:
-        return out
-    own = embedder.embed([passage(r.memory) for r in best_ones])  # cached when they were written
-    neighbours = index.query_many("episode", own, 10, embedder.info)
-    for best, found in zip(best_ones, neighbours, strict=True):
-        memory, near = best.memory, dict(found)
-        same = [i for i, similarity in near.items() if similarity >= SAME_SUBJECT]
-        later = [
-            m
-            for m in store.get_many([i for i in same if i != memory.id]).values()
-            if m.created_at > memory.created_at
-            and m.speaker == memory.speaker
-            and CHANGED.search(m.text)
-        ]
-        if not later:
+    later = changes.closest_later([r.memory for r in best_ones], embedder, SAME_SUBJECT)
+    for best, closest in zip(best_ones, later, strict=True):
+        if closest is None:
             continue
-        newest = max(later, key=lambda m: m.created_at)
-        out = [r for r in out if r.memory.id != newest.id]  # recalled already: moved up
-        place = next((n for n, r in enumerate(out) if r.memory.id == memory.id), None)
+        out = [r for r in out if r.memory.id != closest.id]  # recalled already: moved up
+        place = next((n for n, r in enumerate(out) if r.memory.id == best.memory.id), None)
         if place is not None:  # (not when it was itself moved up as an earlier one's)
-            out.insert(place, dataclasses.replace(best, memory=newest, by_words=False))
+            out.insert(place, dataclasses.replace(best, memory=closest, by_words=False))
     return out
 
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from core.errors import InputError, StorageError
 from memory import leads
+from memory.changes import Changes
 from memory.chroma_index import ChromaIndex
 from memory.embeddings import Embedder
 from memory.entities import EntityExtractor
@@ -73,6 +74,7 @@ class MemoryService:
         self.migrating: list[Embedder] = []  # models being built: new memories go to them too
         self.store = Store(folder / "memory.sqlite3")
         self.index = ChromaIndex(folder / "chroma", embedder.info)
+        self.changes = Changes(self.store)
         self._write_lock = threading.Lock()
 
     def open(self, *, check: bool = True) -> None:
@@ -154,11 +156,14 @@ class MemoryService:
                     if similarity >= CLOSE and existing.speaker == speaker:
                         self.store.update_text(existing.id, text, memory.importance)
                         updated = self.store.get(existing.id) or existing
+                        self.changes.remove(updated.id)
+                        self.changes.add([updated])
                         self._index_quietly(
                             kind, [updated.id], self.embedder.embed([passage(updated)])
                         )
                         return Written("UPDATE", updated)
             self.store.add(memory)  # committed: acknowledged
+            self.changes.add([memory])
             self._index_quietly(kind, [memory.id], vector)
         if speaker == "user":
             self._embed_exchanges([(self.store.before(memory), memory)])
@@ -182,6 +187,7 @@ class MemoryService:
                 for m in memories[start : start + batch]
             ]
             self.store.add_many(chunk)
+            self.changes.add(chunk)
             vectors = self.embedder.embed([passage(m) for m in chunk], "passage")
             by_kind: dict[str, list[int]] = {}
             for i, m in enumerate(chunk):
@@ -289,6 +295,8 @@ class MemoryService:
             self.store.update_text(memory_id, text)
             updated = self.store.get(memory_id)
             assert updated is not None
+            self.changes.remove(memory_id)
+            self.changes.add([updated])
             self._index_quietly(updated.kind, [updated.id], self.embedder.embed([passage(updated)]))
         return updated
 
@@ -297,11 +305,13 @@ class MemoryService:
         if memory is None:
             return False
         self.store.delete(memory_id)
+        self.changes.remove(memory_id)
         self.index.delete(memory.kind, [memory_id])
         return True
 
     def forget_all(self) -> int:
         count = self.store.delete_all()
+        self.changes.clear()
         self.index.reset()
         return count
 
@@ -348,10 +358,7 @@ class MemoryService:
         ):
             results = ranked(candidates, found, kinds, now)
         if vector is not None and embedder is not None:
-            results = (
-                leads.corrected(self.store, self.index, results[: k + 2], embedder)
-                + results[k + 2 :]
-            )
+            results = leads.corrected(self.changes, results[: k + 2], embedder) + results[k + 2 :]
         results = leads.keep_to_the_day(self.store, results, asked)
         if asked.after is not None:
             anchors = self.recall(asked.after, 3, now=now, kinds=kinds, words_only=words_only)

@@ -246,6 +246,18 @@ class Store:
             ).fetchone()
         return None if row is None else _memory(row)
 
+    def full_text(self, match: str, *, speaker: str, kind: MemoryKind) -> list[Memory]:
+        """Every memory of ``speaker`` and ``kind`` that the full-text expression matches, in
+        order (FTS5's syntax: ``"no longer" OR теперь*``)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM memories WHERE rowid IN "
+                "(SELECT rowid FROM memories_fts WHERE memories_fts MATCH ?) "
+                "AND speaker = ? AND kind = ? ORDER BY created_at",
+                (match, speaker, kind),
+            ).fetchall()
+        return [_memory(r) for r in rows]
+
     def all(self) -> Iterator[Memory]:
         with self._lock:
             rows = self._db.execute("SELECT * FROM memories ORDER BY created_at").fetchall()

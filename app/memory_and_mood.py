@@ -118,12 +118,13 @@ class MemoryAndMood:
         self._warm_up()
 
     def _warm_up(self) -> None:
-        """Load the embedder, the entity pipeline and the emotion reader now, in the background,
-        so that the first reply does not wait for them."""
+        """Load the embedder, the entity pipeline, the emotion reader and what the user said
+        changed now, in the background, so that the first reply does not wait for them."""
         assert self.memory is not None
         try:
             self.quiet.wait()
             self.memory.embedder.embed(["warm-up"], "query")
+            self.memory.changes.load(self.memory.embedder)
             if self.memory.entities is not None:
                 self.memory.entities.extract("warm-up")
             self.reader.read("warm-up")

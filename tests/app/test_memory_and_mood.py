@@ -30,7 +30,8 @@ def test_what_was_said_comes_back_in_a_later_prompt_and_the_mood_follows(tmp_pat
         services=[companion],
     )
     assistant.start()
-    wait_until(companion.ready.is_set, timeout=60)
+    wait_until(companion.warm.is_set, timeout=60)
+    assert memory.changes.loaded  # what the user said changed, read before the first reply
     assistant.submit("Моего кота зовут Барсик, я так рад что он у меня есть!")
     assistant.wait(10)
     wait_until(lambda: len(written) == 2, timeout=30)  # the user's words and the reply

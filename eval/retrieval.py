@@ -221,6 +221,8 @@ def evaluate(
             figures[f"over_{method}"] = _ratio(
                 figures["domovoy"]["recall_at_k"], figures[method]["recall_at_k"]
             )
+            # the most any recall could reach over it: recall@k 1.0 (a goal above is out of reach)
+            figures[f"most_over_{method}"] = _ratio(1.0, figures[method]["recall_at_k"])
     if ("domovoy", "changed", "") in scores:
         result["recall_at_k_changed"] = scores[("domovoy", "changed", "")].figures()["recall_at_k"]
     if quiet:
@@ -261,7 +263,12 @@ def main(argv: list[str] | None = None) -> int:
             line = "  ".join(
                 f"{m} {f['recall_at_k']:.3f}" for m, f in figures.items() if m in METHODS
             )
-            print(f"{group[3:]} {value}: recall@{args.k} {line}")
+            ratios = "".join(
+                f"  over {m} {figures[f'over_{m}']} (at most {figures[f'most_over_{m}']})"
+                for m in METHODS[1:]
+                if f"over_{m}" in figures
+            )
+            print(f"{group[3:]} {value}: recall@{args.k} {line}{ratios}")
     if args.json:
         print(json.dumps(result))
     return 0

@@ -69,6 +69,7 @@ def small_set(tmp_path: Path) -> tuple[Path, Path]:
                 "question": "What is my cat's name?",
                 "evidence": ["1"],
                 "time": "2026-06-01T10:00:00Z",
+                "language": "en",
             },
             {"question": "Where do I live?", "evidence": ["4"], "time": "2026-06-01T10:00:00Z"},
             {"question": "What is my job?", "evidence": ["5"], "time": "2026-06-01T10:00:00Z"},
@@ -107,7 +108,11 @@ def test_recall_and_mrr_on_a_small_set(tmp_path: Path, domovoy_home: Paths) -> N
     for baseline in ("hybrid", "dense"):  # computed in the same run, each with its ratio
         assert 0.0 <= figures[baseline]["recall_at_k"] <= 1.0
         assert figures[f"over_{baseline}"] is None or figures[f"over_{baseline}"] >= 1.0
-    assert set(figures["by_language"]) == set()  # the small set names no language
+    english = figures["by_language"]["en"]  # the one question that names its language
+    assert set(figures["by_language"]) == {"en"}
+    dense = english["dense"]["recall_at_k"]
+    assert english["most_over_dense"] == (round(1 / dense, 3) if dense else None)
+    assert "language en: recall@1" in result.stdout and "(at most " in result.stdout
 
 
 def test_the_configured_embedder_is_the_one_measured(

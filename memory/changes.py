@@ -2,7 +2,8 @@
 swapped running for swimming"), held with their vectors in memory, for recall to find a later
 correction of its best memories by one matrix product instead of another query of the dense
 index (issue #18). They are a few in a hundred of what a user says; the store is read for
-them once, at the first recall, and each write after that adds to them."""
+them once (in the memory's warm-up, or at the first recall), and each write after that is
+followed."""
 
 from __future__ import annotations
 
@@ -36,11 +37,6 @@ def says_it_changed(memory: Memory) -> bool:
     return (
         memory.speaker == "user" and memory.kind == "episode" and bool(CHANGED.search(memory.text))
     )
-
-
-def _key(embedder: Embedder) -> str:
-    info = embedder.info
-    return f"{info.model_id}@{info.revision}/{info.dimension}"
 
 
 class Changes:
@@ -108,7 +104,7 @@ class Changes:
                 found = self.store.full_text(FULL_TEXT, speaker="user", kind="episode")
                 self._memories = [m for m in found if says_it_changed(m)]
                 self._times = np.array([m.created_at for m in self._memories])
-            memories, key = self._memories, _key(embedder)
+            memories, key = self._memories, embedder.info.key
             vectors = self._vectors.get(key, np.zeros((0, embedder.info.dimension), np.float32))
             if len(vectors) < len(memories):
                 fresh = embedder.embed([passage(m) for m in memories[len(vectors) :]], "passage")

@@ -211,30 +211,22 @@ class ChromaIndex:
         self, kind: str, vector: Vectors, k: int, info: EmbedderInfo | None = None
     ) -> list[tuple[str, float]]:
         """Ids and cosine similarities of the ``k`` nearest memories of ``kind``."""
-        return self.query_many(kind, np.asarray(vector).reshape(1, -1), k, info)[0]
-
-    def query_many(
-        self, kind: str, vectors: Vectors, k: int, info: EmbedderInfo | None = None
-    ) -> list[list[tuple[str, float]]]:
-        """The same for each of ``vectors``, in one call (each call to Chroma costs more than
-        its search over 100,000 vectors)."""
-        nothing: dict[str, list[list[Any]]] = {
-            "ids": [[]] * len(vectors),
-            "distances": [[]] * len(vectors),
-        }
+        nothing: dict[str, list[list[Any]]] = {"ids": [[]], "distances": [[]]}
 
         def search() -> Any:
             n = min(k, self.count(kind, info))
-            if n == 0 or not len(vectors):
+            if n == 0:
                 return nothing
             return self.collection(kind, info).query(
-                query_embeddings=np.asarray(vectors), n_results=n, include=["distances"]
+                query_embeddings=np.asarray(vector).reshape(1, -1),
+                n_results=n,
+                include=["distances"],
             )
 
         result = self._read(search, nothing)
         return [
-            [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
-            for ids, distances in zip(result["ids"], result["distances"], strict=True)
+            (i, 1.0 - float(d))
+            for i, d in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
 
 

@@ -39,6 +39,11 @@ class EmbedderInfo:
     normalize: bool = True
     multilingual: bool = False  # reads Russian as well as English (its manifest says so)
 
+    @property
+    def key(self) -> str:
+        """The model, its version and its size: vectors of one key compare with each other."""
+        return f"{self.model_id}@{self.revision}/{self.dimension}"
+
 
 class Embedder(Protocol):
     info: EmbedderInfo

@@ -87,7 +87,7 @@ class MemoryService:
         if self.fallback is not None and (
             not healthy or changed or not self.migration_complete(self.fallback)
         ):
-            self.store.set_meta(f"migration:{_model_key(self.fallback)}", None)
+            self.store.set_meta(f"migration:{self.fallback.info.key}", None)
             self.migrate(self.fallback)
         self.store.set_meta("passage", PASSAGE)
 
@@ -242,7 +242,7 @@ class MemoryService:
     ) -> bool:
         """Build ``target``'s collections from the store, in batches, resumable after a kill;
         recall keeps using the active model meanwhile. True once complete."""
-        key = f"migration:{_model_key(target)}"
+        key = f"migration:{target.info.key}"
         state = self.store.meta(key, None)
         position = int(state["position"]) if isinstance(state, dict) else 0
         memories = sorted(self.store.all(), key=lambda m: (m.created_at, m.id))
@@ -269,7 +269,7 @@ class MemoryService:
         return True
 
     def migration_complete(self, target: Embedder) -> bool:
-        state = self.store.meta(f"migration:{_model_key(target)}", None)
+        state = self.store.meta(f"migration:{target.info.key}", None)
         return isinstance(state, dict) and bool(state.get("complete"))
 
     def switch_to(self, target: Embedder) -> None:
@@ -280,7 +280,7 @@ class MemoryService:
                 hint="run `domovoy memory migrate --to ID` until it finishes",
             )
         previous = self.embedder
-        self.store.set_meta(f"migration:{_model_key(previous)}", {"complete": True})
+        self.store.set_meta(f"migration:{previous.info.key}", {"complete": True})
         self.embedder = target
         self.index.info = target.info
 
@@ -384,11 +384,6 @@ class MemoryService:
         named = () if embedder is None else self._entities_in(words)
         candidates.ranked(self.store.by_entities(named, CANDIDATES), by_words=True)
         return candidates
-
-
-def _model_key(embedder: Embedder) -> str:
-    info = embedder.info
-    return f"{info.model_id}@{info.revision}/{info.dimension}"
 
 
 def _numbers(text: str) -> list[str]:

@@ -124,10 +124,12 @@ class MemoryAndMood:
         try:
             self.quiet.wait()
             self.memory.embedder.embed(["warm-up"], "query")
-            self.memory.changes.load(self.memory.embedder)
             if self.memory.entities is not None:
                 self.memory.entities.extract("warm-up")
             self.reader.read("warm-up")
+            for embedder in (self.memory.embedder, self.memory.fallback):  # (under pressure)
+                if embedder is not None:
+                    self.memory.changes.load(embedder)
         except Exception:  # the first turn loads them instead, and says what fails
             log.exception("memory warm-up failed")
         finally:

@@ -34,12 +34,17 @@ NAMES_AMONG = 5  # ...the names of the best this many
 def that_day(
     store: Store,
     candidates: Candidates,
-    day: tuple[float, float],
+    asked: Asked,
     vector: np.ndarray | None,
     embedder: Embedder | None,
-) -> None:
-    """The named day's memories join the candidates, closest in meaning first."""
-    _join(candidates, store.between(*day, limit=CANDIDATES * 4), vector, embedder)
+) -> dict[str, Memory]:
+    """The named day's memories join the candidates, closest in meaning first (and are
+    returned, read); asked in the first person, what the user said that day."""
+    assert asked.day is not None
+    speaker = "user" if asked.about_the_user else None
+    memories = store.between(*asked.day, limit=CANDIDATES * 4, speaker=speaker)
+    _join(candidates, memories, vector, embedder)
+    return {m.id: m for m in memories}
 
 
 def keep_to_the_day(store: Store, results: list[Recalled], asked: Asked) -> list[Recalled]:

@@ -346,9 +346,10 @@ class MemoryService:
         asked = understand(query, now)
         vector = None if embedder is None else embedder.embed([asked.words], "query")[0]
         candidates = self._candidates(asked.words, vector, embedder, kinds)
+        found: dict[str, Memory] = {}
         if asked.day is not None:
-            leads.that_day(self.store, candidates, asked.day, vector, embedder)
-        found = self.store.get_many(list(candidates.ranks))
+            found = leads.that_day(self.store, candidates, asked, vector, embedder)
+        found |= self.store.get_many([i for i in candidates.ranks if i not in found])
         leads.answers(self.store, candidates, found, vector, embedder)
         if not candidates.ranks:
             return []

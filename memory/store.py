@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS memories (
     sources TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS memories_kind_time ON memories(kind, created_at);
+CREATE INDEX IF NOT EXISTS memories_time ON memories(created_at);
 CREATE INDEX IF NOT EXISTS memories_conversation_time ON memories(conversation, created_at);
 CREATE INDEX IF NOT EXISTS memories_text ON memories(text);
 CREATE VIRTUAL TABLE IF NOT EXISTS memories_fts USING fts5(
@@ -199,13 +200,16 @@ class Store:
         with self._lock:
             return [_memory(r) for r in self._db.execute(query, [*args, limit, offset])]
 
-    def between(self, start: float, end: float, limit: int = 200) -> list[Memory]:
-        """What was remembered from ``start`` up to ``end`` (timestamps), in order."""
+    def between(
+        self, start: float, end: float, limit: int = 200, *, speaker: str | None = None
+    ) -> list[Memory]:
+        """What was remembered from ``start`` up to ``end`` (timestamps), in order; only what
+        ``speaker`` said, when named."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT * FROM memories WHERE created_at >= ? AND created_at < ? "
-                "ORDER BY created_at LIMIT ?",
-                (start, end, limit),
+                "AND (? IS NULL OR speaker = ?) ORDER BY created_at LIMIT ?",
+                (start, end, speaker, speaker, limit),
             ).fetchall()
         return [_memory(r) for r in rows]
 

@@ -274,3 +274,28 @@ def test_recall_is_timed_against_now(memory: MemoryService) -> None:
     found = memory.recall("Sochi trip", 2)
     assert [r.memory.id for r in found] == [recent.id, old.id]
     assert found[0].recency > 0.9 > found[1].recency
+
+
+def test_a_days_memories_are_read_by_the_time_index_and_by_speaker(tmp_path: Path) -> None:
+    store = Store(tmp_path / "memory.sqlite3")
+    said = [
+        Memory(text=f"turn {i}", speaker=("user", "assistant")[i % 2], created_at=NOW + i * 3600)
+        for i in range(48)
+    ]
+    store.add_many(said)
+    day = (NOW + 24 * 3600, NOW + 48 * 3600)
+    assert [m.text for m in store.between(*day)] == [f"turn {i}" for i in range(24, 48)]
+    assert [m.text for m in store.between(*day, speaker="user")] == [
+        f"turn {i}" for i in range(24, 48, 2)
+    ]
+    assert len(store.between(*day, limit=5)) == 5
+    plan = " ".join(
+        str(row[-1])
+        for row in store._db.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM memories WHERE created_at >= ? AND created_at < ? "
+            "AND (? IS NULL OR speaker = ?) ORDER BY created_at",
+            (*day, "user", "user"),
+        )
+    )
+    assert "USING INDEX memories_time" in plan  # not a scan of every memory (16 ms at 100k)
+    store.close()

@@ -42,6 +42,23 @@ def test_recall_finds_what_was_said_by_meaning_and_by_words(memory: MemoryServic
     assert top[0].line().startswith("(20") and "user: My cat" in top[0].line()
 
 
+def test_recent_and_important_talk_does_not_bury_an_old_fact(memory: MemoryService) -> None:
+    """Issue #18: recency and importance must not bury an old fact the question asks for."""
+    memory.remember("My sister Emma is a vet in Leeds.", speaker="user", when=NOW - 300 * DAY)
+    chatter = [
+        "Remember: the boiler man comes on Friday at 10!",
+        "Important: my passport expires in March 2027.",
+        "Don't forget Anna's birthday on the 14th, I love her to bits.",
+        "My boss Oliver wants the report by Monday, it's important.",
+        "Remember to call the bank about the £250 charge.",
+    ]
+    for day in range(60):  # two months of recent talk that rates itself important
+        text = f"{chatter[day % len(chatter)]} (week {day // 7})"
+        memory.remember(text, speaker="user", when=NOW - day * DAY, importance=9.0)
+    found = [r.memory.text for r in memory.recall("What does my sister do for a living?", 3)]
+    assert "My sister Emma is a vet in Leeds." in found
+
+
 def test_the_newer_answer_wins_when_facts_changed(memory: MemoryService) -> None:
     memory.remember("I live in Kazan", speaker="user", when=NOW - 90 * DAY)
     memory.remember("We moved, I live in Moscow now", speaker="user", when=NOW - 2 * DAY)

@@ -32,11 +32,14 @@ CHANGED = re.compile(rf"\b({'|'.join(WORDS)})\b|\b({'|'.join(STEMS)})", re.IGNOR
 FULL_TEXT = " OR ".join([*(f'"{w}"' for w in WORDS), *(f'"{s}"*' for s in STEMS)])
 
 
+def the_users(memory: Memory) -> bool:
+    """What the user said in conversation: what a correction is looked for, and among."""
+    return memory.speaker == "user" and memory.kind == "episode"
+
+
 def says_it_changed(memory: Memory) -> bool:
     """A user's memory that may be told in place of an earlier one."""
-    return (
-        memory.speaker == "user" and memory.kind == "episode" and bool(CHANGED.search(memory.text))
-    )
+    return the_users(memory) and bool(CHANGED.search(memory.text))
 
 
 class Changes:
@@ -66,6 +69,11 @@ class Changes:
             self._times = np.delete(self._times, rows)
             for key, vectors in self._vectors.items():
                 self._vectors[key] = np.delete(vectors, [n for n in rows if n < len(vectors)], 0)
+
+    def rewritten(self, memory: Memory) -> None:
+        """``memory`` has new words (which may or may not say it changed)."""
+        self.remove(memory.id)
+        self.add([memory])
 
     def clear(self) -> None:
         with self._lock:

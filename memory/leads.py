@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from memory.changes import Changes
+from memory.changes import Changes, the_users
 from memory.embeddings import Embedder
 from memory.entities import names_in
 from memory.query import Asked
@@ -19,6 +19,7 @@ from memory.recall import (
     CANDIDATES,
     Candidates,
     Recalled,
+    answers_a_question,
     asks,
     exchange,
     passage,
@@ -125,9 +126,7 @@ def corrected(changes: Changes, results: list[Recalled], embedder: Embedder) -> 
     Croatia instead", after "a holiday in Portugal"): the closest to it of the later memories
     of the same subject that say it changed goes just before it."""
     out = list(results)
-    best_ones = [r for r in results if r.memory.speaker == "user" and r.memory.kind == "episode"][
-        :CORRECTED_FROM
-    ]
+    best_ones = [r for r in results if the_users(r.memory)][:CORRECTED_FROM]
     later = changes.closest_later([r.memory for r in best_ones], embedder, SAME_SUBJECT)
     for best, closest in zip(best_ones, later, strict=True):
         if closest is None:
@@ -153,7 +152,7 @@ def answers(
     pairs: dict[str, str] = {}
     for memory in [m for m in found.values() if asks(m)]:
         reply = store.following(memory, 1)
-        if reply and reply[0].speaker == "user":
+        if reply and answers_a_question(memory, reply[0]):
             found[reply[0].id] = reply[0]
             candidates.pass_on(memory.id, reply[0].id)
             pairs[reply[0].id] = exchange(memory, reply[0])

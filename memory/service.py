@@ -156,8 +156,7 @@ class MemoryService:
                     if similarity >= CLOSE and existing.speaker == speaker:
                         self.store.update_text(existing.id, text, memory.importance)
                         updated = self.store.get(existing.id) or existing
-                        self.changes.remove(updated.id)
-                        self.changes.add([updated])
+                        self.changes.rewritten(updated)
                         self._index_quietly(
                             kind, [updated.id], self.embedder.embed([passage(updated)])
                         )
@@ -295,8 +294,7 @@ class MemoryService:
             self.store.update_text(memory_id, text)
             updated = self.store.get(memory_id)
             assert updated is not None
-            self.changes.remove(memory_id)
-            self.changes.add([updated])
+            self.changes.rewritten(updated)
             self._index_quietly(updated.kind, [updated.id], self.embedder.embed([passage(updated)]))
         return updated
 

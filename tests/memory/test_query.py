@@ -1,7 +1,7 @@
 """Query understanding (memory.query) and what recall does with it, on the real parts."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -74,6 +74,12 @@ def _said(memory: MemoryService, days_ago: float, *turns: tuple[str, str]) -> No
     when = NOW - days_ago * 86400
     for n, (speaker, text) in enumerate(turns):
         memory.remember(text, speaker=speaker, conversation=f"s{days_ago}", when=when + 60 * n)
+
+
+def _the_user_said(memory: MemoryService, days_ago: Sequence[float], texts: Sequence[str]) -> None:
+    """Each of ``texts``, said by the user alone that many days ago."""
+    for ago, text in zip(days_ago, texts, strict=True):
+        _said(memory, ago, ("user", text))
 
 
 def test_a_named_day_keeps_the_answers_to_that_day(memory: MemoryService) -> None:
@@ -230,16 +236,15 @@ def test_a_reply_is_as_close_as_it_and_its_question_together(memory: MemoryServi
         ("assistant", "How do you get to the office?"),
         ("user", "Tram, then a ten minute walk."),
     )
-    for days_ago, text in zip(
+    _the_user_said(
+        memory,
         (80, 70, 60, 20, 10, 5, 3, 2, 1),
         ["Lunch at work was late again.", "Work was busy today, lots of meetings.",
          "Someone at work went to a conference in Berlin.",
          "I'm saving up for a bike to commute on.", "The garden needs a lot of work this spring.",
          "My work laptop is so slow.", "How far is it to walk to the station?",
          "Work starts early tomorrow.", "I left my umbrella at work."],
-        strict=True,
-    ):  # fmt: skip
-        _said(memory, days_ago, ("user", text))
+    )  # fmt: skip
     texts = [r.memory.text for r in memory.recall("How do I commute to work?", 5)]
     assert "Tram, then a ten minute walk." in texts, texts
 
@@ -264,12 +269,11 @@ def test_names_come_from_the_best_memories_that_name_anyone(memory: MemoryServic
     on to "Emma married Tom"."""
     _said(memory, 80, ("user", "My sister Emma is a vet in Leeds."))
     _said(memory, 60, ("user", "Emma married a lovely man called Tom last spring."))
-    for days_ago, text in zip(
+    _the_user_said(
+        memory,
         (70, 50, 30, 10),
         ["My sister is coming to stay at the weekend.", "My sister's wedding photos arrived.",
          "My colleague's sister is a nurse.", "What does a good husband do?"],
-        strict=True,
-    ):  # fmt: skip
-        _said(memory, days_ago, ("user", text))
+    )  # fmt: skip
     texts = [r.memory.text for r in memory.recall("What does my sister's husband do?", 5)]
     assert "Emma married a lovely man called Tom last spring." in texts, texts

@@ -1,9 +1,11 @@
-"""Writes the long-dialogue memory set (issue #18): for each conversation of
-``memory/long/material.yaml``, months of dated sessions between the user and the assistant, with
+"""Writes a long-dialogue memory set (issue #18): for each conversation of the folder's
+``material.yaml`` (``memory/long``, or ``memory/unseen``, written after recall was tuned), months of dated sessions between the user and the assistant, with
 each story told among small talk and near misses, and the questions about them labelled with
 their kind, language and evidence. Deterministic: the same files every run.
 
     python -m eval.scenarios.make_long_dialogues eval/scenarios/memory/long
+
+A material without ``filler`` talks the small talk of ``memory/long``.
 """
 
 from __future__ import annotations
@@ -162,13 +164,14 @@ def _is_evidence(story: dict[str, Any], told: list[list[Line]], part: int, line:
     return line.speaker == "user" and (last or story["kind"] == "multihop")
 
 
-def main(folder: Path) -> None:
+def main(folder: Path, material_file: Path = MATERIAL) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    material = yaml.safe_load(MATERIAL.read_text(encoding="utf-8"))
+    material = yaml.safe_load(material_file.read_text(encoding="utf-8"))
+    filler = material.get("filler") or yaml.safe_load(MATERIAL.read_text(encoding="utf-8"))["filler"]
     episodes: list[dict[str, Any]] = []
     queries: list[dict[str, Any]] = []
     for seed, spec in enumerate(material["conversations"]):
-        e, q = conversation(spec, material["filler"], seed)
+        e, q = conversation(spec, filler, seed)
         episodes += e
         queries += q
     for file, rows in (("episodes.jsonl", episodes), ("queries.jsonl", queries)):
@@ -178,4 +181,5 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "eval/scenarios/memory/long"))
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "eval/scenarios/memory/long")
+    main(out, out / "material.yaml")

@@ -164,13 +164,16 @@ def _jsonl(file: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines()]
 
 
-def test_the_long_dialogue_set_is_long_labelled_and_made_by_its_tool(tmp_path: Path) -> None:
-    """Issue #18's set: months of sessions per user, in both languages, every kind of question,
+@pytest.mark.parametrize("name", ["long", "unseen"])
+def test_the_long_dialogue_set_is_long_labelled_and_made_by_its_tool(
+    tmp_path: Path, name: str
+) -> None:
+    """Issue #18's sets: months of sessions per user, in both languages, every kind of question,
     its evidence in the asking user's own conversation; and the committed files are what
-    make_long_dialogues writes from the material."""
+    make_long_dialogues writes from the folder's material."""
     from eval.scenarios import make_long_dialogues
 
-    folder = ROOT / "eval" / "scenarios" / "memory" / "long"
+    folder = ROOT / "eval" / "scenarios" / "memory" / name
     episodes, queries = _jsonl(folder / "episodes.jsonl"), _jsonl(folder / "queries.jsonl")
     owner = {e["id"]: e["user"] for e in episodes}
     for user in {e["user"] for e in episodes}:
@@ -185,11 +188,11 @@ def test_the_long_dialogue_set_is_long_labelled_and_made_by_its_tool(tmp_path: P
         assert (q["kind"] == "never") == (not evidence), q
         assert all(owner[i] == q["user"] for i in evidence), q
     assert all(len(q["evidence"]) == 2 for q in queries if q["kind"] == "multihop")  # type: ignore[arg-type]
-    make_long_dialogues.main(tmp_path)
-    for name in ("episodes.jsonl", "queries.jsonl"):
-        assert (tmp_path / name).read_text(encoding="utf-8") == (folder / name).read_text(
+    make_long_dialogues.main(tmp_path, folder / "material.yaml")
+    for file in ("episodes.jsonl", "queries.jsonl"):
+        assert (tmp_path / file).read_text(encoding="utf-8") == (folder / file).read_text(
             encoding="utf-8"
-        ), name
+        ), file
 
 
 def test_the_scores_tell_a_good_ranking_from_a_bad_one() -> None:

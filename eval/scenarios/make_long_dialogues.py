@@ -1,7 +1,8 @@
 """Writes a long-dialogue memory set (issue #18): for each conversation of the folder's
-``material.yaml`` (``memory/long``, or ``memory/unseen``, written after recall was tuned), months of dated sessions between the user and the assistant, with
-each story told among small talk and near misses, and the questions about them labelled with
-their kind, language and evidence. Deterministic: the same files every run.
+``material.yaml`` (``memory/long``, or ``memory/unseen``, written after recall was tuned on it),
+months of dated sessions between the user and the assistant, with each story told among small
+talk and near misses, and the questions about them labelled with their kind, language and
+evidence. Deterministic: the same files every run.
 
     python -m eval.scenarios.make_long_dialogues eval/scenarios/memory/long
 
@@ -167,7 +168,9 @@ def _is_evidence(story: dict[str, Any], told: list[list[Line]], part: int, line:
 def main(folder: Path, material_file: Path = MATERIAL) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     material = yaml.safe_load(material_file.read_text(encoding="utf-8"))
-    filler = material.get("filler") or yaml.safe_load(MATERIAL.read_text(encoding="utf-8"))["filler"]
+    filler = material.get("filler")
+    if filler is None:
+        filler = yaml.safe_load(MATERIAL.read_text(encoding="utf-8"))["filler"]
     episodes: list[dict[str, Any]] = []
     queries: list[dict[str, Any]] = []
     for seed, spec in enumerate(material["conversations"]):

@@ -261,6 +261,21 @@ def test_lexical_queries_match_russian_endings(text: str, expected: str) -> None
     assert fts_query(text) == expected
 
 
+def test_a_russian_verb_asked_without_its_prefix_finds_it_said_with_one(tmp_path: Path) -> None:
+    store = Store(tmp_path / "memory.sqlite3")
+    broke, married, other = (
+        Memory(text="В 2022 году я сломал руку на лыжах.", created_at=NOW),
+        Memory(text="Мы поженились в Сочи в 2015 году.", created_at=NOW + 1),
+        Memory(text="Поход в горы отменили.", created_at=NOW + 2),
+    )
+    store.add_many([broke, married, other])
+    assert store.lexical("Ломал ли я когда-нибудь кости?") == [broke.id]
+    assert store.lexical("Когда я женился?") == [married.id]
+    assert store.lexical("Куда ходили?") == []  # "походи"*, the verb's own stem: not "поход"
+    assert fts_query("книгу") == '"книг"*'  # not a verb in the past or the infinitive
+    store.close()
+
+
 def test_words_in_thousands_of_memories_find_the_newest_that_have_them_all(
     tmp_path: Path,
 ) -> None:

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -78,28 +79,25 @@ def small_set(tmp_path: Path) -> tuple[Path, Path]:
     return episodes, queries
 
 
-def test_recall_and_mrr_on_a_small_set(tmp_path: Path, domovoy_home: Paths) -> None:
-    episodes, queries = small_set(tmp_path)
+def _retrieval(
+    episodes: Path, queries: Path, *options: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """``python -m eval.retrieval`` on the set, as a user runs it: its output and figures."""
+    command = [sys.executable, "-m", "eval.retrieval", "--episodes", str(episodes)]
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "eval.retrieval",
-            "--episodes",
-            str(episodes),
-            "--queries",
-            str(queries),
-            "--k",
-            "1",
-            "--json",
-        ],
+        [*command, "--queries", str(queries), *options, "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    return result, json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_recall_and_mrr_on_a_small_set(tmp_path: Path, domovoy_home: Paths) -> None:
+    episodes, queries = small_set(tmp_path)
+    result, figures = _retrieval(episodes, queries, "--k", "1")
     assert figures["n"] == 3 and figures["k"] == 1
     assert figures["recall_at_k"] == 1.0 and figures["mrr"] == 1.0  # the newer home wins
     assert figures["p95_ms"] > 0
@@ -193,6 +191,29 @@ def test_the_long_dialogue_set_is_long_labelled_and_made_by_its_tool(
         assert (tmp_path / file).read_text(encoding="utf-8") == (folder / file).read_text(
             encoding="utf-8"
         ), file
+
+
+@pytest.mark.parametrize(
+    ("name", "least", "over_hybrid", "over_dense"),
+    [("long", 0.95, 1.5, 1.8), ("unseen", 0.85, 1.5, 2.3)],
+)
+def test_recall_on_the_long_dialogues_stays_far_over_both_baselines_in_each_language(
+    domovoy_home: Paths, name: str, least: float, over_hybrid: float, over_dense: float
+) -> None:
+    """What a user would judge of memory, on the real multilingual USE the packages ship:
+    through the assistant's recall, the turns that answer months-old questions are found in
+    both languages, far more often than by either baseline. The floors are under the figures
+    measured on 2026-12-07 (long: en 0.99, ru 0.98; 1.87x and 1.65x the hybrid, 2.61x and 2.00x
+    dense; unseen: en 0.91, ru 0.89; 2.22x and 1.72x, 2.55x and 2.63x) by a question or two,
+    as a run can move them (the goals themselves are the benchmark's to print)."""
+    folder = ROOT / "eval" / "scenarios" / "memory" / name
+    _, figures = _retrieval(folder / "episodes.jsonl", folder / "queries.jsonl")
+    assert figures["embedder"] == "use-multilingual" and figures["k"] == 5
+    for language in ("en", "ru"):
+        measured = figures["by_language"][language]
+        assert measured["domovoy"]["recall_at_k"] >= least, (language, measured)
+        assert measured["over_hybrid"] >= over_hybrid, (language, measured)
+        assert measured["over_dense"] >= over_dense, (language, measured)
 
 
 def test_the_scores_tell_a_good_ranking_from_a_bad_one() -> None:

@@ -8,12 +8,16 @@ from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # "my" and the question words in each of their forms: "мою" left out had "Как зовут мою
-# сестру?" find every "Мою соседку зовут ..." by that word (long set MRR 0.771 to 0.774)
+# сестру?" find every "Мою соседку зовут ..." by that word (long set MRR 0.771 to 0.774).
+# "зовут" asks for a name as "name" does ("Как зовут мою свекровь?"), and is left out as it
+# is: MRR 0.774 to 0.781 on the long set, 0.743 to 0.752 on the unseen one, 0.762 to 0.768 on
+# the older one, recall unchanged, and a third fewer memories brought to a question whose
+# answer was never said.
 _STOP = {
     "и", "в", "на", "с", "что", "как", "а", "то", "это", "по", "не", "ли", "у", "я", "ты", "мы",
     "меня", "мне", "мой", "моя", "моё", "мое", "мои", "моего", "моему", "моей", "мою", "моим",
     "моём", "моем", "моих", "моими", "где", "кто", "когда", "какой", "какая", "какое", "какие",
-    "какую", "какого", "каком", "какому", "каким", "какими", "каких",
+    "какую", "какого", "каком", "какому", "каким", "какими", "каких", "зовут",
     "the", "a", "an", "and", "of", "to", "is", "in", "it", "what", "do", "did", "does", "you", "i",
     "my", "me", "am", "are", "was", "where", "who", "when", "which", "how", "now", "name",
 }  # fmt: skip

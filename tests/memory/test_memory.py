@@ -256,6 +256,7 @@ def test_each_text_is_embedded_once(tmp_path: Path, minilm: SentenceTransformerE
         ("How do I commute to work?", '"commut"* OR "work"*'),
         ("What colour is my car?", '"colour"* OR ("car" OR "cars")'),
         ("Какую книгу читает моя сестра моему сыну?", '"книг"* OR "чита"* OR "сест"* OR "сын"*'),
+        ("Как зовут мою сестру?", '"сест"*'),  # as "What is my sister's name?"
     ],
 )
 def test_lexical_queries_match_russian_endings(text: str, expected: str) -> None:

@@ -22,6 +22,14 @@ _STOP = {
     "my", "me", "am", "are", "was", "where", "who", "when", "which", "how", "now", "name",
 }  # fmt: skip
 
+# A Russian verb's perfective is mostly the same verb with a prefix, and a question asks in the
+# imperfective what was told in the perfective: "Ломал ли я кости?" of "я сломал руку", "Когда я
+# женился?" of "мы поженились". A verb in the past or the infinitive is searched for with each
+# of the common prefixes too (the ones no memory has cost a lookup in FTS5's vocabulary each: at
+# 100,000 memories about 0.7 ms a question). On the older set recall@5 went from 0.913 to 0.922.
+_PREFIXES = ("по", "с", "за", "на", "при", "у", "вы", "про", "от", "пере", "раз", "под")
+_PAST_OR_INFINITIVE = re.compile(r"\w\w(?:л|ла|ло|ли|лся|лась|лось|лись|ть|ться|ти)$")
+
 
 @dataclass(frozen=True, slots=True)
 class Term:
@@ -54,13 +62,6 @@ def fts_terms(text: str) -> list[Term]:
     return list(terms.values())
 
 
-# A Russian verb's perfective is mostly the same verb with a prefix, and a question asks in the
-# imperfective what was told in the perfective: "Ломал ли я кости?" of "я сломал руку", "Когда я
-# женился?" of "мы поженились". A verb in the past or the infinitive is searched for with each
-# of the common prefixes too (the ones no memory has cost a lookup in FTS5's vocabulary each: at
-# 100,000 memories about 0.7 ms a question). On the older set recall@5 went from 0.913 to 0.922.
-_PREFIXES = ("по", "с", "за", "на", "при", "у", "вы", "про", "от", "пере", "раз", "под")
-_PAST_OR_INFINITIVE = re.compile(r"\w\w(?:л|ла|ло|ли|лся|лась|лось|лись|ть|ться|ти)$")
 _ENGLISH_ENDING = re.compile(r"(?:'s|ing|ed|es|e|s|y)$")
 
 

@@ -173,8 +173,9 @@ def main(folder: Path, material_file: Path = MATERIAL) -> None:
         filler = yaml.safe_load(MATERIAL.read_text(encoding="utf-8"))["filler"]
     episodes: list[dict[str, Any]] = []
     queries: list[dict[str, Any]] = []
-    for seed, spec in enumerate(material["conversations"]):
-        e, q = conversation(spec, filler, seed)
+    for number, spec in enumerate(material["conversations"]):
+        # a conversation's own seed, where its material names one, draws other days and places
+        e, q = conversation(spec, filler, int(spec.get("seed", number)))
         episodes += e
         queries += q
     for file, rows in (("episodes.jsonl", episodes), ("queries.jsonl", queries)):

@@ -10,6 +10,8 @@ recall the assistant uses (at the time the question is asked), and prints ``reca
 fraction of a query's evidence ids in the top k), ``mrr``, ``p95_ms`` and ``n``; with
 ``--json`` the last line is one JSON object. Episode lines: {"id", "conversation", "speaker",
 "text", "time"}; query lines: {"question", "evidence": [ids], "time"} (times in ISO 8601).
+Several sets are read together (``--episodes A/episodes.jsonl B/episodes.jsonl --queries ...``)
+where their users' names differ.
 """
 
 from __future__ import annotations
@@ -232,8 +234,8 @@ def evaluate(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.retrieval")
-    parser.add_argument("--episodes", type=Path, required=True)
-    parser.add_argument("--queries", type=Path, required=True)
+    parser.add_argument("--episodes", type=Path, nargs="+", required=True)
+    parser.add_argument("--queries", type=Path, nargs="+", required=True)
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument(
         "--embedder", metavar="ID", help="an installed embedder, not the configured one"
@@ -252,9 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     except DomovoyError as exc:
         print(f"eval.retrieval: {exc}", file=sys.stderr)
         return 2
-    result = evaluate(
-        _lines(args.episodes), _lines(args.queries), args.k, folder, embedder, written=args.written
-    )
+    episodes = [e for file in args.episodes for e in _lines(file)]
+    queries = [q for file in args.queries for q in _lines(file)]
+    result = evaluate(episodes, queries, args.k, folder, embedder, written=args.written)
     for key, value in result.items():
         if not isinstance(value, dict):
             print(f"{key}: {value}")

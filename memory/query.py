@@ -68,8 +68,8 @@ _AFTER = re.compile(
 )
 # ...and only in questions about what was said: "what do I do after work?" asks no such thing
 _SAID = re.compile(
-    r"\b(say|said|tell|told|mention(?:ed)?|share[d]?|news)\b"
-    r"|(сказал|рассказал|говорил|упомянул|делилась|делился|новост|писал)\w*",
+    r"\b(say|said|tell|told|mention(?:ed)?|share[d]?|news|announce[d]?|brought\s+up|bring\s+up)\b"
+    r"|(сказал|рассказал|говорил|упомянул|делилась|делился|новост|писал|сообщ|объявил|поделил)\w*",
     re.IGNORECASE,
 )
 

@@ -57,6 +57,8 @@ def test_the_day_a_question_names(question: str, day: dt.date | None, words: str
         ("What did I tell you after the story about the school play?", "the school play"),
         ("Какую новость я рассказала сразу после истории про соседей?", "соседей"),
         ("Что я рассказала после того, как пожаловалась на зарплату?", "пожаловалась на зарплату"),
+        ("What did I announce straight after the plumber?", "the plumber"),
+        ("Что я сообщил сразу после истории с котом?", "котом"),
         ("What do I do after work?", None),  # not about what was said
         ("Куда мы ходили после театра?", None),
     ],

@@ -62,6 +62,15 @@ def fts_terms(text: str) -> list[Term]:
     return list(terms.values())
 
 
+def name_terms(name: str) -> list[Term]:
+    """A name's words to search by: an English one as itself or with an "s" ("Isle" stemmed
+    to "isl" found every "Isla", and "Where is my doctor going?" recalled a granddaughter's
+    flights through the Isle of Skye); a Russian one by its stem, which its cases share
+    ("Андрея")."""
+    words = _WORD.findall(name.lower())
+    return [Term(w, exact=True) if w.isascii() else Term(_stem(w)) for w in words]
+
+
 _ENGLISH_ENDING = re.compile(r"(?:'s|ing|ed|es|e|s|y)$")
 
 

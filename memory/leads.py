@@ -110,7 +110,7 @@ def through_names(
     count once more where they are among them, closest in meaning first: "what does my
     sister's husband do?" finds "my sister Emma", and through Emma, "Emma married Tom"."""
     names = [n for r in best for n in names_in(r.memory.text)][:NAMED_FROM]
-    found_by = [store.lexical(name, CANDIDATES // 2, common=False) for name in names]
+    found_by = [store.lexical(name, CANDIDATES // 2, common=False, name=True) for name in names]
     ids = [i for hits in found_by for i in hits]
     own = {r.memory.id for r in best}
     ids = [i for i in dict.fromkeys(ids) if i not in own]

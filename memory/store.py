@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from memory.fts import fts_terms
+from memory.fts import fts_terms, name_terms
 from memory.sqlite import open_db, transaction
 
 MemoryKind = Literal["episode", "reflection", "summary", "fact"]
@@ -323,8 +323,11 @@ class Store:
             ).fetchall()
         return [(r["entity"], int(r["n"])) for r in rows]
 
-    def lexical(self, text: str, limit: int = 50, *, common: bool = True) -> list[str]:
-        """FTS5 BM25: ids of memories sharing words with ``text``, the best first.
+    def lexical(
+        self, text: str, limit: int = 50, *, common: bool = True, name: bool = False
+    ) -> list[str]:
+        """FTS5 BM25: ids of memories sharing words with ``text``, the best first (``name``:
+        ``text`` is a name, searched for by its words, not their stems: ``fts.name_terms``).
 
         A word found in more than ``COMMON`` of the memories (and more than ``COMMON_ROWS``)
         narrows nothing, and scoring every memory it is in takes long over 100,000 of them: the
@@ -333,7 +336,8 @@ class Store:
         with self._lock:
             total = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM memories").fetchone()[0]
             bar = max(COMMON_ROWS, COMMON * total)
-            found = {term: self._how_many(term.stem, total, bar) for term in fts_terms(text)}
+            terms = name_terms(text) if name else fts_terms(text)
+            found = {term: self._how_many(term.stem, total, bar) for term in terms}
         present = [t for t, n in found.items() if n]
         rare = [t for t in present if found[t] <= bar]
         if rare:

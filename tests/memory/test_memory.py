@@ -278,6 +278,22 @@ def test_a_russian_verb_asked_without_its_prefix_finds_it_said_with_one(tmp_path
     store.close()
 
 
+def test_a_name_is_searched_for_as_itself_in_english_and_by_its_stem_in_russian(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "memory.sqlite3")
+    isla, skye, andrei = (
+        Memory(text="My granddaughter Isla lives in Melbourne.", created_at=NOW),
+        Memory(text="We loved the Isle of Skye, and the Isles beyond.", created_at=NOW + 1),
+        Memory(text="Вчера видел Андрея у гаража.", created_at=NOW + 2),
+    )
+    store.add_many([isla, skye, andrei])
+    assert store.lexical("Isle", name=True) == [skye.id]  # not Isla, as its stem "isl" is
+    assert set(store.lexical("Isle")) == {isla.id, skye.id}  # a word of a question: the stem
+    assert store.lexical("Андрей", name=True) == [andrei.id]
+    store.close()
+
+
 def test_words_in_thousands_of_memories_find_the_newest_that_have_them_all(
     tmp_path: Path,
 ) -> None:

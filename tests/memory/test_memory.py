@@ -1,5 +1,7 @@
 """Memory on the real parts: MiniLM embeddings, Chroma and SQLite on a temporary folder."""
 
+import hashlib
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -235,6 +237,11 @@ def test_the_vector_cache_key_is_an_explicit_record() -> None:
     assert cache_key(a, "passage", "ab" + "c") != cache_key(
         EmbedderInfo("bge-m3a", "r1", 1024), "passage", "bc"
     )
+    for text in ("hi", 'a "quoted" line', "Я медсестра\nв поликлинике", ""):  # as written before
+        record = {"model": "bge-m3", "revision": "r1", "dimension": 1024, "normalize": True}
+        record |= {"kind": "query", "text": text}
+        whole = json.dumps(record, ensure_ascii=False, sort_keys=True)
+        assert cache_key(a, "query", text) == hashlib.sha256(whole.encode()).hexdigest()
 
 
 def test_each_text_is_embedded_once(tmp_path: Path, minilm: SentenceTransformerEmbedder) -> None:

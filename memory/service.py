@@ -327,11 +327,7 @@ class MemoryService:
     ) -> list[Recalled]:
         """``light``: the machine is under pressure; the fallback model embeds the query.
         ``words_only``: by the words alone (SQLite's full-text index), for the moments before
-        the index and the embedder are ready: the store is the source of truth.
-
-        What the question names beyond its words is understood first (``memory.query``): a
-        day keeps the answers to that day; "right after X" puts what was said next after X
-        first. A question the assistant asked passes its place on to the user's answer."""
+        the index and the embedder are ready: the store is the source of truth."""
         query = query.strip()
         if not query:
             return []
@@ -353,8 +349,10 @@ class MemoryService:
         *,
         moment: bool = False,
     ) -> list[Recalled]:
-        """``moment``: the moment a "right after" question names ("the plumber"), which is
-        looked for as it was said, not as later corrected (that took a tenth of the time)."""
+        """What the question names beyond its words is understood first (``memory.query``): a
+        day keeps the answers to that day; "right after X" puts what was said next after X
+        first, X recalled as it was said (``moment``: not as later corrected). A question the
+        assistant asked passes its place on to the user's answer."""
         asked = understand(query, now)
         vector = None if embedder is None else embedder.embed([asked.words], "query")[0]
         candidates = self._candidates(asked.words, vector, embedder, kinds)
@@ -366,9 +364,8 @@ class MemoryService:
         if not candidates.ranks:
             return []
         results = ranked(candidates, found, kinds, now)
-        if leads.through_names(
-            self.store, candidates, found, results[: leads.NAMES_AMONG], vector, embedder
-        ):
+        best = results[: leads.NAMES_AMONG]  # the names they name lead on
+        if leads.through_names(self.store, candidates, found, best, vector, embedder):
             results = ranked(candidates, found, kinds, now)
         if vector is not None and embedder is not None and not moment:
             results = leads.corrected(self.changes, results[: k + 2], embedder) + results[k + 2 :]

@@ -79,16 +79,18 @@ def small_set(tmp_path: Path) -> tuple[Path, Path]:
     return episodes, queries
 
 
+def _each(files: Path | list[Path]) -> list[str]:
+    return [str(files)] if isinstance(files, Path) else [str(f) for f in files]
+
+
 def _retrieval(
     episodes: Path | list[Path], queries: Path | list[Path], *options: str
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     """``python -m eval.retrieval`` on the set (or sets), as a user runs it: its output and
     figures."""
-    files = [episodes] if isinstance(episodes, Path) else episodes
-    command = [sys.executable, "-m", "eval.retrieval", "--episodes", *map(str, files)]
-    files = [queries] if isinstance(queries, Path) else queries
+    command = [sys.executable, "-m", "eval.retrieval", "--episodes", *_each(episodes)]
     result = subprocess.run(
-        [*command, "--queries", *map(str, files), *options, "--json"],
+        [*command, "--queries", *_each(queries), *options, "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -121,7 +123,8 @@ def test_several_sets_are_read_together_each_user_apart(
 ) -> None:
     """Both unseen sets are read as one (issue #18's targets are read over the two): each
     user's questions are asked of their own memories only."""
-    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
     first, second = small_set(tmp_path / "a"), small_set(tmp_path / "b")
     for path in second:  # the same set, another user's: their ids are their own
         rows: list[dict[str, Any]] = _jsonl(path)

@@ -24,6 +24,7 @@ from memory.recall import (
     exchange,
     passage,
 )
+from memory.relations import asked_about, introduced, relation, same_name
 from memory.store import Memory, MemoryKind, Store
 
 CORRECTED_FROM = 3  # the best this many user memories are looked at for a later correction
@@ -103,12 +104,16 @@ def through_names(
     candidates: Candidates,
     found: dict[str, Memory],
     best: Sequence[Recalled],
+    words: str,
     vector: np.ndarray | None,
     embedder: Embedder | None,
 ) -> bool:
     """The other memories that name who or what the best ones name join the candidates, or
     count once more where they are among them, closest in meaning first: "what does my
-    sister's husband do?" finds "my sister Emma", and through Emma, "Emma married Tom"."""
+    sister's husband do?" finds "my sister Emma", and through Emma, "Emma married Tom". Where
+    a best memory introduces the name as the one the question asks about ("my son" of "My
+    son's name is Graham"), theirs are as close as to the question asked of that name: "What's
+    happened to my son at work? Graham"."""
     names = [n for r in best for n in names_in(r.memory.text)][:NAMED_FROM]
     found_by = [store.lexical(name, CANDIDATES // 2, common=False, name=True) for name in names]
     ids = [i for hits in found_by for i in hits]
@@ -117,8 +122,66 @@ def through_names(
     if not ids:
         return False
     found |= store.get_many([i for i in ids if i not in found])
-    _join(candidates, [found[i] for i in ids if i in found], vector, embedder)
+    joined = [found[i] for i in ids if i in found]
+    if vector is None or embedder is None:
+        _join(candidates, joined, None, None)
+        return True
+    passages = embedder.embed([passage(m) for m in joined], "passage")
+    scores, bridges = passages @ vector, _bridges(best, words)
+    ceiling = max(candidates.similarity.values(), default=1.0)
+    for name, hits in zip(names, found_by, strict=True):
+        if name in bridges:  # as close as to the question asked by name, within the closest
+            bridged = np.minimum(
+                passages @ embedder.embed([f"{words} {name}"], "query")[0], ceiling
+            )
+            scores = np.where([m.id in hits for m in joined], np.maximum(scores, bridged), scores)
+    order = np.argsort(-scores)
+    candidates.dense([(joined[i].id, float(scores[i])) for i in order])
     return True
+
+
+def _bridges(best: Sequence[Recalled], words: str) -> set[str]:
+    """The names the best memories introduce as someone the question names by their relation
+    to the user only ("my son", "моего брата"); the one it asks about if they are introduced
+    ("my daughter's teacher" of "Mia's teacher is Mr Okafor"), else whose they are ("my
+    sister's husband" of "My sister Emma")."""
+    named = names_in(words)
+    said = [
+        (name, key)
+        for r in best
+        for name, key in introduced(r.memory.text).items()
+        if not any(same_name(name, n) for n in named)
+    ]
+    for relations in asked_about(words):
+        found = {name for name, key in said if key in relations}
+        if found:
+            return found
+    return set()
+
+
+def introductions(store: Store, candidates: Candidates, words: str) -> None:
+    """The memories that say who the question's people are to the user count once more: "How
+    old is Mia?" is answered by "Our daughter Mia is seven", not by the dozens of times Mia
+    was only named; "What does my sister do?" by "One sister, Hannah, she's a vet"."""
+    names = names_in(words)
+    related = [w for w in words.split() if relation(w.strip("?,.!")) is not None]
+    ids = [
+        i for name in names for i in store.lexical(name, CANDIDATES // 2, common=False, name=True)
+    ]
+    if related:
+        ids += store.lexical(" ".join(related), CANDIDATES, common=False)
+    if not ids:
+        return
+    memories = store.get_many(list(dict.fromkeys(ids)))
+    wanted = {relation(w.strip("?,.!")) for w in related}
+    intros = []
+    for memory_id in dict.fromkeys(ids):
+        said = introduced(memories[memory_id].text) if memory_id in memories else {}
+        if any(same_name(n, q) for n in said for q in names) or (
+            not names and wanted & set(said.values())
+        ):
+            intros.append(memory_id)
+    candidates.ranked(intros, by_words=True)
 
 
 def corrected(changes: Changes, results: list[Recalled], embedder: Embedder) -> list[Recalled]:

@@ -365,7 +365,7 @@ class MemoryService:
             return []
         results = ranked(candidates, found, kinds, now)
         best = results[: leads.NAMES_AMONG]  # the names they name lead on
-        if leads.through_names(self.store, candidates, found, best, vector, embedder):
+        if leads.through_names(self.store, candidates, found, best, asked.words, vector, embedder):
             results = ranked(candidates, found, kinds, now)
         if vector is not None and embedder is not None and not moment:
             results = leads.corrected(self.changes, results[: k + 2], embedder) + results[k + 2 :]
@@ -390,9 +390,9 @@ class MemoryService:
         dense.sort(key=lambda pair: pair[1], reverse=True)
         candidates.dense(distinct(dense)[:CANDIDATES])
         candidates.ranked(self.store.lexical(words, CANDIDATES), by_words=True)
-        # Through the entities the query names: "what do you know about Masha?"
-        named = () if embedder is None else self._entities_in(words)
+        named = () if embedder is None else self._entities_in(words)  # "what about Masha?"
         candidates.ranked(self.store.by_entities(named, CANDIDATES), by_words=True)
+        leads.introductions(self.store, candidates, words)  # who they are: "my partner Joel"
         return candidates
 
 

@@ -190,7 +190,7 @@ def _jsonl(file: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines()]
 
 
-@pytest.mark.parametrize("name", ["long", "unseen", "unseen2"])
+@pytest.mark.parametrize("name", ["long", "unseen", "unseen2", "unseen3"])
 def test_the_long_dialogue_set_is_long_labelled_and_made_by_its_tool(
     tmp_path: Path, name: str
 ) -> None:
@@ -223,7 +223,12 @@ def test_the_long_dialogue_set_is_long_labelled_and_made_by_its_tool(
 
 @pytest.mark.parametrize(
     ("name", "least", "over_hybrid", "over_dense"),
-    [("long", 0.95, 1.5, 1.8), ("unseen", 0.85, 1.5, 2.3), ("unseen2", 0.8, 1.5, 2.0)],
+    [
+        ("long", 0.95, 1.5, 1.8),
+        ("unseen", 0.85, 1.5, 2.3),
+        ("unseen2", 0.85, 1.5, 2.1),
+        ("unseen3", 0.7, 1.5, 1.6),
+    ],
 )
 def test_recall_on_the_long_dialogues_stays_far_over_both_baselines_in_each_language(
     domovoy_home: Paths, name: str, least: float, over_hybrid: float, over_dense: float
@@ -232,9 +237,10 @@ def test_recall_on_the_long_dialogues_stays_far_over_both_baselines_in_each_lang
     through the assistant's recall, the turns that answer months-old questions are found in
     both languages, far more often than by either baseline. The floors are under the figures
     measured on 2026-12-07 (long: en 0.99, ru 0.98; 1.87x and 1.65x the hybrid, 2.61x and 2.00x
-    dense; unseen: en 0.91, ru 0.89; 2.22x and 1.72x, 2.55x and 2.63x; and on 2026-12-08,
-    unseen2: en 0.88, ru 0.97; 1.76x and 2.07x, 2.22x and 2.64x) by a question or two,
-    as a run can move them (the goals themselves are the benchmark's to print)."""
+    dense; on 2026-12-08, unseen: en 1.00, ru 0.89; 2.44x and 1.72x, 2.80x and 2.63x;
+    unseen2: en 0.93, ru 0.97; 1.86x and 2.07x, 2.35x and 2.64x; unseen3, the set not tuned
+    on: en 0.90, ru 0.80; 2.00x and 1.78x, 2.35x and 1.92x) by a question or two, as a run can
+    move them (the goals themselves are the benchmark's to print)."""
     folder = ROOT / "eval" / "scenarios" / "memory" / name
     _, figures = _retrieval(folder / "episodes.jsonl", folder / "queries.jsonl")
     assert figures["embedder"] == "use-multilingual" and figures["k"] == 5

@@ -24,7 +24,7 @@ from memory.recall import (
     exchange,
     passage,
 )
-from memory.relations import asked_about, introduced, relation, same_name
+from memory.relations import asked_about, introduced, relation, relations_in, same_name
 from memory.store import Memory, MemoryKind, Store
 
 CORRECTED_FROM = 3  # the best this many user memories are looked at for a later correction
@@ -159,24 +159,24 @@ def _bridges(best: Sequence[Recalled], words: str) -> set[str]:
     return set()
 
 
-def introductions(store: Store, candidates: Candidates, words: str) -> None:
-    """The memories that say who the question's people are to the user count once more: "How
-    old is Mia?" is answered by "Our daughter Mia is seven", not by the dozens of times Mia
-    was only named; "What does my sister do?" by "One sister, Hannah, she's a vet"."""
+def introductions(candidates: Candidates, found: dict[str, Memory], words: str) -> None:
+    """The candidates that say who the question's people are to the user count once more:
+    "How old is Mia?" is answered by "Our daughter Mia is seven", not by the dozens of times
+    Mia was only named; "What does my sister do?" by "One sister, Hannah, she's a vet"."""
     names = names_in(words)
-    related = [w for w in words.split() if relation(w.strip("?,.!")) is not None]
-    ids = [
-        i for name in names for i in store.lexical(name, CANDIDATES // 2, common=False, name=True)
-    ]
-    if related:
-        ids += store.lexical(" ".join(related), CANDIDATES, common=False)
-    if not ids:
+    wanted = relations_in(words)
+    if not names and not wanted:
         return
-    memories = store.get_many(list(dict.fromkeys(ids)))
-    wanted = {relation(w.strip("?,.!")) for w in related}
+    # only what has one of the names, or else a relation the question names, is read further
+    marks = [n.lower()[: max(3, len(n) - 2)] for n in names] or [
+        w.lower()[:3] for w in words.split() if relation(w.strip("?,.!")) is not None
+    ]
     intros = []
-    for memory_id in dict.fromkeys(ids):
-        said = introduced(memories[memory_id].text) if memory_id in memories else {}
+    for memory_id in sorted(candidates.ranks, key=candidates.ranks.__getitem__, reverse=True):
+        memory = found.get(memory_id)
+        if memory is None or not any(m in memory.text.lower() for m in marks):
+            continue
+        said = introduced(memory.text)
         if any(same_name(n, q) for n in said for q in names) or (
             not names and wanted & set(said.values())
         ):

@@ -7,6 +7,7 @@ model: a relation word a few words before a name."""
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import takewhile
 
@@ -28,31 +29,30 @@ _ENGLISH = frozenset((
 ))  # fmt: skip
 # Russian relation words with the endings their cases take, whole words only: "кот" must not
 # match "который", nor "друг" "другой"
-_RUSSIAN = [
-    re.compile(f"^(?:{p})$")
-    for p in (
-        r"муж(?:а|у|ем|е)?",
-        r"жен(?:а|ы|е|у|ой)",
-        r"сын(?:а|у|ом|е|ок|ка|ку|ком|ишка)?",
-        r"доч(?:ь|ери|ерью|ка|ки|ке|ку|кой|урка)",
-        r"брат(?:а|у|ом|е|ишка)?",
-        r"сестр(?:а|ы|е|у|ой|ёнка|енка)",
-        r"мам(?:а|ы|е|у|ой)",
-        r"пап(?:а|ы|е|у|ой)",
-        r"от(?:ец|ца|цу|цом|це)",
-        r"мат(?:ь|ери|ерью)",
-        r"(?:бабушк|дедушк|внучк|племянниц|девушк)(?:а|и|е|у|ой)",
-        r"(?:дед|внук|племянник)(?:а|у|ом|е)?",
-        r"(?:т[её]т|дяд)(?:я|и|е|ю|ей)",
-        r"(?:друг)(?:а|у|ом|е)?|друз(?:ья|ей|ьям)|подруг(?:а|и|е|у|ой)",
-        r"(?:сосед|коллег|начальни|шеф|руководител|учител|учительниц|врач|доктор)\w{0,3}",
-        r"(?:стоматолог|тренер|заведующ|хозяйк|хозяин|т[её]щ|св[её]кр|зят)\w{0,3}",
-        r"(?:кот|пёс|пес)|кот(?:а|у|ом|е|ик|ика)|пса|псу|(?:кошк|собак)(?:а|и|е|у|ой)",
-    )
-]
+_RUSSIAN = (
+    r"муж(?:а|у|ем|е)?",
+    r"жен(?:а|ы|е|у|ой)",
+    r"сын(?:а|у|ом|е|ок|ка|ку|ком|ишка)?",
+    r"доч(?:ь|ери|ерью|ка|ки|ке|ку|кой|урка)",
+    r"брат(?:а|у|ом|е|ишка)?",
+    r"сестр(?:а|ы|е|у|ой|ёнка|енка)",
+    r"мам(?:а|ы|е|у|ой)",
+    r"пап(?:а|ы|е|у|ой)",
+    r"от(?:ец|ца|цу|цом|це)",
+    r"мат(?:ь|ери|ерью)",
+    r"(?:бабушк|дедушк|внучк|племянниц|девушк)(?:а|и|е|у|ой)",
+    r"(?:дед|внук|племянник)(?:а|у|ом|е)?",
+    r"(?:т[её]т|дяд)(?:я|и|е|ю|ей)",
+    r"(?:друг)(?:а|у|ом|е)?|друз(?:ья|ей|ьям)|подруг(?:а|и|е|у|ой)",
+    r"(?:сосед|коллег|начальни|шеф|руководител|учител|учительниц|врач|доктор)\w{0,3}",
+    r"(?:стоматолог|тренер|заведующ|хозяйк|хозяин|т[её]щ|св[её]кр|зят)\w{0,3}",
+    r"(?:кот|пёс|пес)|кот(?:а|у|ом|е|ик|ика)|пса|псу|(?:кошк|собак)(?:а|и|е|у|ой)",
+)
+_ONE_OF = re.compile("|".join(f"(?P<r{n}>{p})" for n, p in enumerate(_RUSSIAN)))
 _WORD = re.compile(r"[\w’']+")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of the word, asked of every word read
 def relation(word: str) -> str | None:
     """The relation ``word`` names, as a key its other forms share, or None."""
     word = word.lower().replace("’", "'")
@@ -62,10 +62,11 @@ def relation(word: str) -> str | None:
             if form in _ENGLISH:
                 return form
         return None
-    for number, pattern in enumerate(_RUSSIAN):
-        if pattern.match(word):  # the first ten have one root each
-            return f"ru{number}" if number < 10 else f"ru{number}:{word[:3].replace('ё', 'е')}"
-    return None
+    found = _ONE_OF.fullmatch(word)
+    if found is None or found.lastgroup is None:
+        return None
+    number = int(found.lastgroup[1:])  # the first ten have one root each
+    return f"ru{number}" if number < 10 else f"ru{number}:{word[:3].replace('ё', 'е')}"
 
 
 def relations_in(text: str) -> set[str]:
@@ -93,16 +94,18 @@ def asked_about(text: str) -> tuple[set[str], set[str]]:
 def introduced(text: str) -> dict[str, str]:
     """The names ``text`` introduces, each with the relation that introduces it: "My partner
     Joel" → {"Joel": "partner"}; "Joel's parents flew to Spain" introduces no one."""
-    names = set(names_in(text))
     words = [w.replace("’", "'").removesuffix("'s") for w in _WORD.findall(text)]
+    keys = [relation(w) for w in words]
+    if not any(keys):  # most memories name no relation: passed over at once
+        return {}
+    names = set(names_in(text))
     out: dict[str, str] = {}
     for i, word in enumerate(words):
         if word not in names or word in out:
             continue
         for j in range(i - 1, max(-1, i - WITHIN - 1), -1):
-            key = relation(words[j])
-            between = {w.lower() for w in words[j + 1 : i]}
-            if key is not None and (not between or between & NAMING):
+            key = keys[j]
+            if key is not None and (j == i - 1 or NAMING & {w.lower() for w in words[j + 1 : i]}):
                 out[word] = key
                 break
     return out

@@ -360,6 +360,7 @@ class MemoryService:
         if asked.day is not None:
             found = leads.that_day(self.store, candidates, asked, vector, embedder)
         found |= self.store.get_many([i for i in candidates.ranks if i not in found])
+        leads.introductions(candidates, found, asked.words)  # who they are: "my partner Joel"
         leads.answers(self.store, candidates, found, vector, embedder)
         if not candidates.ranks:
             return []
@@ -392,7 +393,6 @@ class MemoryService:
         candidates.ranked(self.store.lexical(words, CANDIDATES), by_words=True)
         named = () if embedder is None else self._entities_in(words)  # "what about Masha?"
         candidates.ranked(self.store.by_entities(named, CANDIDATES), by_words=True)
-        leads.introductions(self.store, candidates, words)  # who they are: "my partner Joel"
         return candidates
 
 

@@ -24,13 +24,21 @@ from memory.recall import (
     exchange,
     passage,
 )
-from memory.relations import asked_about, introduced, relation, relations_in, same_name
+from memory.relations import (
+    asked_about,
+    introduced,
+    introduces,
+    relation,
+    relations_in,
+    same_name,
+)
 from memory.store import Memory, MemoryKind, Store
 
 CORRECTED_FROM = 3  # the best this many user memories are looked at for a later correction
 SAME_SUBJECT = 0.33  # this close to a memory (USE's cosines; MiniLM's run higher) is its subject
 NAMED_FROM = 3  # this many names the best memories name lead on to what else names them
 NAMES_AMONG = 5  # ...the names of the best this many
+INTRODUCED_AMONG = 30  # the best this many candidates are read for who they introduce
 
 
 def that_day(
@@ -172,13 +180,15 @@ def introductions(candidates: Candidates, found: dict[str, Memory], words: str) 
         w.lower()[:3] for w in words.split() if relation(w.strip("?,.!")) is not None
     ]
     intros = []
-    for memory_id in sorted(candidates.ranks, key=candidates.ranks.__getitem__, reverse=True):
+    best = sorted(candidates.ranks, key=candidates.ranks.__getitem__, reverse=True)
+    for memory_id in best[:INTRODUCED_AMONG]:
         memory = found.get(memory_id)
         if memory is None or not any(m in memory.text.lower() for m in marks):
             continue
-        said = introduced(memory.text)
-        if any(same_name(n, q) for n in said for q in names) or (
-            not names and wanted & set(said.values())
+        if (
+            introduces(memory.text, names)
+            if names
+            else wanted & set(introduced(memory.text).values())
         ):
             intros.append(memory_id)
     candidates.ranked(intros, by_words=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from itertools import takewhile
 
 from memory.entities import names_in
@@ -109,6 +110,21 @@ def introduced(text: str) -> dict[str, str]:
                 out[word] = key
                 break
     return out
+
+
+def introduces(text: str, names: Sequence[str]) -> bool:
+    """``text`` introduces one of ``names`` (as ``introduced`` reads it, without reading every
+    name in it: this is asked of every candidate naming them)."""
+    words = [w.replace("’", "'").removesuffix("'s") for w in _WORD.findall(text)]
+    for i, word in enumerate(words):
+        if i == 0 or not word[:1].isupper() or not any(same_name(word, n) for n in names):
+            continue
+        for j in range(i - 1, max(-1, i - WITHIN - 1), -1):
+            if relation(words[j]) is not None and (
+                j == i - 1 or NAMING & {w.lower() for w in words[j + 1 : i]}
+            ):
+                return word in names_in(text)  # not at the start of a sentence
+    return False
 
 
 def same_name(a: str, b: str) -> bool:

@@ -42,6 +42,8 @@ PEOPLE = ["Маша", "Петя", "Anna", "John", "бабушка", "my boss", "
 PLACES = ["Казань", "Moscow", "the office", "дача", "the gym", "Сочи", "the park", "library"]
 THINGS = ["чай", "coffee", "борщ", "a new phone", "книгу", "the piano", "велосипед", "a cat"]
 MONTHS = ["January", "March", "May", "June", "September", "November"]
+RELATIONS = ["sister", "brother", "friend", "neighbour", "colleague"]
+INTRODUCED = ["Olga", "Dima", "Kate", "Anna", "John", "Petya"]
 VERBS = ["talked about", "bought", "любит", "visited", "забыл", "asked about", "fixed", "hates"]
 
 
@@ -81,7 +83,7 @@ def run(argv: list[str]) -> dict[str, object]:
     for first in range(0, args.n, batch):
         memories = [
             Memory(
-                text=("Теперь " if i % 20 == 0 else "") + sentence(rng),
+                text=_opening(i) + sentence(rng),
                 speaker=("user", "assistant")[i % 2],
                 conversation=f"c{i // 40}",
                 created_at=now - 365 * 86400 * (1 - i / args.n),
@@ -142,12 +144,24 @@ def question(form: str, rng: random.Random) -> str:
         return f"what did I say on {rng.randint(1, 28)} {rng.choice(MONTHS)}?"
     if form == "right after":  # a recall of the moment first (memory.leads.right_after)
         return f"what did I tell you right after talking about {rng.choice(THINGS)}?"
+    if form == "by relation":  # who they are (memory.leads.introductions), and what they did
+        return f"what did my {rng.choice(RELATIONS)} say about {rng.choice(THINGS)}?"
     return f"what did {rng.choice(PEOPLE)} say about {rng.choice(THINGS)}?"
 
 
+def _opening(i: int) -> str:
+    """One memory in twenty says something changed; one in twenty-five introduces someone,
+    whom a question may ask about by their relation (memory.relations)."""
+    if i % 25 == 0:
+        who = i // 25
+        return f"My {RELATIONS[who % 5]} is {INTRODUCED[who % 6]}, and "
+    return "Теперь " if i % 20 == 0 else ""
+
+
 def _forms(n: int) -> list[str]:
-    """One question in ten names a day, one in ten asks what came right after something."""
-    return [("a day", "right after", *["plain"] * 8)[i % 10] for i in range(n)]
+    """One question in ten names a day, one in ten asks what came right after something, one
+    in ten asks about someone by their relation to the user."""
+    return [("a day", "right after", "by relation", *["plain"] * 7)[i % 10] for i in range(n)]
 
 
 def _percentiles(times: list[float]) -> tuple[float, float]:

@@ -7,7 +7,7 @@ from core.config import EmbeddingsConfig
 from core.paths import Paths
 from core.registry import Registry
 from memory.embeddings import configured_embedder
-from memory.relations import asked_about, introduced, same_name
+from memory.relations import asked_about, introduced, introduces, same_name
 from memory.service import MemoryService
 from models.catalogue import CATALOGUE_DIR
 
@@ -32,6 +32,24 @@ NOW = 1_790_000_000.0
 )
 def test_a_relation_word_before_a_name_introduces_it(text: str, names: dict[str, str]) -> None:
     assert introduced(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My partner Joel is a carpenter.",
+        "Our daughter Mia is seven.",
+        "Сыну Мише девять лет.",
+        "Брата моего зовут Андрей.",
+        "Mia's friend Ava has a tortoise.",
+        "Joel burnt the toast.",
+        "Подруга с работы ездила в Калининград.",
+    ],
+)
+def test_whether_a_memory_introduces_a_name_reads_as_all_it_introduces(text: str) -> None:
+    for name in ("Joel", "Mia", "Миша", "Андрея", "Ava", "Калининград"):
+        said = any(same_name(n, name) for n in introduced(text))
+        assert introduces(text, [name]) == said, (text, name)
 
 
 def test_a_russian_name_is_the_same_in_its_cases_and_an_english_one_as_written() -> None:

@@ -28,7 +28,7 @@ from memory.relations import (
     asked_about,
     introduced,
     introduces,
-    relation,
+    relation_words,
     relations_in,
     same_name,
 )
@@ -102,7 +102,12 @@ def _join(
     if vector is None or embedder is None or not memories:
         candidates.ranked((m.id for m in memories), by_words=True)
         return
-    scores = embedder.embed([passage(m) for m in memories], "passage") @ vector
+    _closest_first(
+        candidates, memories, embedder.embed([passage(m) for m in memories], "passage") @ vector
+    )
+
+
+def _closest_first(candidates: Candidates, memories: Sequence[Memory], scores: np.ndarray) -> None:
     order = np.argsort(-scores)
     candidates.dense([(memories[i].id, float(scores[i])) for i in order])
 
@@ -143,8 +148,7 @@ def through_names(
                 passages @ embedder.embed([f"{words} {name}"], "query")[0], ceiling
             )
             scores = np.where([m.id in hits for m in joined], np.maximum(scores, bridged), scores)
-    order = np.argsort(-scores)
-    candidates.dense([(joined[i].id, float(scores[i])) for i in order])
+    _closest_first(candidates, joined, scores)
     return True
 
 
@@ -177,7 +181,7 @@ def introductions(candidates: Candidates, found: dict[str, Memory], words: str) 
         return
     # only what has one of the names, or else a relation the question names, is read further
     marks = [n.lower()[: max(3, len(n) - 2)] for n in names] or [
-        w.lower()[:3] for w in words.split() if relation(w.strip("?,.!")) is not None
+        w.lower()[:3] for w in relation_words(words)
     ]
     intros = []
     best = sorted(candidates.ranks, key=candidates.ranks.__getitem__, reverse=True)

@@ -70,6 +70,11 @@ def relation(word: str) -> str | None:
     return f"ru{number}" if number < 10 else f"ru{number}:{word[:3].replace('ё', 'е')}"
 
 
+def relation_words(text: str) -> list[str]:
+    """The words of ``text`` that name a relation, as written."""
+    return [w for w in _WORD.findall(text) if relation(w) is not None]
+
+
 def relations_in(text: str) -> set[str]:
     return {key for w in _WORD.findall(text) if (key := relation(w)) is not None}
 
@@ -95,36 +100,43 @@ def asked_about(text: str) -> tuple[set[str], set[str]]:
 def introduced(text: str) -> dict[str, str]:
     """The names ``text`` introduces, each with the relation that introduces it: "My partner
     Joel" → {"Joel": "partner"}; "Joel's parents flew to Spain" introduces no one."""
-    words = [w.replace("’", "'").removesuffix("'s") for w in _WORD.findall(text)]
+    words = _words(text)
     keys = [relation(w) for w in words]
     if not any(keys):  # most memories name no relation: passed over at once
         return {}
     names = set(names_in(text))
     out: dict[str, str] = {}
     for i, word in enumerate(words):
-        if word not in names or word in out:
-            continue
-        for j in range(i - 1, max(-1, i - WITHIN - 1), -1):
-            key = keys[j]
-            if key is not None and (j == i - 1 or NAMING & {w.lower() for w in words[j + 1 : i]}):
-                out[word] = key
-                break
+        if word in names and word not in out and (key := _introducer(words, keys, i)):
+            out[word] = key
     return out
 
 
 def introduces(text: str, names: Sequence[str]) -> bool:
     """``text`` introduces one of ``names`` (as ``introduced`` reads it, without reading every
     name in it: this is asked of every candidate naming them)."""
-    words = [w.replace("’", "'").removesuffix("'s") for w in _WORD.findall(text)]
+    words = _words(text)
+    keys = [relation(w) for w in words]
     for i, word in enumerate(words):
         if i == 0 or not word[:1].isupper() or not any(same_name(word, n) for n in names):
             continue
-        for j in range(i - 1, max(-1, i - WITHIN - 1), -1):
-            if relation(words[j]) is not None and (
-                j == i - 1 or NAMING & {w.lower() for w in words[j + 1 : i]}
-            ):
-                return word in names_in(text)  # not at the start of a sentence
+        if _introducer(words, keys, i) is not None:
+            return word in names_in(text)  # not at the start of a sentence
     return False
+
+
+def _words(text: str) -> list[str]:
+    return [w.replace("’", "'").removesuffix("'s") for w in _WORD.findall(text)]
+
+
+def _introducer(words: list[str], keys: list[str | None], i: int) -> str | None:
+    """The relation that introduces the ``i``-th word: the nearest within ``WITHIN`` words
+    before it, right before it or with a naming word between."""
+    for j in range(i - 1, max(-1, i - WITHIN - 1), -1):
+        key = keys[j]
+        if key is not None and (j == i - 1 or NAMING & {w.lower() for w in words[j + 1 : i]}):
+            return key
+    return None
 
 
 def same_name(a: str, b: str) -> bool:

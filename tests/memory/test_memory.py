@@ -270,14 +270,21 @@ def test_lexical_queries_match_russian_endings(text: str, expected: str) -> None
     assert fts_query(text) == expected
 
 
-def test_a_russian_verb_asked_without_its_prefix_finds_it_said_with_one(tmp_path: Path) -> None:
+def _store_of(tmp_path: Path, *texts: str) -> tuple[Store, list[Memory]]:
+    """A store holding ``texts``, said a second apart."""
     store = Store(tmp_path / "memory.sqlite3")
-    broke, married, other = (
-        Memory(text="В 2022 году я сломал руку на лыжах.", created_at=NOW),
-        Memory(text="Мы поженились в Сочи в 2015 году.", created_at=NOW + 1),
-        Memory(text="Поход в горы отменили.", created_at=NOW + 2),
+    memories = [Memory(text=text, created_at=NOW + i) for i, text in enumerate(texts)]
+    store.add_many(memories)
+    return store, memories
+
+
+def test_a_russian_verb_asked_without_its_prefix_finds_it_said_with_one(tmp_path: Path) -> None:
+    store, (broke, married, _) = _store_of(
+        tmp_path,
+        "В 2022 году я сломал руку на лыжах.",
+        "Мы поженились в Сочи в 2015 году.",
+        "Поход в горы отменили.",
     )
-    store.add_many([broke, married, other])
     assert store.lexical("Ломал ли я когда-нибудь кости?") == [broke.id]
     assert store.lexical("Когда я женился?") == [married.id]
     assert store.lexical("Куда ходили?") == []  # "походи"*, the verb's own stem: not "поход"
@@ -288,13 +295,12 @@ def test_a_russian_verb_asked_without_its_prefix_finds_it_said_with_one(tmp_path
 def test_a_name_is_searched_for_as_itself_in_english_and_by_its_stem_in_russian(
     tmp_path: Path,
 ) -> None:
-    store = Store(tmp_path / "memory.sqlite3")
-    isla, skye, andrei = (
-        Memory(text="My granddaughter Isla lives in Melbourne.", created_at=NOW),
-        Memory(text="We loved the Isle of Skye, and the Isles beyond.", created_at=NOW + 1),
-        Memory(text="Вчера видел Андрея у гаража.", created_at=NOW + 2),
+    store, (isla, skye, andrei) = _store_of(
+        tmp_path,
+        "My granddaughter Isla lives in Melbourne.",
+        "We loved the Isle of Skye, and the Isles beyond.",
+        "Вчера видел Андрея у гаража.",
     )
-    store.add_many([isla, skye, andrei])
     assert store.lexical("Isle", name=True) == [skye.id]  # not Isla, as its stem "isl" is
     assert set(store.lexical("Isle")) == {isla.id, skye.id}  # a word of a question: the stem
     assert store.lexical("Андрей", name=True) == [andrei.id]
